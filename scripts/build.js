@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Bundles the extension and the CLI with esbuild. `--watch` rebuilds on change; `--dev` keeps maps.
+const esbuild = require('esbuild');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const dev = process.argv.includes('--dev');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: !dev,
+  sourcemap: dev,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  // node-fetch 2 pulls whatwg-url for URL parsing; Node's own URL does the job and keeps the bundle small.
+  alias: { 'whatwg-url': './scripts/whatwg-url-shim.js' },
+  // node-fetch's optional charset converter; never used by this project.
+  external: ['encoding'],
+};
+
+async function main() {
+  await Promise.all([
+    esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['encoding', 'vscode'] }),
+    esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  ]);
+}
+
+main().catch((err) => {
+  console.error(err.message || err);
+  process.exit(1);
+});

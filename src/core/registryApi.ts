@@ -1,0 +1,60 @@
+import type {
+  BulkDeleteParams, CleanupPolicy, DeleteReport, Group, GroupRef, OperationOptions, Page, PageRequest,
+  Project, ProjectRef, Repository, Tag, TagDetails, TagProtectionRule, TokenCheck, TokenInfo, User,
+} from './types';
+
+/**
+ * What callers (the extension tree, the CLI) need from a GitLab instance, independent of transport.
+ * The REST implementation comes first; a GraphQL fast path later sits behind the same interface and
+ * falls back to REST per capability. All listing methods return data normalised as the CLI prints it
+ * (timestamps ISO 8601 UTC with milliseconds, sizes as numbers).
+ */
+export interface RegistryApi {
+  /** The instance's normalised base URL (no trailing slash), e.g. https://gitlab.example.com/gitlab */
+  readonly baseUrl: string;
+
+  // --- identity ---------------------------------------------------------------------------------
+  /** /personal_access_tokens/self (when available) and /user: who the token belongs to and its scopes. */
+  checkToken(): Promise<TokenCheck>;
+  tokenInfo(): Promise<TokenInfo>;
+  currentUser(): Promise<User>;
+
+  // --- navigation (paged for the tree, `all*` helpers for the CLI) ------------------------------------
+  /** Member projects with at least Reporter (min_access_level=20), optionally filtered by search. */
+  listProjects(query: { search?: string }, page?: PageRequest): Promise<Page<Project>>;
+  /** Member groups; `topLevelOnly` for the tree's first level. */
+  listGroups(query: { search?: string; topLevelOnly?: boolean }, page?: PageRequest): Promise<Page<Group>>;
+  /** A group's projects including subgroups. */
+  listGroupProjects(group: GroupRef, query: { search?: string }, page?: PageRequest): Promise<Page<Project>>;
+  getProject(project: ProjectRef): Promise<Project>;
+
+  listProjectRepositories(project: ProjectRef, page?: PageRequest): Promise<Page<Repository>>;
+  /** Repositories of a group's projects and subgroups: one paged request, not one per project. */
+  listGroupRepositories(group: GroupRef, page?: PageRequest): Promise<Page<Repository>>;
+  getRepository(repositoryId: number, opts?: { tagsCount?: boolean; size?: boolean }): Promise<Repository>;
+
+  /** One page of tag names (keyset where the server offers it, offset otherwise). */
+  listTags(project: ProjectRef, repositoryId: number, page?: PageRequest): Promise<Page<Tag>>;
+  /** Every tag name, all pages, sorted by name in code-point order. */
+  listAllTags(project: ProjectRef, repositoryId: number, opts?: OperationOptions): Promise<Tag[]>;
+  getTagDetails(project: ProjectRef, repositoryId: number, tagName: string): Promise<TagDetails>;
+  /** Details for the given tags (or all tags) with bounded concurrency, sorted by name. */
+  listTagDetails(project: ProjectRef, repositoryId: number, names?: string[], opts?: OperationOptions): Promise<TagDetails[]>;
+
+  // --- deletion -------------------------------------------------------------------------------------
+  /**
+   * Deletes exactly the named tags (never a sibling sharing the digest). Checks the names exist first:
+   * missing ones are reported as failed "404 Tag Not Found" and no request is sent for them.
+   * Bounded concurrency; stops sending on abort and reports what was not attempted.
+   */
+  deleteTags(project: ProjectRef, repositoryId: number, names: string[], opts?: OperationOptions): Promise<DeleteReport>;
+  /** Schedules deletion (202); returns the status GitLab reports afterwards ('deleted' if already gone). */
+  deleteRepository(project: ProjectRef, repositoryId: number): Promise<{ id: number; status: string }>;
+  /** GitLab's asynchronous server-side bulk delete (Maintainer, once an hour per repository). */
+  scheduleBulkDelete(project: ProjectRef, repositoryId: number, params: BulkDeleteParams): Promise<void>;
+
+  // --- policy and protection --------------------------------------------------------------------------
+  getCleanupPolicy(project: ProjectRef): Promise<CleanupPolicy | null>;
+  updateCleanupPolicy(project: ProjectRef, patch: Partial<Omit<CleanupPolicy, 'next_run_at'>>): Promise<CleanupPolicy>;
+  listTagProtectionRules(project: ProjectRef): Promise<TagProtectionRule[]>;
+}
