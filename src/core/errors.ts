@@ -20,6 +20,17 @@ export type GitLabErrorKind =
   | 'bad_response'        // not GitLab JSON: HTML login page, proxy page, truncated body, too large
   | 'cancelled';          // aborted by the caller
 
+export interface GitLabErrorDetails {
+  /** For insufficient_scope: the scope(s) GitLab says the route accepts (e.g. "api"). */
+  requiredScope?: string;
+  /** Host of the instance that answered (for bad_response and network errors). */
+  instance?: string;
+  /** For rate_limited: what Retry-After asked for. */
+  retryAfterSeconds?: number;
+  /** An earlier attempt of this request may have reached GitLab (reset, timeout, 502/504 after sending). */
+  afterUncertainAttempt?: boolean;
+}
+
 export class GitLabError extends Error {
   constructor(
     readonly kind: GitLabErrorKind,
@@ -27,7 +38,7 @@ export class GitLabError extends Error {
     readonly status: number | undefined,
     /** GitLab's message as it sent it (e.g. "404 Tag Not Found"), or a description of the failure. */
     readonly gitlabMessage: string,
-    readonly details: { requiredScope?: string; instance?: string; retryAfterSeconds?: number } = {},
+    readonly details: GitLabErrorDetails = {},
   ) {
     super(GitLabError.summarize(status, gitlabMessage));
     this.name = 'GitLabError';

@@ -1,0 +1,88 @@
+// Instance URL handling: one canonical form per instance, and refusal of anything that could leak a token
+// (credentials in the URL, another scheme, plain http to a remote host).
+import { UsageError } from './errors';
+import type { GroupRef, ProjectRef } from './types';
+
+/**
+ * Canonical instance base URL without a trailing slash: `https://gitlab.example.com` or
+ * `https://host:8443/gitlab`. Adds https:// when no scheme is given, lower-cases the host, keeps the port
+ * and a sub-path, drops trailing slashes and a trailing /api/v4. Throws UsageError for anything else.
+ */
+export function normalizeInstanceUrl(input: string): string {
+  const raw = (input ?? '').trim();
+  if (raw === '') throw new UsageError('The GitLab URL is empty.');
+  if (/\s/.test(raw)) throw new UsageError(`The GitLab URL "${raw}" contains spaces.`);
+  if (raw.includes('\\')) throw new UsageError(`The GitLab URL "${raw}" contains a backslash.`);
+
+  let candidate = raw;
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(raw);
+  // "host:8080/path" looks like a scheme followed by digits: treat it as host:port.
+  const hostWithPort = scheme !== null && /^[^:/]+:\d+(\/|$)/.test(raw);
+  if (scheme && !hostWithPort) {
+    const name = scheme[1].toLowerCase();
+    if (name !== 'http' && name !== 'https') {
+      throw new UsageError(`The GitLab URL must start with https:// (got the scheme "${name}:").`);
+    }
+    if (!raw.slice(scheme[0].length).startsWith('//')) {
+      throw new UsageError(`The GitLab URL "${raw}" is malformed: expected ${name}://host.`);
+    }
+  } else if (raw.startsWith('//')) {
+    candidate = `https:${raw}`;
+  } else {
+    candidate = `https://${raw}`;
+  }
+  if (/[?#]/.test(candidate)) {
+    throw new UsageError('The GitLab URL must not contain a query (?…) or fragment (#…).');
+  }
+
+  let url: URL;
+  try {
+    url = new URL(candidate);
+  } catch {
+    throw new UsageError(`The GitLab URL "${raw}" is not a valid URL.`);
+  }
+  if (url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/]*@/i.test(candidate)) {
+    throw new UsageError('The GitLab URL must not contain credentials (user:password@); give the token separately.');
+  }
+  if (url.hostname === '') throw new UsageError(`The GitLab URL "${raw}" has no host.`);
+
+  let path = url.pathname.replace(/\/+$/, '');
+  path = path.replace(/\/api\/v4$/i, '').replace(/\/+$/, '');
+  return `${url.protocol}//${url.host.toLowerCase()}${path}`;
+}
+
+/** True for localhost, 127.0.0.0/8 and ::1 (with or without brackets). */
+export function isLoopbackHost(host: string): boolean {
+  let h = host.trim().toLowerCase();
+  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && Number(v4[1]) === 127;
+  // IPv4-mapped loopback as the URL parser writes it: ::ffff:7f00:1
+  const mapped = /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.exec(h);
+  return mapped !== null;
+}
+
+/** Refuses plain http:// to a non-loopback host unless explicitly allowed (the token would travel in clear). */
+export function assertSafeTransport(url: string, allowHttp: boolean): void {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'https:') return;
+  if (parsed.protocol !== 'http:') throw new UsageError(`Unsupported scheme "${parsed.protocol}" in ${parsed.host}.`);
+  if (allowHttp || isLoopbackHost(parsed.hostname)) return;
+  throw new UsageError(
+    `Refusing to send the token over plain http:// to ${parsed.host}: use https://, or allow http explicitly.`,
+  );
+}
+
+/** A project or group reference as one URL path segment: numeric ids stay, full paths are encoded. */
+export function encodeProjectRef(ref: ProjectRef | GroupRef): string {
+  if (typeof ref === 'number') {
+    if (!Number.isSafeInteger(ref) || ref <= 0) throw new UsageError(`Invalid project or group id: ${ref}`);
+    return String(ref);
+  }
+  const trimmed = ref.trim().replace(/^\/+|\/+$/g, '');
+  if (trimmed === '') throw new UsageError('The project or group path is empty.');
+  if (/^\d+$/.test(trimmed)) return trimmed;
+  return encodeURIComponent(trimmed);
+}
