@@ -24,6 +24,33 @@ export interface DoubleOptions {
   now?: () => number;
   /** Listen port on 127.0.0.1; default 0 (any free port). */
   port?: number;
+  // --- extensions (added by the double's implementation) ---
+  /** Origin written into Link headers and absolute URLs instead of the request's own, to model GitLab
+   *  behind a proxy, e.g. 'http://gitlab.internal:8080'. */
+  linkOrigin?: string;
+  /** Time per repository deletion step (scheduled → ongoing → removed/failed). Default 1000; 0 = the
+   *  steps happen only through advanceRepositoryDeletions(). */
+  repositoryDeletionStepMs?: number;
+  /** Delay before an accepted bulk delete runs by itself. Default 50; 0 = only through runBulkJobs(). */
+  bulkJobDelayMs?: number;
+  /** Repository ids whose deletion ends in delete_failed (also failRepositoryDeletion()). */
+  failRepositoryDeletions?: number[];
+  /** Seed of the PRNG used by legacy bulk-delete sampling. Default 1. */
+  seed?: number;
+}
+
+/** One accepted bulk delete (DELETE …/tags) and, once it ran, what it removed. */
+export interface BulkJobInfo {
+  id: number;
+  repositoryId: number;
+  projectId: number;
+  params: { nameRegexDelete: string; nameRegexKeep: string | null; keepN: number | null; olderThan: string | null };
+  status: 'queued' | 'done' | 'failed';
+  /** Tag names removed, sorted. */
+  deleted: string[];
+  /** Legacy registry: candidates were randomly sampled (run incomplete). */
+  sampled: boolean;
+  error?: string;
 }
 
 export interface Fault {
@@ -96,6 +123,13 @@ export interface GitLabDouble {
   /** Resets the request log (state stays). */
   resetLog(): void;
   close(): Promise<void>;
+  // --- extensions (added by the double's implementation) ---
+  /** Accepted bulk deletes in arrival order (reset by reset()). */
+  readonly bulkJobs: readonly BulkJobInfo[];
+  /** Makes (or stops making) this repository's deletion end in delete_failed. */
+  failRepositoryDeletion(id: number, fail?: boolean): void;
+  /** Restores the seeded state (relative to the clock now) and clears leases, jobs, faults, throttle and log. */
+  reset(): void;
 }
 
 /** Seeded tokens every scenario provides. */
