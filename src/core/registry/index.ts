@@ -1,0 +1,7 @@
+// Public API of the registry (Docker Registry V2 / OCI Distribution) client.
+export { removeImage, type ImageRmOptions, type ImageRmResult } from './imageRm';
+export { RegistryError, type RegistryErrorKind } from './errors';
+export { parseImageRef, formatImageRef, isLoopbackHost, type ImageRef } from './imageRef';
+export { parseWwwAuthenticate, type AuthChallenge } from './wwwAuthenticate';
+export { RegistryClient, type RegistryClientOptions, type ManifestInfo } from './client';
+export { ACCEPT_ALL_MANIFESTS } from './mediaTypes';
