@@ -1,0 +1,20 @@
+// The command table. Order here is the order in `glcr help`. To add a command, write
+// commands/<name>.ts exporting a `Command` (see ../command.ts) and list it below; multi-word commands
+// (`image rm`, later `policy set`) match by their longest word prefix, so `policy` and `policy set`
+// can coexist.
+import type { Command } from '../command';
+import { imageRmCommand } from './imageRm';
+import { projectsCommand } from './projects';
+import { reposCommand } from './repos';
+import { rmCommand } from './rm';
+import { rmRepoCommand } from './rmRepo';
+import { tagsCommand } from './tags';
+
+export const COMMANDS: readonly Command[] = [
+  projectsCommand,
+  reposCommand,
+  tagsCommand,
+  rmCommand,
+  rmRepoCommand,
+  imageRmCommand,
+];

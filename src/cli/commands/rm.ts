@@ -1,0 +1,94 @@
+import { GitLabError, UsageError } from '../../core/errors';
+import type { DeleteReport } from '../../core/types';
+import type { Command } from '../command';
+import { compareCodePoints, emit, plural, sortBy } from '../output';
+import { parseProjectRef, resolveRepository } from '../resolve';
+import { YES_OPTION, requireYes } from './shared';
+
+/** The error recorded for tags that were never sent because of SIGINT. */
+export const NOT_ATTEMPTED = 'not attempted (interrupted)';
+
+export interface RmReport {
+  deleted: string[];
+  failed: Array<{ tag: string; error: string }>;
+}
+
+export const rmCommand: Command = {
+  words: ['rm'],
+  usage: 'glcr rm <project> <repo> <tag>... --yes',
+  summary: 'delete exactly the named tags (other tags sharing their digest stay)',
+  args: [{ name: 'project' }, { name: 'repo' }, { name: 'tag', variadic: true }],
+  options: [YES_OPTION],
+  details:
+    'JSON: {"deleted":[…],"failed":[{"tag","error"}]}; error is "<HTTP status> <GitLab\'s message>".\n' +
+    'A tag that does not exist is failed "404 Tag Not Found" and no delete is sent for it. When the project or\n' +
+    'repository cannot be read, every tag is failed with that error (nothing was sent).\n' +
+    `On Ctrl-C no further deletes are sent; tags not sent are failed "${NOT_ATTEMPTED}". Exit 1 if any failed.`,
+  async run(ctx) {
+    requireYes(ctx, 'tags');
+    const names = [...new Set(ctx.args.slice(2))];
+    if (names.some((n) => n.trim() === '')) throw new UsageError('a tag name is empty');
+    const api = ctx.api();
+    const project = parseProjectRef(ctx.args[0]);
+
+    let report: DeleteReport;
+    let label = ctx.args[1];
+    let sending = false;
+    try {
+      const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);
+      label = repo.path ?? `repository ${repo.id}`;
+      if (ctx.signal.aborted) throw new GitLabError('cancelled', undefined, 'interrupted');
+      sending = true;
+      report = await api.deleteTags(project, repo.id, names, { signal: ctx.signal });
+    } catch (e) {
+      if (!(e instanceof GitLabError)) throw e;
+      // deleteTags catches every per-tag error, so a GitLabError here means no delete was sent: the
+      // project/repository/tag listing failed or the run was interrupted first. Nothing was deleted.
+      if (e.kind === 'cancelled' || (!sending && ctx.signal.aborted)) {
+        report = { deleted: [], failed: [], notAttempted: names };
+      } else {
+        report = { deleted: [], failed: names.map((tag) => ({ tag, error: e.message })) };
+      }
+    }
+
+    const result = toRmReport(names, report);
+    const skipped = result.failed.filter((f) => f.error === NOT_ATTEMPTED).length;
+    if (skipped > 0) ctx.stderr(`glcr: interrupted: ${plural(skipped, 'tag')} not attempted`);
+    for (const f of result.failed) ctx.stderr(`glcr: tag "${f.tag}" not deleted: ${f.error}`);
+    emit(ctx, result, () => {
+      const lines = [`Deleted ${result.deleted.length} of ${plural(names.length, 'tag')} from ${label}.`];
+      for (const t of result.deleted) lines.push(`  deleted  ${t}`);
+      return lines.join('\n');
+    });
+    return result.failed.length > 0 ? 1 : 0;
+  },
+};
+
+/**
+ * The printed report: every requested name appears once, in `deleted` (GitLab confirmed it) or in
+ * `failed` (GitLab's error, or not attempted). Both lists sorted by name in code-point order.
+ */
+export function toRmReport(requested: readonly string[], report: DeleteReport): RmReport {
+  const deleted = new Set(report.deleted);
+  const failed = new Map<string, string>();
+  for (const f of report.failed) if (!deleted.has(f.tag)) failed.set(f.tag, explainFailure(f.error));
+  for (const t of report.notAttempted ?? []) if (!deleted.has(t) && !failed.has(t)) failed.set(t, NOT_ATTEMPTED);
+  // A name the core did not report on (should not happen): its outcome is unknown, so it is not "deleted".
+  for (const t of requested) if (!deleted.has(t) && !failed.has(t)) failed.set(t, 'no result: the outcome is unknown');
+  return {
+    deleted: [...deleted].sort(compareCodePoints),
+    failed: sortBy([...failed].map(([tag, error]) => ({ tag, error })), (f) => f.tag),
+  };
+}
+
+/**
+ * GitLab's insufficient_scope text ("The request requires higher privileges than provided by the access
+ * token.") does not say which scope is missing; its body's `scope` field does, and deleting always needs
+ * `api`, so the report names it.
+ */
+export function explainFailure(error: string): string {
+  if (/requires higher privileges than provided by the access token/i.test(error) && !/\bapi\b/.test(error)) {
+    return `${error} (insufficient_scope: the token needs the "api" scope)`;
+  }
+  return error;
+}
