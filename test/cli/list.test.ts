@@ -194,7 +194,7 @@ test('--verbose prints method, path, status and ms on stderr; stdout stays pure 
   parseJson(r);
   const lines = errLines(r);
   assert.ok(lines.length >= 2);
-  for (const l of lines) assert.match(l, /^glcr: GET \/api\/v4\/projects\/\S+ 200 \d+ms$/);
+  for (const l of lines) assert.match(l, /^glcr: (GET \/api\/v4\/projects\/\S+|POST \/api\/graphql) 200 \d+ms$/);
   assert.ok(!r.stderr.includes(token) && !r.stdout.includes(token));
 });
 

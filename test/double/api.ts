@@ -640,7 +640,7 @@ export class GitLabApi {
 
   // --- repository deletion worker (§4.1) --------------------------------------------------------------------------
 
-  private scheduleDeletionStep(repoId: number): void {
+  scheduleDeletionStep(repoId: number): void {
     const step = this.settings.repositoryDeletionStepMs;
     if (step <= 0) return;
     this.later(step, () => {

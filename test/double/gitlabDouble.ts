@@ -4,11 +4,24 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GitLabApi } from './api';
-import type { DoubleOptions, Fault, GitLabDouble, RequestLogEntry, TokenName } from './contract';
+import { ApiRequest, GitLabApi } from './api';
+import { createGraphqlHandler, GRAPHQL_PATH } from './graphql';
+import type {
+  DoubleOptions, Fault, GitLabDouble, RandomFaultKind, RandomFaults, RequestLogEntry, SeedProject, SeedTag, TokenName,
+} from './contract';
 import { REASONS, REGISTRY_UNREACHABLE_MESSAGE, Reply } from './http';
+import { seededRandom } from './model';
+import { addProject, addRepository, addTags, addToken } from './seeding';
 
-export type { DoubleOptions, Fault, GitLabDouble, RequestLogEntry, TokenName } from './contract';
+export type {
+  DoubleOptions, Fault, GitLabDouble, RandomFaultKind, RandomFaults, RequestLogEntry, SeedProject, SeedTag, TokenName,
+} from './contract';
+
+export const RANDOM_FAULT_KINDS: readonly RandomFaultKind[] = ['500', '502', '503', 'reset', 'resetAfterProcessing', 'timeout', '429burst'];
+
+/** What nginx in front of GitLab answers when the upstream is gone (an HTML page, not GitLab JSON). */
+export const PROXY_502_PAGE =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 export { REGISTRY_UNREACHABLE_MESSAGE } from './http';
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -84,14 +97,76 @@ class Gate {
 
 interface ActiveFault extends Omit<Fault, 'path'> {
   path: RegExp;
+  /** For the request log. */
+  label?: string;
+}
+
+/** The random fault mode with its PRNG and the state of a running 429 burst. */
+class RandomFaultSource {
+  private readonly random: () => number;
+  private readonly kinds: readonly RandomFaultKind[];
+  private readonly methods?: Set<string>;
+  private readonly path?: RegExp;
+  private burstLeft = 0;
+
+  constructor(private readonly config: RandomFaults) {
+    if (!(config.rate >= 0 && config.rate <= 1)) throw new Error('randomFaults.rate must be within 0..1');
+    this.random = seededRandom(config.seed ?? 1);
+    this.kinds = config.kinds && config.kinds.length > 0 ? config.kinds : RANDOM_FAULT_KINDS;
+    for (const k of this.kinds) if (!RANDOM_FAULT_KINDS.includes(k)) throw new Error(`unknown random fault kind ${k}`);
+    if (config.methods) this.methods = new Set(config.methods.map((m) => m.toUpperCase()));
+    if (config.pathPattern !== undefined) {
+      this.path = typeof config.pathPattern === 'string' ? new RegExp(config.pathPattern) : config.pathPattern;
+    }
+  }
+
+  /** The fault for this request, if any, as an ActiveFault (times is irrelevant here). */
+  draw(method: string, path: string): ActiveFault | undefined {
+    if (this.methods && !this.methods.has(method.toUpperCase())) return undefined;
+    if (this.path && !this.path.test(path)) return undefined;
+    let kind: RandomFaultKind | undefined;
+    if (this.burstLeft > 0) {
+      this.burstLeft--;
+      kind = '429burst';
+    } else if (this.random() < this.config.rate) {
+      kind = this.kinds[Math.min(this.kinds.length - 1, Math.floor(this.random() * this.kinds.length))];
+      if (kind === '429burst') this.burstLeft = Math.max(1, this.config.burst ?? 3) - 1;
+    }
+    if (kind === undefined) return undefined;
+    const base = { path: /.*/, times: 1, label: `random:${kind}` };
+    switch (kind) {
+      case '500':
+        return { ...base, status: 500 };
+      case '502':
+        return { ...base, status: 502, body: PROXY_502_PAGE, headers: { 'Content-Type': 'text/html' } };
+      case '503':
+        return { ...base, status: 503 };
+      case 'reset':
+        return { ...base, reset: true };
+      case 'resetAfterProcessing':
+        return { ...base, resetAfterProcessing: true };
+      case 'timeout':
+        return { ...base, hangMs: this.config.hangMs ?? 2000 };
+      case '429burst':
+        return {
+          ...base, status: 429, body: 'Retry later',
+          headers: { 'Retry-After': String(this.config.retryAfterSeconds ?? 1), 'Content-Type': 'text/plain' },
+        };
+      default:
+        return undefined;
+    }
+  }
 }
 
 class Double implements GitLabDouble {
   url = '';
   readonly requests: RequestLogEntry[] = [];
   private readonly api: GitLabApi;
+  /** POST /api/graphql (absent with `graphql: false`: the REST router then answers 404). */
+  private readonly graphql?: (req: ApiRequest) => Reply;
   private readonly server: http.Server;
   private faults: ActiveFault[] = [];
+  private randomFaults?: RandomFaultSource;
   private readonly throttle?: Throttle;
   private readonly gate?: Gate;
   private readonly now: () => number;
@@ -107,7 +182,11 @@ class Double implements GitLabDouble {
       repositoryDeletionStepMs: opts.repositoryDeletionStepMs ?? 1000,
       seed: opts.seed ?? 1,
     });
+    this.graphql = opts.graphql === false ? undefined : createGraphqlHandler(this.api, {
+      scheduleRepositoryDeletion: (id) => this.api.scheduleDeletionStep(id),
+    });
     this.applyFailingDeletions();
+    if (opts.randomFaults) this.randomFaults = new RandomFaultSource(opts.randomFaults);
     if (opts.rateLimit) this.throttle = new Throttle(opts.rateLimit.perMinute, opts.rateLimit.prefill ?? 0);
     if (opts.maxInFlight && opts.maxInFlight > 0) this.gate = new Gate(opts.maxInFlight);
     this.server = http.createServer((req, res) => {
@@ -169,10 +248,31 @@ class Double implements GitLabDouble {
     this.requests.length = 0;
   }
 
+  setRandomFaults(config: RandomFaults | null): void {
+    this.randomFaults = config ? new RandomFaultSource(config) : undefined;
+  }
+
+  addTags(repositoryId: number, tags: SeedTag[]): void {
+    addTags(this.api.state, repositoryId, tags, this.now());
+  }
+
+  addProject(spec: SeedProject): number {
+    return addProject(this.api.state, spec, this.now());
+  }
+
+  addRepository(projectId: number, name: string, tags: SeedTag[] = []): number {
+    return addRepository(this.api.state, projectId, name, tags, this.now());
+  }
+
+  addToken(value: string, like: TokenName): void {
+    addToken(this.api.state, value, like);
+  }
+
   reset(): void {
     this.api.reset();
     this.applyFailingDeletions();
     this.clearFaults();
+    this.setRandomFaults(this.opts.randomFaults ?? null);
     this.throttle?.clear();
     this.resetLog();
   }
@@ -205,9 +305,17 @@ class Double implements GitLabDouble {
     this.requests.push(entry);
     await this.gate?.enter();
     try {
-      const fault = this.takeFault(entry.method, url.pathname);
+      const fault = this.takeFault(entry.method, url.pathname) ?? this.randomFaults?.draw(entry.method, url.pathname);
+      if (fault) entry.fault = fault.label ?? `inject:${describeFault(fault)}`;
       if (fault?.delayMs) await sleep(fault.delayMs);
       if (this.opts.latencyMs) await sleep(this.opts.latencyMs);
+      if (fault?.hangMs !== undefined) {
+        // A hung upstream: nothing is processed, nothing is answered, then the connection drops.
+        await sleep(fault.hangMs, true);
+        entry.end = Date.now();
+        req.socket.destroy();
+        return;
+      }
       if (fault?.reset) {
         entry.end = Date.now();
         req.socket.destroy();
@@ -241,10 +349,11 @@ class Double implements GitLabDouble {
       if (verdict.throttled) return { status: 429, body: 'Retry later', headers: verdict.headers };
       rateHeaders = verdict.headers;
     }
-    const reply = this.api.handle({
+    const apiReq: ApiRequest = {
       method: req.method ?? 'GET', rawPath: url.pathname, query: url.searchParams, headers: req.headers, body,
       origin: this.opts.linkOrigin ?? `http://${req.headers.host ?? '127.0.0.1'}`,
-    });
+    };
+    const reply = url.pathname === GRAPHQL_PATH && this.graphql ? this.graphql(apiReq) : this.api.handle(apiReq);
     return { ...reply, headers: { ...rateHeaders, ...reply.headers } };
   }
 
@@ -265,6 +374,15 @@ class Double implements GitLabDouble {
     const ok: Reply = { status: 204 };
     const repoMatch = /^GET \/__double\/repositories\/(\d+)$/.exec(route);
     if (repoMatch) return found(this.repository(Number(repoMatch[1])));
+    const tagsMatch = /^POST \/__double\/repositories\/(\d+)\/tags$/.exec(route);
+    if (tagsMatch) return seedReply(() => this.addTags(Number(tagsMatch[1]), JSON.parse(body) as SeedTag[]));
+    const newRepoMatch = /^POST \/__double\/projects\/(\d+)\/repositories$/.exec(route);
+    if (newRepoMatch) {
+      return seedReply(() => {
+        const { name, tags } = JSON.parse(body) as { name?: string; tags?: SeedTag[] };
+        return { id: this.addRepository(Number(newRepoMatch[1]), name ?? '', tags ?? []) };
+      });
+    }
     const failMatch = /^POST \/__double\/repositories\/(\d+)\/fail-deletion$/.exec(route);
     if (failMatch) {
       const fail = body.trim() === '' ? true : (JSON.parse(body) as { fail?: boolean }).fail !== false;
@@ -300,6 +418,28 @@ class Double implements GitLabDouble {
       case 'DELETE /__double/faults':
         this.clearFaults();
         return ok;
+      case 'PUT /__double/random-faults': {
+        try {
+          const config = JSON.parse(body) as RandomFaults | null;
+          if (config !== null && (typeof config !== 'object' || typeof config.rate !== 'number')) {
+            return { status: 400, body: { message: 'random faults need a numeric rate (or null)' } };
+          }
+          this.setRandomFaults(config);
+        } catch (e) {
+          return { status: 400, body: { message: `bad random faults: ${(e as Error).message}` } };
+        }
+        return ok;
+      }
+      case 'DELETE /__double/random-faults':
+        this.setRandomFaults(null);
+        return ok;
+      case 'POST /__double/projects':
+        return seedReply(() => ({ id: this.addProject(JSON.parse(body) as SeedProject) }));
+      case 'POST /__double/tokens':
+        return seedReply(() => {
+          const { value, like } = JSON.parse(body) as { value: string; like: TokenName };
+          this.addToken(value, like);
+        });
       case 'POST /__double/reset-log':
         this.resetLog();
         return ok;
@@ -316,6 +456,23 @@ class Double implements GitLabDouble {
         return { status: 404, body: { message: `unknown control route ${route}` } };
     }
   }
+}
+
+/** Runs a seeding call for the control API: 200 with its result, 204 without, 400 with the reason. */
+function seedReply(fn: () => unknown): Reply {
+  try {
+    const result = fn();
+    return result === undefined ? { status: 204 } : { status: 200, body: result };
+  } catch (e) {
+    return { status: 400, body: { message: (e as Error).message } };
+  }
+}
+
+function describeFault(f: ActiveFault): string {
+  if (f.reset) return 'reset';
+  if (f.resetAfterProcessing) return 'resetAfterProcessing';
+  if (f.status) return String(f.status);
+  return f.delayMs ? `delay ${f.delayMs}ms` : 'headers';
 }
 
 function found(value: unknown): Reply {
@@ -378,6 +535,10 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** `unref`: a hung request does not keep the test process alive after close(). */
+function sleep(ms: number, unref = false): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    if (unref) t.unref();
+  });
 }

@@ -1,0 +1,233 @@
+// The GraphQL operations the fast path sends (docs/gitlab-graphql-registry.md §3–§5) and the conversions
+// of their answers into the REST-shaped domain types. Pure: no I/O.
+import { normalizeTimestamp } from '../restClient';
+import type { CleanupPolicy, Repository, RepositoryStatus, TagDetails, TagProtectionRule } from '../types';
+import { idFromGid } from './transport';
+
+/** `tags` pages hold at most 20 nodes (§1.4); asking for more silently skips tags on GitLab-API registries (§4.1). */
+export const TAGS_PAGE_SIZE = 20;
+/** destroyContainerRepositoryTags refuses more than 20 names (§5.2). */
+export const DESTROY_TAGS_LIMIT = 20;
+/** Default max page size of the other connections (§1.4). */
+export const MAX_PAGE_SIZE = 100;
+
+const REPOSITORY_FIELDS = 'id name path location createdAt expirationPolicyStartedAt status tagsCount project { id fullPath }';
+
+export const PROJECT_REPOSITORIES = `query glcrProjectRepositories($fullPath: ID!, $first: Int!, $after: String) {
+  project(fullPath: $fullPath) {
+    containerRepositoriesCount
+    containerRepositories(first: $first, after: $after, sort: CREATED_ASC) {
+      nodes { ${REPOSITORY_FIELDS} }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
+export const GROUP_REPOSITORIES = `query glcrGroupRepositories($fullPath: ID!, $first: Int!, $after: String) {
+  group(fullPath: $fullPath) {
+    containerRepositoriesCount
+    containerRepositories(first: $first, after: $after, sort: CREATED_ASC) {
+      nodes { ${REPOSITORY_FIELDS} }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
+/** One page of tags with details. The first page also asks for the owning project and the tag count. */
+export const TAG_DETAILS_PAGE = `query glcrTagDetails($id: ContainerRepositoryID!, $first: Int!, $after: String, $withRepository: Boolean!) {
+  containerRepository(id: $id) {
+    tagsCount @include(if: $withRepository)
+    project @include(if: $withRepository) { id fullPath }
+    tags(first: $first, after: $after, sort: NAME_ASC) {
+      nodes { name path location digest revision shortRevision totalSize createdAt }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
+export const DESTROY_TAGS = `mutation glcrDestroyTags($id: ContainerRepositoryID!, $tagNames: [String!]!) {
+  destroyContainerRepositoryTags(input: { id: $id, tagNames: $tagNames }) {
+    deletedTagNames
+    errors
+  }
+}`;
+
+const POLICY_FIELDS = 'cadence enabled keepN olderThan nameRegex nameRegexKeep nextRunAt';
+
+export const CLEANUP_POLICY = `query glcrCleanupPolicy($fullPath: ID!) {
+  project(fullPath: $fullPath) {
+    containerTagsExpirationPolicy { ${POLICY_FIELDS} }
+  }
+}`;
+
+export const TAG_PROTECTION_RULES = `query glcrTagProtectionRules($fullPath: ID!, $after: String) {
+  project(fullPath: $fullPath) {
+    id
+    containerProtectionTagRules(first: 100, after: $after) {
+      nodes { id tagNamePattern minimumAccessLevelForPush minimumAccessLevelForDelete }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
+// --- answer shapes ----------------------------------------------------------------------------------------
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface GqlProjectRef {
+  id: string;
+  fullPath: string;
+}
+
+export interface GqlRepository {
+  id: string;
+  name: string;
+  path: string;
+  location: string;
+  createdAt: string | null;
+  expirationPolicyStartedAt: string | null;
+  status: string | null;
+  tagsCount: number;
+  project: GqlProjectRef;
+}
+
+export interface GqlRepositoryConnection {
+  containerRepositoriesCount?: number;
+  containerRepositories: { nodes: Array<GqlRepository | null>; pageInfo: PageInfo } | null;
+}
+
+export interface GqlTag {
+  name: string;
+  path: string;
+  location: string;
+  digest: string | null;
+  revision: string | null;
+  shortRevision: string | null;
+  totalSize: string | number | null;
+  createdAt: string | null;
+}
+
+export interface GqlTagPage {
+  containerRepository: {
+    tagsCount?: number;
+    project?: GqlProjectRef;
+    tags: { nodes: Array<GqlTag | null>; pageInfo: PageInfo } | null;
+  } | null;
+}
+
+export interface GqlPolicy {
+  cadence: string | null;
+  enabled: boolean;
+  keepN: string | null;
+  olderThan: string | null;
+  nameRegex: string | null;
+  nameRegexKeep: string | null;
+  nextRunAt: string | null;
+}
+
+export interface GqlTagRule {
+  id: string;
+  tagNamePattern: string;
+  minimumAccessLevelForPush: string | null;
+  minimumAccessLevelForDelete: string | null;
+}
+
+// --- conversions ------------------------------------------------------------------------------------------
+
+const STATUSES: ReadonlyArray<RepositoryStatus> = ['delete_scheduled', 'delete_ongoing', 'delete_failed'];
+
+export function toRepositoryStatus(value: unknown): RepositoryStatus {
+  const s = typeof value === 'string' ? value.toLowerCase() : null;
+  return STATUSES.includes(s as RepositoryStatus) ? (s as RepositoryStatus) : null;
+}
+
+/**
+ * A repository as REST's list entity would give it, plus tags_count (which REST's group listing lacks).
+ * Precision: GraphQL's Time has whole seconds, so created_at/cleanup_policy_started_at end in .000Z.
+ */
+export function repositoryFromGraphql(node: GqlRepository): Repository {
+  return {
+    id: idFromGid(node.id),
+    name: node.name ?? '',
+    path: node.path ?? '',
+    project_id: idFromGid(node.project?.id),
+    location: node.location ?? '',
+    created_at: normalizeTimestamp(node.createdAt),
+    cleanup_policy_started_at: normalizeTimestamp(node.expirationPolicyStartedAt),
+    status: toRepositoryStatus(node.status),
+    tags_count: typeof node.tagsCount === 'number' ? node.tagsCount : 0,
+  };
+}
+
+function numberOrNull(value: unknown): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Same fields as REST's tag entity; totalSize arrives as a string (BigInt), created_at in whole seconds. */
+export function tagDetailsFromGraphql(node: GqlTag): TagDetails {
+  return {
+    name: node.name,
+    path: node.path ?? '',
+    location: node.location ?? '',
+    digest: typeof node.digest === 'string' ? node.digest : null,
+    revision: typeof node.revision === 'string' ? node.revision : null,
+    short_revision: typeof node.shortRevision === 'string' ? node.shortRevision : null,
+    created_at: normalizeTimestamp(node.createdAt),
+    total_size: numberOrNull(node.totalSize),
+  };
+}
+
+/** REST policy values ↔ GraphQL enum names (§3.5). */
+export const CADENCE_TO_ENUM: Record<string, string> = {
+  '1d': 'EVERY_DAY', '7d': 'EVERY_WEEK', '14d': 'EVERY_TWO_WEEKS', '1month': 'EVERY_MONTH', '3month': 'EVERY_THREE_MONTHS',
+};
+export const KEEP_N_TO_ENUM: Record<string, string> = {
+  1: 'ONE_TAG', 5: 'FIVE_TAGS', 10: 'TEN_TAGS', 25: 'TWENTY_FIVE_TAGS', 50: 'FIFTY_TAGS', 100: 'ONE_HUNDRED_TAGS',
+};
+export const OLDER_THAN_TO_ENUM: Record<string, string> = {
+  '7d': 'SEVEN_DAYS', '14d': 'FOURTEEN_DAYS', '30d': 'THIRTY_DAYS', '60d': 'SIXTY_DAYS', '90d': 'NINETY_DAYS',
+};
+
+function reverse(map: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [v, k]));
+}
+const ENUM_TO_CADENCE = reverse(CADENCE_TO_ENUM);
+const ENUM_TO_KEEP_N = reverse(KEEP_N_TO_ENUM);
+const ENUM_TO_OLDER_THAN = reverse(OLDER_THAN_TO_ENUM);
+
+/**
+ * The REST-shaped policy, or undefined when the answer cannot be expressed exactly (details hidden from
+ * non-Maintainers, or an enum value this client does not know): the caller then asks REST.
+ */
+export function policyFromGraphql(p: GqlPolicy): CleanupPolicy | undefined {
+  const cadence = p.cadence === null ? undefined : ENUM_TO_CADENCE[p.cadence];
+  if (cadence === undefined) return undefined;
+  const keep = p.keepN === null ? null : ENUM_TO_KEEP_N[p.keepN];
+  const older = p.olderThan === null ? null : ENUM_TO_OLDER_THAN[p.olderThan];
+  if (keep === undefined || older === undefined) return undefined;
+  return {
+    cadence,
+    enabled: p.enabled === true,
+    keep_n: keep === null ? null : Number(keep),
+    older_than: older,
+    name_regex: p.nameRegex,
+    name_regex_keep: p.nameRegexKeep,
+    next_run_at: normalizeTimestamp(p.nextRunAt),
+  };
+}
+
+export function tagRuleFromGraphql(node: GqlTagRule, projectId: number): TagProtectionRule {
+  const level = (v: string | null) => (v === null ? null : (v.toLowerCase() as TagProtectionRule['minimum_access_level_for_push']));
+  return {
+    id: idFromGid(node.id),
+    project_id: projectId,
+    tag_name_pattern: node.tagNamePattern,
+    minimum_access_level_for_push: level(node.minimumAccessLevelForPush),
+    minimum_access_level_for_delete: level(node.minimumAccessLevelForDelete),
+  };
+}
