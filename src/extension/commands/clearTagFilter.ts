@@ -1,0 +1,6 @@
+import { isRepositoryNode } from '../tree/nodes';
+import type { CommandContext } from './context';
+
+export function clearTagFilter(ctx: CommandContext, node?: unknown): void {
+  if (isRepositoryNode(node)) ctx.provider.setFilter(node, undefined);
+}

@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import type { Account } from '../accounts/account';
+import { handleError } from '../errors';
+import { isTagNode, type TagNode } from '../tree/nodes';
+import type { CommandContext } from './context';
+import { pickRepositoryPath, pickTags } from './pickers';
+
+/** Copies the tag's manifest digest (sha256:…), fetching the tag's details if the tree has not yet. */
+export async function copyDigest(ctx: CommandContext, node?: unknown): Promise<string | undefined> {
+  try {
+    let target: { account: Account; projectId: number; repositoryId: number; name: string } | undefined;
+    if (isTagNode(node)) {
+      const n: TagNode = node;
+      const account = ctx.store.get(n.accountId);
+      if (account) target = { account, projectId: n.projectId, repositoryId: n.repositoryId, name: n.tag.name };
+    } else {
+      const path = await pickRepositoryPath(ctx);
+      if (!path) return undefined;
+      const tags = await pickTags(ctx, path.account, path.repository, false);
+      if (!tags?.length) return undefined;
+      target = { account: path.account, projectId: path.repository.project_id, repositoryId: path.repository.id, name: tags[0].name };
+    }
+    if (!target) return undefined;
+    const cache = ctx.provider.cache.for(target.account.id);
+    let details = cache.tagDetails(target.repositoryId, target.name);
+    if (!details) {
+      details = await ctx.clients.forAccount(target.account).getTagDetails(target.projectId, target.repositoryId, target.name);
+      cache.setTagDetails(target.repositoryId, details);
+    }
+    if (!details.digest) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('GitLab reports no digest for {0}.', details.location));
+      return undefined;
+    }
+    await vscode.env.clipboard.writeText(details.digest);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', details.digest), 3000);
+    return details.digest;
+  } catch (err) {
+    handleError(ctx.log, vscode.l10n.t('Copying the digest failed'), err);
+    return undefined;
+  }
+}

@@ -1,0 +1,103 @@
+import * as vscode from 'vscode';
+import type { Repository } from '../../core/types';
+import { showGarbageCollectionNoticeOnce } from '../deletion/garbageCollectionNotice';
+import { cannotBeUndone } from '../deletion/wording';
+import { describeError, handleError, showErrorWithLogs } from '../errors';
+import { isRepositoryNode, type RepositoryNode } from '../tree/nodes';
+import { selectionFor, type CommandContext } from './context';
+import { pickRepositoryPath } from './pickers';
+
+export interface RepositoryDeletionOutcome {
+  /** Locations whose deletion GitLab accepted (it finishes in the background). */
+  scheduled: string[];
+  failed: { location: string; error: string }[];
+}
+
+interface Target {
+  accountId: string;
+  repository: Repository;
+}
+
+/**
+ * GitLab answers 202 and deletes in the background: the node shows "deletion scheduled" and the poller
+ * follows the repository until it is gone (or the deletion failed).
+ */
+export async function deleteRepository(ctx: CommandContext, node?: unknown, nodes?: unknown): Promise<RepositoryDeletionOutcome | undefined> {
+  try {
+    let targets: Target[];
+    if (isRepositoryNode(node)) {
+      targets = selectionFor(node, nodes, isRepositoryNode).flatMap((n: RepositoryNode) => {
+        const repository = ctx.provider.repository(n.accountId, n.repositoryId);
+        return repository ? [{ accountId: n.accountId, repository }] : [];
+      });
+    } else {
+      const path = await pickRepositoryPath(ctx, (a) => !a.readOnly);
+      if (!path) return undefined;
+      targets = [{ accountId: path.account.id, repository: path.repository }];
+    }
+    targets = targets.filter((t, i) => targets.findIndex((o) => o.accountId === t.accountId && o.repository.id === t.repository.id) === i);
+    if (targets.some((t) => ctx.store.get(t.accountId)?.readOnly)) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Read-only account: deleting needs a token with the "api" scope.'));
+      targets = targets.filter((t) => !ctx.store.get(t.accountId)?.readOnly);
+    }
+    if (targets.length === 0) return undefined;
+
+    const counts = await Promise.all(targets.map((t) => tagCount(ctx, t)));
+    const lines = targets.map((t, i) => `${t.repository.location} (${counts[i] === undefined
+      ? vscode.l10n.t('unknown number of tags')
+      : counts[i] === 1 ? vscode.l10n.t('1 tag') : vscode.l10n.t('{0} tags', counts[i]!)})`);
+    const message = targets.length === 1
+      ? vscode.l10n.t('Delete the image repository {0} with all its tags?', targets[0].repository.location)
+      : vscode.l10n.t('Delete {0} image repositories with all their tags?', targets.length);
+    const detail = `${lines.join('\n')}\n\n${vscode.l10n.t('GitLab deletes the repository and every tag in it in the background.')} ${cannotBeUndone()}`;
+    if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) return undefined;
+
+    const outcome: RepositoryDeletionOutcome = { scheduled: [], failed: [] };
+    const instances = new Set<string>();
+    for (const t of targets) {
+      try {
+        const result = await ctx.provider.apiFor(t.accountId).deleteRepository(t.repository.project_id, t.repository.id);
+        ctx.log.info(`Deletion of ${t.repository.location} accepted (status: ${result.status}).`);
+        outcome.scheduled.push(t.repository.location);
+        const account = ctx.store.get(t.accountId);
+        if (account) instances.add(account.instanceUrl);
+        if (result.status === 'deleted') {
+          ctx.provider.repositoryChanged(t.accountId, t.repository.id, 'gone');
+        } else {
+          const status = result.status === 'delete_ongoing' || result.status === 'delete_failed' ? result.status : 'delete_scheduled';
+          ctx.provider.repositoryChanged(t.accountId, t.repository.id, status);
+          ctx.poller.watch(t.accountId, t.repository.id);
+        }
+      } catch (err) {
+        ctx.log.error(`Failed to delete ${t.repository.location}: ${describeError(err)}`);
+        outcome.failed.push({ location: t.repository.location, error: describeError(err) });
+      }
+    }
+    if (outcome.failed.length) {
+      showErrorWithLogs(ctx.log, vscode.l10n.t('Could not delete {0}: {1}', outcome.failed[0].location, outcome.failed[0].error));
+    }
+    if (outcome.scheduled.length) {
+      void vscode.window.showInformationMessage(outcome.scheduled.length === 1
+        ? vscode.l10n.t('Deletion of {0} scheduled: GitLab deletes it in the background.', outcome.scheduled[0])
+        : vscode.l10n.t('Deletion of {0} image repositories scheduled: GitLab deletes them in the background.', outcome.scheduled.length));
+    }
+    for (const url of instances) await showGarbageCollectionNoticeOnce(ctx.extension.globalState, url);
+    return outcome;
+  } catch (err) {
+    handleError(ctx.log, vscode.l10n.t('Deleting the image repository failed'), err);
+    return undefined;
+  }
+}
+
+/** The number of tags for the confirmation: from the tree when listed, else asked from GitLab. */
+async function tagCount(ctx: CommandContext, t: Target): Promise<number | undefined> {
+  const cached = ctx.provider.cache.for(t.accountId).tags.get(t.repository.id);
+  if (cached) return cached.length;
+  try {
+    const repo = await ctx.provider.apiFor(t.accountId).getRepository(t.repository.id, { tagsCount: true });
+    return repo.tags_count;
+  } catch (err) {
+    ctx.log.warn(`Counting the tags of ${t.repository.location}: ${describeError(err)}`);
+    return undefined;
+  }
+}

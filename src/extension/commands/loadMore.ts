@@ -1,0 +1,13 @@
+import * as vscode from 'vscode';
+import { handleError } from '../errors';
+import { isNode } from '../tree/nodes';
+import type { CommandContext } from './context';
+
+export async function loadMore(ctx: CommandContext, node?: unknown): Promise<void> {
+  if (!isNode(node) || node.kind !== 'loadMore') return;
+  try {
+    await ctx.provider.loadMore(node);
+  } catch (err) {
+    handleError(ctx.log, vscode.l10n.t('Loading more items failed'), err);
+  }
+}

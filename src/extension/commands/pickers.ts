@@ -1,0 +1,66 @@
+// The command-palette path: without a node, commands walk account → project → repository → tags.
+import * as vscode from 'vscode';
+import type { Project, Repository, Tag } from '../../core/types';
+import { instanceHost, type Account } from '../accounts/account';
+import type { CommandContext } from './context';
+
+export async function pickAccount(ctx: CommandContext, filter: (a: Account) => boolean = () => true): Promise<Account | undefined> {
+  await ctx.store.ready();
+  const accounts = ctx.store.list().filter(filter);
+  if (accounts.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No GitLab account to use. Add one with "GitLab Registry: Add Account".'));
+    return undefined;
+  }
+  if (accounts.length === 1) return accounts[0];
+  return ctx.ui.pickOne(
+    accounts.map((a) => ({ label: instanceHost(a.instanceUrl), description: a.username ? `@${a.username}` : undefined, value: a })),
+    vscode.l10n.t('Select a GitLab account'),
+  );
+}
+
+export async function pickProject(ctx: CommandContext, account: Account): Promise<Project | undefined> {
+  const api = ctx.clients.forAccount(account);
+  const page = await api.listProjects({}, { perPage: 100 });
+  if (page.items.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No projects where you are at least a Reporter.'));
+    return undefined;
+  }
+  return ctx.ui.pickOne(page.items.map((p) => ({ label: p.path_with_namespace, value: p })), vscode.l10n.t('Select a project'));
+}
+
+export async function pickRepository(ctx: CommandContext, account: Account, project: Project): Promise<Repository | undefined> {
+  const page = await ctx.clients.forAccount(account).listProjectRepositories(project.id, { perPage: 100 });
+  if (page.items.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no image repositories.', project.path_with_namespace));
+    return undefined;
+  }
+  const cache = ctx.provider.cache.for(account.id);
+  for (const r of page.items) cache.repositories.set(r.id, r);
+  return ctx.ui.pickOne(
+    page.items.map((r) => ({ label: r.name === '' ? project.path_with_namespace : r.name, description: r.location, value: r })),
+    vscode.l10n.t('Select an image repository'),
+  );
+}
+
+export async function pickTags(ctx: CommandContext, account: Account, repository: Repository, many: boolean): Promise<Tag[] | undefined> {
+  const tags = await ctx.provider.tags(account.id, repository.project_id, repository.id);
+  if (tags.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no tags.', repository.location));
+    return undefined;
+  }
+  const items = tags.map((t) => ({ label: t.name, description: t.location, value: t }));
+  if (many) return ctx.ui.pickMany(items, vscode.l10n.t('Select the tags'));
+  const one = await ctx.ui.pickOne(items, vscode.l10n.t('Select a tag'));
+  return one ? [one] : undefined;
+}
+
+/** account → project → repository, for commands run from the palette. */
+export async function pickRepositoryPath(ctx: CommandContext, filter?: (a: Account) => boolean):
+  Promise<{ account: Account; project: Project; repository: Repository } | undefined> {
+  const account = await pickAccount(ctx, filter);
+  if (!account) return undefined;
+  const project = await pickProject(ctx, account);
+  if (!project) return undefined;
+  const repository = await pickRepository(ctx, account, project);
+  return repository ? { account, project, repository } : undefined;
+}

@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { CommandIds, type CommandId } from '../commandIds';
+import { addAccount } from './addAccount';
+import { clearTagFilter } from './clearTagFilter';
+import type { CommandContext, CommandHandler } from './context';
+import { copyDigest } from './copyDigest';
+import { copyImageReference } from './copyImageReference';
+import { deleteRepository } from './deleteRepository';
+import { deleteTag } from './deleteTag';
+import { filterTags } from './filterTags';
+import { loadMore } from './loadMore';
+import { openInBrowser } from './openInBrowser';
+import { reauthenticate } from './reauthenticate';
+import { refresh } from './refresh';
+import { removeAccount } from './removeAccount';
+import { showEnvironmentAccount } from './showEnvironmentAccount';
+import { showLogs } from './showLogs';
+import { sortTagsByName } from './sortTagsByName';
+import { sortTagsNewestFirst } from './sortTagsNewestFirst';
+
+/** Every command of package.json, and nothing else. */
+export const handlers: Record<CommandId, CommandHandler> = {
+  [CommandIds.addAccount]: addAccount,
+  [CommandIds.removeAccount]: removeAccount,
+  [CommandIds.reauthenticate]: reauthenticate,
+  [CommandIds.showEnvironmentAccount]: showEnvironmentAccount,
+  [CommandIds.refresh]: refresh,
+  [CommandIds.deleteTag]: deleteTag,
+  [CommandIds.deleteRepository]: deleteRepository,
+  [CommandIds.copyImageReference]: copyImageReference,
+  [CommandIds.copyDigest]: copyDigest,
+  [CommandIds.openInBrowser]: openInBrowser,
+  [CommandIds.filterTags]: filterTags,
+  [CommandIds.clearTagFilter]: clearTagFilter,
+  [CommandIds.sortTagsByName]: sortTagsByName,
+  [CommandIds.sortTagsNewestFirst]: sortTagsNewestFirst,
+  [CommandIds.loadMore]: loadMore,
+  [CommandIds.showLogs]: showLogs,
+};
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  return Object.entries(handlers).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, (node?: unknown, nodes?: unknown) => handler(ctx, node, nodes)),
+  );
+}

@@ -1,0 +1,5 @@
+import type { CommandContext } from './context';
+
+export function showLogs(ctx: CommandContext): void {
+  ctx.log.show();
+}

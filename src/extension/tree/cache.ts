@@ -1,0 +1,102 @@
+// What the tree has learned from GitLab, per account and keyed by GitLab ids, so that the same repository
+// expanded under a group and under its project is asked for once. Refresh drops entries; nothing expires.
+import type { Page, Project, Repository, Tag, TagDetails } from '../../core/types';
+
+/** The pages of one listing fetched so far; `next` is the cursor of the page after them. */
+export interface PagedList<T> {
+  items: T[];
+  next?: string;
+  complete: boolean;
+}
+
+export class AccountCache {
+  readonly projects = new Map<number, Project>();
+  readonly repositories = new Map<number, Repository>();
+  /** Repositories GitLab no longer has (deleted meanwhile): hidden from lists fetched earlier. */
+  readonly goneRepositories = new Set<number>();
+  /** Every tag name of a repository, by repository id. */
+  readonly tags = new Map<number, Tag[]>();
+  private readonly details = new Map<string, TagDetails>();
+  private readonly lists = new Map<string, PagedList<unknown>>();
+  private readonly inflight = new Map<string, Promise<unknown>>();
+
+  /** Runs `load` once for concurrent callers with the same key. */
+  once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const running = this.inflight.get(key) as Promise<T> | undefined;
+    if (running) return running;
+    const p = load().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  list<T>(key: string): PagedList<T> | undefined {
+    return this.lists.get(key) as PagedList<T> | undefined;
+  }
+
+  /** Appends a fetched page to the list `key` (a first page replaces it). */
+  addPage<T>(key: string, page: Page<T>, first: boolean): PagedList<T> {
+    const current = first ? undefined : this.list<T>(key);
+    const list: PagedList<T> = { items: [...(current?.items ?? []), ...page.items], next: page.next, complete: !page.next };
+    this.lists.set(key, list as PagedList<unknown>);
+    return list;
+  }
+
+  tagDetails(repositoryId: number, name: string): TagDetails | undefined {
+    return this.details.get(`${repositoryId}\u0000${name}`);
+  }
+
+  setTagDetails(repositoryId: number, details: TagDetails): void {
+    this.details.set(`${repositoryId}\u0000${details.name}`, details);
+  }
+
+  /** Forgets tags GitLab deleted; other tags of the repository stay cached. */
+  removeTags(repositoryId: number, names: string[]): void {
+    const gone = new Set(names);
+    const tags = this.tags.get(repositoryId);
+    if (tags) this.tags.set(repositoryId, tags.filter((t) => !gone.has(t.name)));
+    for (const n of names) this.details.delete(`${repositoryId}\u0000${n}`);
+  }
+
+  forgetRepository(repositoryId: number): void {
+    this.tags.delete(repositoryId);
+    for (const key of [...this.details.keys()]) if (key.startsWith(`${repositoryId}\u0000`)) this.details.delete(key);
+  }
+
+  forgetList(key: string): void {
+    this.lists.delete(key);
+  }
+
+  clear(): void {
+    this.projects.clear();
+    this.repositories.clear();
+    this.goneRepositories.clear();
+    this.tags.clear();
+    this.details.clear();
+    this.lists.clear();
+  }
+}
+
+export class RegistryCache {
+  private readonly accounts = new Map<string, AccountCache>();
+
+  for(accountId: string): AccountCache {
+    let c = this.accounts.get(accountId);
+    if (!c) {
+      c = new AccountCache();
+      this.accounts.set(accountId, c);
+    }
+    return c;
+  }
+
+  clear(accountId?: string): void {
+    if (accountId === undefined) this.accounts.clear();
+    else this.accounts.delete(accountId);
+  }
+}
+
+export const ListKeys = {
+  groups: 'groups',
+  projects: 'projects',
+  groupRepositories: (groupId: number) => `group:${groupId}:repositories`,
+  projectRepositories: (projectId: number) => `project:${projectId}:repositories`,
+} as const;

@@ -1,0 +1,139 @@
+import * as vscode from 'vscode';
+import { normalizeInstanceUrl } from '../core/url';
+import { describeError } from './errors';
+
+/** Where a personal access token with the `api` scope pre-selected is created on an instance. */
+export function tokenPageUrl(baseUrl: string): string {
+  return `${baseUrl}/-/user_settings/personal_access_tokens?name=VS+Code+Container+Registry&scopes=api`;
+}
+
+export interface TokenPrompt {
+  baseUrl: string;
+  title: string;
+  prompt: string;
+  step?: { step: number; totalSteps: number };
+  /** Checks the token while the box shows progress; returns an error message to keep the box open. */
+  validate(token: string): Promise<string | undefined>;
+}
+
+export interface PickItem<T> extends vscode.QuickPickItem {
+  value: T;
+}
+
+/**
+ * Every interactive prompt the commands use. Integration tests replace members of the instance exported
+ * by the test API (e.g. `api.ui.confirm = async () => true`) instead of driving VS Code's widgets; the
+ * end-to-end tests drive the real widgets.
+ */
+export class Ui {
+  /** A modal warning; true only when the user chose the confirming button. */
+  async confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {
+    const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, confirmLabel);
+    return choice === confirmLabel;
+  }
+
+  /** Step 1 of Add Account: the instance URL, validated as the user types. Resolves the normalised URL. */
+  promptInstanceUrl(): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const box = vscode.window.createInputBox();
+      box.title = vscode.l10n.t('Add GitLab Account');
+      box.step = 1;
+      box.totalSteps = 2;
+      box.prompt = vscode.l10n.t('URL of the GitLab instance, e.g. https://gitlab.com or https://gitlab.example.com/gitlab');
+      box.placeholder = 'https://gitlab.com';
+      box.value = 'https://gitlab.com';
+      box.ignoreFocusOut = true;
+      const validate = (value: string): string | undefined => {
+        try {
+          normalizeInstanceUrl(value);
+          return undefined;
+        } catch (err) {
+          return describeError(err);
+        }
+      };
+      let done = false;
+      const finish = (value: string | undefined): void => {
+        if (done) return;
+        done = true;
+        resolve(value);
+        box.hide();
+      };
+      box.onDidChangeValue((value) => { box.validationMessage = validate(value); });
+      box.onDidAccept(() => {
+        const message = validate(box.value);
+        if (message) {
+          box.validationMessage = message;
+          return;
+        }
+        finish(normalizeInstanceUrl(box.value));
+      });
+      box.onDidHide(() => { finish(undefined); box.dispose(); });
+      box.show();
+    });
+  }
+
+  /** A password box with a button that opens the instance's token page; stays open until the token checks out. */
+  promptToken(options: TokenPrompt): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const box = vscode.window.createInputBox();
+      box.title = options.title;
+      if (options.step) {
+        box.step = options.step.step;
+        box.totalSteps = options.step.totalSteps;
+      }
+      box.prompt = options.prompt;
+      box.placeholder = vscode.l10n.t('Personal access token (glpat-…)');
+      box.password = true;
+      box.ignoreFocusOut = true;
+      const createToken: vscode.QuickInputButton = {
+        iconPath: new vscode.ThemeIcon('link-external'),
+        tooltip: vscode.l10n.t('Create a token with the api scope on {0}', options.baseUrl),
+      };
+      box.buttons = [createToken];
+      let done = false;
+      box.onDidTriggerButton((button) => {
+        if (button === createToken) void vscode.env.openExternal(vscode.Uri.parse(tokenPageUrl(options.baseUrl), true));
+      });
+      box.onDidChangeValue(() => { box.validationMessage = undefined; });
+      box.onDidAccept(async () => {
+        const token = box.value.trim();
+        if (token === '') {
+          box.validationMessage = vscode.l10n.t('Enter a token, or use the button to create one.');
+          return;
+        }
+        box.busy = true;
+        box.enabled = false;
+        const problem = await options.validate(token).catch((err: unknown) => describeError(err));
+        box.busy = false;
+        box.enabled = true;
+        if (problem) {
+          box.validationMessage = problem;
+          return;
+        }
+        done = true;
+        resolve(token);
+        box.hide();
+      });
+      box.onDidHide(() => {
+        if (!done) resolve(undefined);
+        done = true;
+        box.dispose();
+      });
+      box.show();
+    });
+  }
+
+  async pickOne<T>(items: PickItem<T>[], placeHolder: string): Promise<T | undefined> {
+    const picked = await vscode.window.showQuickPick(items, { placeHolder, ignoreFocusOut: true, matchOnDescription: true });
+    return picked?.value;
+  }
+
+  async pickMany<T>(items: PickItem<T>[], placeHolder: string): Promise<T[] | undefined> {
+    const picked = await vscode.window.showQuickPick(items, { placeHolder, canPickMany: true, ignoreFocusOut: true, matchOnDescription: true });
+    return picked?.map((p) => p.value);
+  }
+
+  inputText(options: vscode.InputBoxOptions): Promise<string | undefined> {
+    return Promise.resolve(vscode.window.showInputBox(options));
+  }
+}

@@ -1,0 +1,133 @@
+// Deleting tags and repositories from the tree, verified in the double's state.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { test, harness } from '../../harness/inhost';
+import type { TagDeletionOutcome } from '../../../src/extension/commands/deleteTag';
+import type { RepositoryDeletionOutcome } from '../../../src/extension/commands/deleteRepository';
+import {
+  addAccount, answerConfirm, children, description, doubleHost, doubleRepo, doubleTagNames, fresh, label, labels, path, restoreUi,
+} from './extension-helpers';
+
+const tagNode = async (a: Awaited<ReturnType<typeof fresh>>, repo: Awaited<ReturnType<typeof path>>, name: string) => {
+  const found = (await children(a, repo)).find((n) => label(a, n) === name);
+  assert.ok(found, `tag ${name}`);
+  return found;
+};
+
+test('Delete Tag: modal names the tag and says it cannot be undone; only that tag goes', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const staging = await tagNode(a, repo, 'staging');
+  const asked = answerConfirm(a, true);
+  let outcome: TagDeletionOutcome | undefined;
+  try {
+    outcome = await vscode.commands.executeCommand<TagDeletionOutcome>('gitlabRegistry.deleteTag', staging);
+  } finally {
+    restoreUi(a);
+  }
+  assert.strictEqual(asked.length, 1);
+  assert.strictEqual(asked[0].button, 'Delete');
+  assert.match(asked[0].message, /staging/);
+  assert.match(asked[0].detail, /cannot be undone/);
+  assert.match(asked[0].detail, /rebuild/);
+  assert.deepStrictEqual(outcome?.deleted, ['registry.example.test:5050/acme/website:staging']);
+  assert.deepStrictEqual(await doubleTagNames(5), ['latest', 'prod', 'v2024.01']);
+  // The tree changed under the repository only, without the deleted tag.
+  assert.deepStrictEqual((await labels(a, repo)).sort(), ['latest', 'prod', 'v2024.01']);
+});
+
+test('Cancel in the modal deletes nothing', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const prod = await tagNode(a, repo, 'prod');
+  answerConfirm(a, false);
+  try {
+    assert.strictEqual(await vscode.commands.executeCommand('gitlabRegistry.deleteTag', prod), undefined);
+  } finally {
+    restoreUi(a);
+  }
+  assert.deepStrictEqual(await doubleTagNames(5), ['latest', 'prod', 'staging', 'v2024.01']);
+});
+
+test('multi-selection across repositories: count and first names in the modal; siblings (same digest too) kept', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const website = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const api = await path(a, doubleHost(), 'acme/platform/My.Project', 'api');
+  const prod = await tagNode(a, website, 'prod');
+  const nightly = await tagNode(a, api, 'nightly');
+  const v200 = await tagNode(a, api, 'v2.0.0');
+  const asked = answerConfirm(a, true);
+  let outcome: TagDeletionOutcome | undefined;
+  try {
+    outcome = await vscode.commands.executeCommand<TagDeletionOutcome>('gitlabRegistry.deleteTag', prod, [prod, nightly, v200]);
+  } finally {
+    restoreUi(a);
+  }
+  assert.match(asked[0].message, /3 tags/);
+  assert.match(asked[0].detail, /acme\/website:prod/);
+  assert.strictEqual(outcome?.deleted.length, 3);
+  assert.deepStrictEqual(await doubleTagNames(5), ['latest', 'staging', 'v2024.01']);
+  assert.deepStrictEqual(await doubleTagNames(2), ['latest', 'v2.1.0']);
+});
+
+test('failures are reported per tag with GitLab\'s reason (protected tag for a developer)', async () => {
+  const a = await fresh();
+  await addAccount(a, 'developer');
+  const repo = await path(a, doubleHost(), 'acme/platform/My.Project', 'acme/platform/My.Project');
+  const v123 = await tagNode(a, repo, 'v1.2.3');
+  const dev1 = await tagNode(a, repo, 'dev-0001');
+  answerConfirm(a, true);
+  let outcome: TagDeletionOutcome | undefined;
+  try {
+    outcome = await vscode.commands.executeCommand<TagDeletionOutcome>('gitlabRegistry.deleteTag', v123, [v123, dev1]);
+  } finally {
+    restoreUi(a);
+  }
+  assert.deepStrictEqual(outcome?.deleted, ['registry.example.test:5050/acme/platform/my.project:dev-0001']);
+  assert.strictEqual(outcome?.failed.length, 1);
+  assert.match(outcome!.failed[0].error, /403.*protected/i);
+  const names = await doubleTagNames(1);
+  assert.ok(names.includes('v1.2.3') && !names.includes('dev-0001'));
+});
+
+test('Delete Repository: modal with location and tag count; status "deletion scheduled", then gone', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  a.poller.options = { initialDelayMs: 200, maxDelayMs: 500, maxAttempts: 60 };
+  const project = await path(a, doubleHost(), 'acme/website');
+  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  await children(a, repo);
+  const asked = answerConfirm(a, true);
+  let outcome: RepositoryDeletionOutcome | undefined;
+  try {
+    outcome = await vscode.commands.executeCommand<RepositoryDeletionOutcome>('gitlabRegistry.deleteRepository', repo);
+  } finally {
+    restoreUi(a);
+  }
+  assert.match(asked[0].message, /registry\.example\.test:5050\/acme\/website/);
+  assert.match(asked[0].detail, /4 tags/);
+  assert.deepStrictEqual(outcome?.scheduled, ['registry.example.test:5050/acme/website']);
+  assert.match(description(a, repo), /deletion (scheduled|ongoing)/);
+  assert.strictEqual((await doubleRepo(5))?.status !== null, true);
+  await harness.waitFor(async () => (await doubleRepo(5)) === undefined, { timeoutMs: 15_000, message: 'double removed the repository' });
+  await harness.waitFor(async () => !(await labels(a, project)).includes('acme/website'), { timeoutMs: 15_000, message: 'node gone' });
+  assert.deepStrictEqual(await labels(a, project), ['cache']);
+});
+
+test('a repository whose deletion fails shows "deletion failed"', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  a.poller.options = { initialDelayMs: 200, maxDelayMs: 500, maxAttempts: 60 };
+  await harness.control('POST', '/__double/repositories/7/fail-deletion');
+  const repo = await path(a, doubleHost(), 'globex/backend', 'globex/backend');
+  answerConfirm(a, true);
+  try {
+    await vscode.commands.executeCommand('gitlabRegistry.deleteRepository', repo);
+  } finally {
+    restoreUi(a);
+  }
+  await harness.waitFor(() => /deletion failed/.test(description(a, repo)), { timeoutMs: 15_000, message: 'deletion failed status' });
+});

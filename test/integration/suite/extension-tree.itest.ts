@@ -1,0 +1,149 @@
+// The Registries tree against the GitLab double, at the VS Code API boundary (provider.getChildren()).
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { test, harness } from '../../harness/inhost';
+import {
+  addAccount, children, contextValue, description, doubleHost, fresh, label, labels, path, requests,
+} from './extension-helpers';
+
+test('activation is fast, logged, and sends no request before the view is opened', async () => {
+  const a = await fresh();
+  await harness.control('POST', '/__double/reset-log');
+  assert.ok(a.activationMs < 500, `activate() took ${a.activationMs} ms`);
+  assert.deepStrictEqual(await requests(), []);
+});
+
+test('account → top-level groups and member projects', async () => {
+  const a = await fresh();
+  const { account, problems } = await addAccount(a, 'owner');
+  assert.deepStrictEqual(problems, []);
+  assert.ok(account);
+  const roots = await children(a);
+  assert.strictEqual(roots.length, 1);
+  assert.strictEqual(label(a, roots[0]), doubleHost());
+  assert.strictEqual(description(a, roots[0]), '@alice');
+  const level1 = await labels(a, roots[0]);
+  for (const g of ['acme', 'globex', 'oss']) assert.ok(level1.includes(g), `group ${g} in ${level1}`);
+  assert.ok(!level1.includes('acme/platform'), 'only top-level groups');
+  for (const p of ['acme/platform/My.Project', 'acme/website', 'globex/backend', 'oss/public-app']) {
+    assert.ok(level1.includes(p), `project ${p} in ${level1}`);
+  }
+});
+
+test('a group lists the repositories of its projects and subgroups with one request, relative labels', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  await harness.control('POST', '/__double/reset-log');
+  const acme = await path(a, doubleHost(), 'acme');
+  const repos = await labels(a, acme);
+  assert.deepStrictEqual(repos, ['platform/my.project', 'platform/my.project/api', 'platform/my.project/tools/cli', 'platform/tools/builder', 'website', 'website/cache']);
+  // One request for the whole group (REST GET /groups/1/registry/repositories, or the core's GraphQL fast path),
+  // not one per project.
+  const calls = (await requests()).filter((r) => /registry\/repositories$|graphql$/.test(r.path));
+  assert.strictEqual(calls.length, 1, JSON.stringify(calls));
+  assert.ok(!calls.some((r) => /projects\/\d+\/registry/.test(r.path)));
+});
+
+test('a project lists its repositories: the root image shows the project path', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const project = await path(a, doubleHost(), 'acme/platform/My.Project');
+  assert.deepStrictEqual(await labels(a, project), ['acme/platform/My.Project', 'api', 'tools/cli']);
+  const website = await path(a, doubleHost(), 'acme/website');
+  assert.deepStrictEqual(await labels(a, website), ['acme/website', 'cache']);
+  const cache = await path(a, doubleHost(), 'acme/website', 'cache');
+  assert.deepStrictEqual(await labels(a, cache), ['No tags']);
+});
+
+test('tags: names first, details filled in lazily (digest · size · age), newest first, tooltip with docker pull', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const repo = await path(a, doubleHost(), 'acme/platform/My.Project', 'api');
+  const first = await children(a, repo);
+  assert.deepStrictEqual(first.map((n) => label(a, n)).sort(), ['latest', 'nightly', 'v2.0.0', 'v2.1.0']);
+  await harness.waitFor(async () => (await children(a, repo)).every((n) => description(a, n) !== ''), { message: 'tag details' });
+  const tags = await children(a, repo);
+  assert.deepStrictEqual(tags.map((n) => label(a, n)), ['latest', 'v2.1.0', 'v2.0.0', 'nightly']);
+  assert.match(description(a, tags[0]), /^[0-9a-f]{12} · [\d.]+ [kMG]?B · .+$/);
+  const tooltip = a.provider.getTreeItem(tags[0]).tooltip as vscode.MarkdownString;
+  assert.match(tooltip.value, /docker pull registry\.example\.test:5050\/acme\/platform\/my\.project\/api:latest/);
+  assert.match(tooltip.value, /sha256:[0-9a-f]{64}/);
+  assert.match(contextValue(a, tags[0]), /(^|;)tag(;|$)/);
+  assert.match(contextValue(a, tags[0]), /(^|;)writable(;|$)/);
+  const detailCalls = (await requests()).filter((r) => /\/repositories\/2\/tags\/[^/]+$/.test(r.path));
+  assert.strictEqual(detailCalls.length, 4, 'one detail request per tag, once');
+});
+
+test('the same repository under its group and its project is fetched once', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const viaProject = await path(a, doubleHost(), 'acme/platform/My.Project', 'tools/cli');
+  await children(a, viaProject);
+  const viaGroup = await path(a, doubleHost(), 'acme', 'platform/my.project/tools/cli');
+  assert.deepStrictEqual((await labels(a, viaGroup)).sort(), ['latest', 'v0.1.0']);
+  const listCalls = (await requests()).filter((r) => r.path === '/api/v4/projects/1/registry/repositories/3/tags');
+  assert.strictEqual(listCalls.length, 1);
+});
+
+test('sort by name toggles through the setting; filter shows in the description and clears', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const repo = await path(a, doubleHost(), 'acme/platform/tools/builder', 'acme/platform/tools/builder');
+  await children(a, repo);
+  try {
+    await vscode.commands.executeCommand('gitlabRegistry.sortTagsByName');
+    const byName = await labels(a, repo);
+    assert.deepStrictEqual(byName, [...byName].sort());
+    a.ui.inputText = async () => 'v1.*';
+    await vscode.commands.executeCommand('gitlabRegistry.filterTags', repo);
+    assert.match(description(a, repo), /filter: v1\.\*/);
+    assert.match(contextValue(a, repo), /filtered/);
+    assert.deepStrictEqual(await labels(a, repo), ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0', 'v1.4.0', 'v1.5.0', 'v1.6.0', 'v1.7.0', 'v1.8.0', 'v1.9.0']);
+    await vscode.commands.executeCommand('gitlabRegistry.clearTagFilter', repo);
+    assert.strictEqual((await children(a, repo)).length, 30);
+  } finally {
+    delete (a.ui as unknown as Record<string, unknown>).inputText;
+    await vscode.commands.executeCommand('gitlabRegistry.sortTagsNewestFirst');
+  }
+});
+
+test('paging: a "Load more…" node instead of everything at once', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const config = vscode.workspace.getConfiguration('gitlabRegistry');
+  await config.update('pageSize', 2, vscode.ConfigurationTarget.Global);
+  try {
+    a.provider.refresh();
+    const account = await path(a, doubleHost());
+    const first = await labels(a, account);
+    assert.ok(first.includes('Load more…'), `${first}`);
+    const acme = await path(a, doubleHost(), 'acme');
+    const repos = await children(a, acme);
+    assert.deepStrictEqual(repos.map((n) => label(a, n)), ['platform/my.project', 'platform/my.project/api', 'Load more…']);
+    await vscode.commands.executeCommand('gitlabRegistry.loadMore', repos[2]);
+    assert.deepStrictEqual((await labels(a, acme)).slice(0, 4), ['platform/my.project', 'platform/my.project/api', 'platform/my.project/tools/cli', 'platform/tools/builder']);
+    const repo = (await children(a, acme))[0];
+    const tags = await children(a, repo);
+    assert.strictEqual(tags.length, 3);
+    assert.strictEqual(label(a, tags[2]), 'Load more…');
+    await vscode.commands.executeCommand('gitlabRegistry.loadMore', tags[2]);
+    assert.strictEqual((await children(a, repo)).length, 5);
+  } finally {
+    await config.update('pageSize', undefined, vscode.ConfigurationTarget.Global);
+  }
+});
+
+test('a 500 while listing becomes an error node with Show Logs, and Refresh recovers', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  await harness.control('POST', '/__double/faults', { path: '^/api/(v4/groups/1/registry/repositories|graphql)$', status: 500, times: 50 });
+  const acme = await path(a, doubleHost(), 'acme');
+  const kids = await children(a, acme);
+  assert.strictEqual(kids.length, 1);
+  assert.strictEqual(kids[0].kind, 'error');
+  assert.match(contextValue(a, kids[0]), /(^|;)error(;|$)/);
+  assert.strictEqual(a.provider.getTreeItem(kids[0]).command?.command, 'gitlabRegistry.showLogs');
+  await harness.control('DELETE', '/__double/faults');
+  await vscode.commands.executeCommand('gitlabRegistry.refresh', acme);
+  assert.ok((await labels(a, acme)).includes('website'));
+});
