@@ -57,4 +57,25 @@ export interface RegistryApi {
   getCleanupPolicy(project: ProjectRef): Promise<CleanupPolicy | null>;
   updateCleanupPolicy(project: ProjectRef, patch: Partial<Omit<CleanupPolicy, 'next_run_at'>>): Promise<CleanupPolicy>;
   listTagProtectionRules(project: ProjectRef): Promise<TagProtectionRule[]>;
+  /**
+   * For previews of deletions: the tag protection rules and the caller's access level on the project.
+   * Unlike listTagProtectionRules, rules the caller cannot read are `null` with the reason (404 before
+   * GitLab 18.7 / without the metadata database, 403 below Maintainer, a job token), never `[]`.
+   * Wrappers delegate it to REST. (core/rules/preview.ts still copes with an object lacking it at run
+   * time, falling back to listTagProtectionRules, where a 404 cannot be told from "no rules".)
+   */
+  getTagProtectionAccess(project: ProjectRef): Promise<TagProtectionAccess>;
+}
+
+export interface TagProtectionAccess {
+  /** The rules, or null when they could not be read (see `rulesError`). */
+  rules: TagProtectionRule[] | null;
+  /** Why the rules could not be read: "<status> <GitLab's message>" or a sentence. */
+  rulesError?: string;
+  /**
+   * The caller's access level (10 guest … 50 owner) from GET /projects/:id `permissions`: the higher of
+   * project_access and group_access. Null when GitLab does not say (access through a group share, an
+   * administrator who is not a member) or for a job token (no request sent).
+   */
+  accessLevel: number | null;
 }

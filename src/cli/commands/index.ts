@@ -3,7 +3,9 @@
 // (`image rm`, later `policy set`) match by their longest word prefix, so `policy` and `policy set`
 // can coexist.
 import type { Command } from '../command';
+import { bulkCommand } from './bulk';
 import { imageRmCommand } from './imageRm';
+import { policyCommand, policyPreviewCommand, policySetCommand } from './policy';
 import { projectsCommand } from './projects';
 import { reposCommand } from './repos';
 import { rmCommand } from './rm';
@@ -17,4 +19,8 @@ export const COMMANDS: readonly Command[] = [
   rmCommand,
   rmRepoCommand,
   imageRmCommand,
+  bulkCommand,
+  policyCommand,
+  policySetCommand,
+  policyPreviewCommand,
 ];

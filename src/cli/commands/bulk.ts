@@ -1,0 +1,208 @@
+// glcr bulk: rule-based deletion (GitLab's bulk-delete rule, api doc §4.3) previewed by core/rules and then
+// either carried out tag by tag (exactly the previewed list) or handed to GitLab's server-side bulk delete.
+// The rule options are defined here once and reused by `policy set` (one option name, one meaning).
+import { GitLabError, UsageError } from '../../core/errors';
+import { bulkParamsFromRule, compileRule, type Rule } from '../../core/rules';
+import { previewRule, type RulePreview } from '../../core/rules/preview';
+import type { DeleteReport } from '../../core/types';
+import { printable } from '../args';
+import type { CliContext, Command, CommandOption } from '../command';
+import { emit, formatTable, plural } from '../output';
+import { parseProjectRef, resolveRepository } from '../resolve';
+import { NOT_ATTEMPTED, toRmReport } from './rm';
+import { YES_OPTION, stringFlag } from './shared';
+
+// --- options shared with `policy set` -------------------------------------------------------------------------
+export const DELETE_OPTION: CommandOption = {
+  name: 'delete', type: 'string', value: 'REGEX',
+  description: 'RE2 regex of tags to delete, anchored by GitLab as \\A…\\z (".*" = every tag); policy set: name_regex',
+};
+export const KEEP_OPTION: CommandOption = {
+  name: 'keep', type: 'string', value: 'REGEX',
+  description: 'RE2 regex (anchored) of tags to keep even when --delete matches; policy set: name_regex_keep',
+};
+export const KEEP_N_OPTION: CommandOption = {
+  name: 'keep-n', type: 'string', value: 'N', description: 'keep the N newest matching tags (bulk: any whole number ≥ 0)',
+};
+export const OLDER_THAN_OPTION: CommandOption = {
+  name: 'older-than', type: 'string', value: 'DUR',
+  description: 'only delete tags strictly older than this (bulk: 1h, 7d, 1month, "1 day"…)',
+};
+const DRY_RUN_OPTION: CommandOption = { name: 'dry-run', type: 'boolean', description: 'preview: list what would be deleted and kept; nothing is deleted' };
+const SERVER_OPTION: CommandOption = {
+  name: 'server', type: 'boolean', description: 'with --yes: schedule GitLab\'s server-side bulk delete instead of deleting tag by tag',
+};
+
+/** `--keep-n`: a whole number ≥ 0 (digits only). */
+export function parseKeepN(text: string): number {
+  const t = text.trim();
+  const n = Number(t);
+  if (!/^\d+$/.test(t) || !Number.isSafeInteger(n)) {
+    throw new UsageError(`--keep-n must be a whole number of 0 or more, not "${printable(text)}"; nothing was sent`);
+  }
+  return n;
+}
+
+/** Why the rules could not be read, with what the status means here. */
+export function explainProtectionNote(note: string): string {
+  if (/^403\b/.test(note)) return `${note}: reading tag protection rules needs the Maintainer role`;
+  if (/^404\b/.test(note)) return `${note}: no tag protection rules API here (GitLab before 18.7, or no metadata database)`;
+  return note;
+}
+
+/** The one-line stderr note when tag protection could not be read. */
+export function protectionUnknownLine(note: string): string {
+  return (
+    `glcr: warning: tag protection could not be checked (${explainProtectionNote(note)}); protected tags are not marked here, ` +
+    'and GitLab will not delete them (a tag-by-tag delete fails with 403, a server-side run skips them)'
+  );
+}
+
+/** Prints the preview's warnings and protection note on stderr, one line each. */
+export function printPreviewNotes(ctx: CliContext, preview: RulePreview): void {
+  for (const w of preview.warnings) ctx.stderr(`glcr: warning: ${w}`);
+  if (preview.protection === 'unknown') ctx.stderr(protectionUnknownLine(preview.protectionNote ?? 'the rules could not be read'));
+}
+
+/** The dry-run / policy preview JSON: delete and keep (code-point order) plus reasons and warnings. */
+export function previewJson(preview: RulePreview): Record<string, unknown> {
+  const warnings = [...preview.warnings];
+  if (preview.protection === 'unknown') {
+    warnings.push(`tag protection could not be checked (${explainProtectionNote(preview.protectionNote ?? 'the rules could not be read')})`);
+  }
+  return {
+    delete: preview.delete,
+    keep: preview.keep,
+    reasons: Object.fromEntries(preview.decisions.map((d) => [d.name, d.reason])),
+    warnings,
+  };
+}
+
+export function previewText(preview: RulePreview, label: string): string {
+  if (preview.decisions.length === 0) return `No tags in ${label}.`;
+  const table = formatTable(preview.decisions, [
+    { header: 'TAG', get: (d) => d.name },
+    { header: 'ACTION', get: (d) => d.action },
+    { header: 'REASON', get: (d) => d.reason },
+    { header: 'CREATED', get: (d) => d.created_at },
+  ]);
+  return `${table}\n${preview.delete.length} to delete, ${preview.keep.length} kept (${label}).`;
+}
+
+export const bulkCommand: Command = {
+  words: ['bulk'],
+  usage:
+    'glcr bulk <project> <repo> --delete REGEX [--keep REGEX] [--keep-n N] [--older-than DUR] (--dry-run | --yes) [--server]',
+  summary: 'delete tags by rule (GitLab\'s bulk-delete rule): preview, delete tag by tag, or schedule server-side',
+  args: [{ name: 'project' }, { name: 'repo' }],
+  options: [DELETE_OPTION, KEEP_OPTION, KEEP_N_OPTION, OLDER_THAN_OPTION, DRY_RUN_OPTION, YES_OPTION, SERVER_OPTION],
+  details:
+    'The rule is GitLab\'s: `latest` is never deleted; candidates match \\A<delete>\\z and not \\A<keep>\\z; the keep-n\n' +
+    'newest candidates stay (created_at; none = now); with --older-than only strictly older tags go (none = kept);\n' +
+    'tags protected from you are kept. Exactly one of --dry-run and --yes.\n' +
+    'JSON: --dry-run {"delete":[…],"keep":[…],"reasons":{tag:reason},"warnings":[…]} (names in code-point order);\n' +
+    '--yes {"deleted":[…],"failed":[{"tag","error"}]} as glcr rm (exactly the previewed delete list; exit 1 if any\n' +
+    'failed); --yes --server {"scheduled":true} (GitLab runs it later, at most once an hour per repository).\n' +
+    'Tag protection needs Maintainer to read; otherwise a warning says it could not be checked.',
+  async run(ctx) {
+    const dryRun = ctx.flags['dry-run'] === true;
+    const yes = ctx.flags.yes === true;
+    const server = ctx.flags.server === true;
+    if (dryRun && yes) throw new UsageError('give either --dry-run or --yes, not both; nothing was sent');
+    if (server && !yes) throw new UsageError('--server schedules a deletion, so it needs --yes (not --dry-run); nothing was sent');
+    if (!dryRun && !yes) {
+      throw new UsageError('give --dry-run to preview or --yes to delete (deletion cannot be undone); nothing was sent');
+    }
+    const rule = ruleFromFlags(ctx);
+    const compiled = compileRule(rule);
+    if (server && rule.deleteRegex === '') {
+      throw new UsageError('GitLab\'s bulk delete needs a non-empty --delete regex (".*" for every tag); nothing was sent');
+    }
+    const project = parseProjectRef(ctx.args[0]);
+
+    const api = ctx.api();
+    const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);
+    const label = repo.path ?? `repository ${repo.id}`;
+
+    if (server) {
+      for (const w of compiled.warnings) ctx.stderr(`glcr: warning: ${w}`);
+      await warnServerDifferences(ctx, repo.id, rule);
+      try {
+        await api.scheduleBulkDelete(project, repo.id, bulkParamsFromRule(rule));
+      } catch (e) {
+        if (e instanceof GitLabError && e.kind === 'forbidden') {
+          throw new GitLabError(e.kind, e.status, `${e.gitlabMessage} (GitLab's server-side bulk delete needs the Maintainer role)`, e.details);
+        }
+        throw e;
+      }
+      emit(ctx, { scheduled: true }, () =>
+        `Scheduled GitLab's server-side bulk delete for ${label}; GitLab runs it in the background.`);
+      return 0;
+    }
+
+    const preview = await previewRule(api, project, repo.id, compiled, { signal: ctx.signal });
+    printPreviewNotes(ctx, preview);
+    if (dryRun) {
+      emit(ctx, previewJson(preview), () => previewText(preview, label));
+      return 0;
+    }
+
+    const names = preview.delete;
+    let report: DeleteReport;
+    try {
+      report = names.length === 0 ? { deleted: [], failed: [] } : await api.deleteTags(project, repo.id, names, { signal: ctx.signal });
+    } catch (e) {
+      if (!(e instanceof GitLabError)) throw e;
+      // deleteTags catches per-tag errors: an error here means nothing was sent (listing failed or Ctrl-C).
+      report = e.kind === 'cancelled'
+        ? { deleted: [], failed: [], notAttempted: names }
+        : { deleted: [], failed: names.map((tag) => ({ tag, error: e.message })) };
+    }
+    const result = toRmReport(names, report);
+    const skipped = result.failed.filter((f) => f.error === NOT_ATTEMPTED).length;
+    if (skipped > 0) ctx.stderr(`glcr: interrupted: ${plural(skipped, 'tag')} not attempted`);
+    for (const f of result.failed) ctx.stderr(`glcr: tag "${f.tag}" not deleted: ${f.error}`);
+    emit(ctx, result, () => {
+      const lines = [`Deleted ${result.deleted.length} of ${plural(names.length, 'tag')} from ${label}.`];
+      for (const t of result.deleted) lines.push(`  deleted  ${t}`);
+      return lines.join('\n');
+    });
+    return result.failed.length > 0 ? 1 : 0;
+  },
+};
+
+function ruleFromFlags(ctx: CliContext): Rule {
+  const deleteRegex = stringFlag(ctx, 'delete');
+  if (deleteRegex === undefined) throw new UsageError('--delete REGEX is required (".*" selects every tag); nothing was sent');
+  const keepN = stringFlag(ctx, 'keep-n');
+  const olderThan = stringFlag(ctx, 'older-than');
+  return {
+    deleteRegex,
+    keepRegex: stringFlag(ctx, 'keep') ?? null,
+    keepN: keepN === undefined ? null : parseKeepN(keepN),
+    olderThan: olderThan ?? null,
+  };
+}
+
+/** Before a server-side run: say when GitLab's own run may differ from a preview (best effort). */
+async function warnServerDifferences(ctx: CliContext, repositoryId: number, rule: Rule): Promise<void> {
+  let info;
+  try {
+    info = await ctx.api().getRepository(repositoryId, { tagsCount: true, size: true });
+  } catch (e) {
+    if (e instanceof GitLabError && e.kind === 'cancelled') throw e;
+    return; // a job token cannot read it; the warnings are advisory
+  }
+  if (typeof info.tags_count === 'number' && info.tags_count > 1000) {
+    ctx.stderr(
+      `glcr: warning: this repository has ${info.tags_count} tags; GitLab's server-side run works through 1000 tags ` +
+        'at a time, so keep-n applies per 1000 names and the result may differ from glcr bulk --dry-run',
+    );
+  }
+  if (info.size === null) {
+    ctx.stderr(
+      `glcr: warning: this repository is on a legacy registry: GitLab's server-side run considers at most 200 + ` +
+        `${rule.keepN ?? 0} candidates (instance default), sampled at random, so it may delete fewer tags than glcr bulk --dry-run lists`,
+    );
+  }
+}
