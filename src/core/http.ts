@@ -224,7 +224,7 @@ export class HttpClient {
           this.log(`${currentMethod} ${this.logPath(url)} ${status} ${Date.now() - started}ms`);
           return { ok: true, result: { status, headers: res.headers, data } };
         }
-        const error = mapHttpError(status, text, res.headers, this.host);
+        const error = this.describeNonJsonError(mapHttpError(status, text, res.headers, this.host), text);
         this.log(`${currentMethod} ${this.logPath(url)} ${status} ${Date.now() - started}ms`);
         return { ok: false, failure: { type: 'http', error: this.redactError(error), status, headers: res.headers } };
       }
@@ -307,6 +307,16 @@ export class HttpClient {
         : 'a response that is not valid JSON (truncated or not GitLab?)';
       throw new GitLabError('bad_response', status, `${this.host} sent ${what}`, { instance: this.host });
     }
+  }
+
+  /**
+   * An error answered with an HTML page (a proxy's 502, an SSO login page) carries no GitLab message: say
+   * which host answered and what it was, instead of a bare status line.
+   */
+  private describeNonJsonError(error: GitLabError, text: string): GitLabError {
+    if (!looksLikeHtml(text.trim()) || error.status === undefined) return error;
+    const html = `${error.gitlabMessage} from ${this.host} (an HTML page instead of GitLab's JSON: a proxy or login page in front of GitLab?)`;
+    return new GitLabError(error.kind, error.status, html, error.details);
   }
 
   private transportError(failure: AttemptFailure, method: string, url: string): GitLabError {

@@ -7,7 +7,7 @@ import {
   assertCursor, collectAll, expectArray, fetchOffsetPage, nextKeysetCursor, nextOffsetCursor, relativePath,
   totalFromHeaders,
 } from './pagination';
-import type { RegistryApi } from './registryApi';
+import type { RegistryApi, TagProtectionAccess } from './registryApi';
 import type {
   BulkDeleteParams, CleanupPolicy, ClientOptions, DeleteReport, Group, GroupRef, OperationOptions, Page,
   PageRequest, Project, ProjectRef, Repository, RepositoryStatus, Tag, TagDetails, TagFailure,
@@ -66,6 +66,32 @@ function str(value: unknown, fallback = ''): string {
 function strOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
+
+function isObject(v: unknown): v is Json {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A positive whole-number id (GitLab sends numbers; numeric strings are tolerated). */
+function hasId(v: unknown): v is Json {
+  if (!isObject(v)) return false;
+  const id = typeof v.id === 'number' ? v.id : typeof v.id === 'string' && /^\d+$/.test(v.id) ? Number(v.id) : NaN;
+  return Number.isSafeInteger(id) && id > 0;
+}
+
+/** A tag entity needs a non-empty name without '/' (everything else about a tag hangs off its name). */
+function hasTagName(v: unknown): v is Json {
+  return isObject(v) && typeof v.name === 'string' && v.name !== '' && !v.name.includes('/');
+}
+
+/** What identifies each kind of list item; items without it are skipped (see keepValid). */
+const ITEM_RULES = {
+  project: { valid: hasId, lacks: 'a numeric id' },
+  group: { valid: hasId, lacks: 'a numeric id' },
+  repository: { valid: hasId, lacks: 'a numeric id' },
+  tag: { valid: hasTagName, lacks: 'a name' },
+  rule: { valid: hasId, lacks: 'a numeric id' },
+} as const;
+type ItemKind = keyof typeof ITEM_RULES;
 
 const STATUSES: ReadonlyArray<RepositoryStatus> = ['delete_scheduled', 'delete_ongoing', 'delete_failed'];
 
@@ -176,6 +202,7 @@ export class RestRegistryApi implements RegistryApi {
   private readonly perPage: number;
   private readonly maxPages: number;
   private readonly isJobToken: boolean;
+  private readonly log?: RestClientOptions['log'];
   /** Learned from a 405: this instance's registry has no keyset tag pagination (no metadata database). */
   private keysetTagsUnsupported = false;
 
@@ -199,6 +226,7 @@ export class RestRegistryApi implements RegistryApi {
     this.perPage = Math.min(100, Math.max(1, Math.floor(options.perPage ?? 100)));
     this.maxPages = options.maxPages ?? 10_000;
     this.isJobToken = options.credential?.kind === 'job';
+    this.log = options.log;
   }
 
   // --- identity ---------------------------------------------------------------------------------
@@ -235,42 +263,42 @@ export class RestRegistryApi implements RegistryApi {
   async listProjects(query: { search?: string }, page?: PageRequest): Promise<Page<Project>> {
     return this.mapPage(await this.offsetPage<Json>('/projects', {
       membership: true, min_access_level: 20, simple: true, order_by: 'path', sort: 'asc', search: nonEmpty(query.search),
-    }, page), toProject);
+    }, page), toProject, 'project');
   }
 
   async listGroups(query: { search?: string; topLevelOnly?: boolean }, page?: PageRequest): Promise<Page<Group>> {
     return this.mapPage(await this.offsetPage<Json>('/groups', {
       min_access_level: 20, top_level_only: query.topLevelOnly ? true : undefined, search: nonEmpty(query.search),
-    }, page), toGroup);
+    }, page), toGroup, 'group');
   }
 
   async listGroupProjects(group: GroupRef, query: { search?: string }, page?: PageRequest): Promise<Page<Project>> {
     return this.mapPage(await this.offsetPage<Json>(`/groups/${encodeProjectRef(group)}/projects`, {
       include_subgroups: true, simple: true, order_by: 'path', sort: 'asc', search: nonEmpty(query.search),
-    }, page), toProject);
+    }, page), toProject, 'project');
   }
 
   async getProject(project: ProjectRef): Promise<Project> {
-    return toProject(await this.getObject(`/projects/${encodeProjectRef(project)}`));
+    return toProject(this.expectItem(await this.getObject(`/projects/${encodeProjectRef(project)}`), 'project'));
   }
 
   async listProjectRepositories(project: ProjectRef, page?: PageRequest): Promise<Page<Repository>> {
     return this.mapPage(await this.offsetPage<Json>(
-      `/projects/${encodeProjectRef(project)}/registry/repositories`, { tags_count: true }, page), toRepository);
+      `/projects/${encodeProjectRef(project)}/registry/repositories`, { tags_count: true }, page), toRepository, 'repository');
   }
 
   async listGroupRepositories(group: GroupRef, page?: PageRequest): Promise<Page<Repository>> {
     return this.mapPage(await this.offsetPage<Json>(
-      `/groups/${encodeProjectRef(group)}/registry/repositories`, {}, page), toRepository);
+      `/groups/${encodeProjectRef(group)}/registry/repositories`, {}, page), toRepository, 'repository');
   }
 
   async getRepository(repositoryId: number, opts: { tagsCount?: boolean; size?: boolean } = {}): Promise<Repository> {
     if (this.isJobToken) {
       throw new UsageError('A CI job token cannot read /registry/repositories/:id; list the project\'s repositories instead.');
     }
-    return toRepository(await this.getObject(`/registry/repositories/${repoId(repositoryId)}`, {
+    return toRepository(this.expectItem(await this.getObject(`/registry/repositories/${repoId(repositoryId)}`, {
       tags_count: opts.tagsCount ? true : undefined, size: opts.size ? true : undefined,
-    }));
+    }), 'repository'));
   }
 
   // --- tags -----------------------------------------------------------------------------------------
@@ -349,6 +377,8 @@ export class RestRegistryApi implements RegistryApi {
     if (done > 0) opts.onProgress?.(done, total);
 
     const path = this.tagsPath(project, repositoryId);
+    /** Failed after an attempt that may have reached GitLab: the tag may be gone although the last answer was an error. */
+    const uncertain: string[] = [];
     const outcome = await mapLimit(present, this.concurrency, async (name) => {
       try {
         // No caller signal here: a delete that has started is allowed to finish so the report stays true.
@@ -360,10 +390,31 @@ export class RestRegistryApi implements RegistryApi {
           results.set(name, { deleted: true });
         } else {
           results.set(name, { failure: failureOf(name, e) });
+          if (e instanceof GitLabError && e.details.afterUncertainAttempt) uncertain.push(name);
         }
       }
       opts.onProgress?.(++done, total);
     }, { signal: opts.signal });
+
+    // A reset/timeout/502 may hide a delete that happened: look before calling such a tag "failed".
+    if (uncertain.length > 0) {
+      await mapLimit(uncertain, this.concurrency, async (name) => {
+        const failed = results.get(name) as { failure: TagFailure };
+        try {
+          await this.getTagDetailsWithSignal(project, repositoryId, name);
+          // Still there: the failure stands.
+        } catch (e) {
+          if (e instanceof GitLabError && e.kind === 'not_found' && !/project/i.test(e.gitlabMessage)) {
+            results.set(name, { deleted: true });
+          } else {
+            failed.failure = {
+              ...failed.failure,
+              error: `${failed.failure.error} (an earlier attempt may have reached GitLab: the tag may be deleted; list the tags to check)`,
+            };
+          }
+        }
+      });
+    }
 
     const report: DeleteReport = { deleted: [], failed: [] };
     for (const name of requested) {
@@ -388,7 +439,7 @@ export class RestRegistryApi implements RegistryApi {
         const repo = repos.find((r) => r.id === id);
         return { id, status: repo ? repo.status ?? 'delete_scheduled' : 'deleted' };
       }
-      const repo = toRepository(await this.getObject(`/registry/repositories/${id}`));
+      const repo = toRepository(this.expectItem(await this.getObject(`/registry/repositories/${id}`), 'repository'));
       return { id, status: repo.status ?? 'delete_scheduled' };
     } catch (e) {
       if (e instanceof GitLabError && e.kind === 'not_found') return { id, status: 'deleted' };
@@ -435,24 +486,47 @@ export class RestRegistryApi implements RegistryApi {
   }
 
   async listTagProtectionRules(project: ProjectRef): Promise<TagProtectionRule[]> {
-    const path = `/projects/${encodeProjectRef(project)}/registry/protection/tag/rules`;
     try {
-      const rules = await collectAll<Json>(
-        (cursor) => fetchOffsetPage<Json>(this.http, { path, perPage: this.perPage, cursor }),
-        this.http.host, { maxPages: this.maxPages },
-      );
-      return rules.map((r) => ({
-        id: Number(r.id),
-        project_id: Number(r.project_id),
-        tag_name_pattern: str(r.tag_name_pattern),
-        minimum_access_level_for_push: (strOrNull(r.minimum_access_level_for_push) as TagProtectionRule['minimum_access_level_for_push']),
-        minimum_access_level_for_delete: (strOrNull(r.minimum_access_level_for_delete) as TagProtectionRule['minimum_access_level_for_delete']),
-      }));
+      return await this.fetchTagProtectionRules(project);
     } catch (e) {
       // Before GitLab 18.7 (or without the metadata database) the route does not exist: no rules to show.
       if (e instanceof GitLabError && e.kind === 'not_found' && !/project/i.test(e.gitlabMessage)) return [];
       throw e;
     }
+  }
+
+  async getTagProtectionAccess(project: ProjectRef): Promise<TagProtectionAccess> {
+    const [rules, level] = await Promise.allSettled([
+      this.fetchTagProtectionRules(project),
+      // Job tokens cannot read /projects/:id; GitLab's permissions block is the only place the role shows.
+      this.isJobToken ? Promise.resolve(null) : this.getObject(`/projects/${encodeProjectRef(project)}`).then(accessLevelOf),
+    ]);
+    const accessLevel = level.status === 'fulfilled' ? level.value : null;
+    if (rules.status === 'fulfilled') return { rules: rules.value, accessLevel };
+    const e = rules.reason;
+    if (e instanceof GitLabError) {
+      const routeMissing = e.kind === 'not_found' && !/project/i.test(e.gitlabMessage);
+      const jobToken = this.isJobToken && (e.kind === 'unauthorized' || e.kind === 'forbidden');
+      if (routeMissing || e.kind === 'forbidden' || jobToken) {
+        return { rules: null, rulesError: jobToken ? 'a CI job token cannot read tag protection rules' : e.message, accessLevel };
+      }
+    }
+    throw e;
+  }
+
+  private async fetchTagProtectionRules(project: ProjectRef): Promise<TagProtectionRule[]> {
+    const path = `/projects/${encodeProjectRef(project)}/registry/protection/tag/rules`;
+    const rules = await collectAll<Json>(
+      (cursor) => fetchOffsetPage<Json>(this.http, { path, perPage: this.perPage, cursor }),
+      this.http.host, { maxPages: this.maxPages },
+    );
+    return this.keepValid(rules, 'rule').map((r) => ({
+      id: Number(r.id),
+      project_id: Number(r.project_id),
+      tag_name_pattern: str(r.tag_name_pattern),
+      minimum_access_level_for_push: (strOrNull(r.minimum_access_level_for_push) as TagProtectionRule['minimum_access_level_for_push']),
+      minimum_access_level_for_delete: (strOrNull(r.minimum_access_level_for_delete) as TagProtectionRule['minimum_access_level_for_delete']),
+    }));
   }
 
   // --- helpers --------------------------------------------------------------------------------------
@@ -478,21 +552,45 @@ export class RestRegistryApi implements RegistryApi {
   }
 
   private getTagDetailsWithSignal(project: ProjectRef, repositoryId: number, name: string, signal?: AbortSignal): Promise<TagDetails> {
-    return this.getObject(`${this.tagsPath(project, repositoryId)}/${encodeTagName(name)}`, undefined, signal).then(toTagDetails);
+    return this.getObject(`${this.tagsPath(project, repositoryId)}/${encodeTagName(name)}`, undefined, signal)
+      .then((raw) => toTagDetails(this.expectItem(raw, 'tag')));
   }
 
   private offsetPage<T>(path: string, query: Record<string, string | number | boolean | undefined>, page?: PageRequest): Promise<Page<T>> {
     return fetchOffsetPage<T>(this.http, { path, query, perPage: this.pageSize(page), cursor: page?.cursor });
   }
 
-  private mapPage<A, B>(page: Page<A>, fn: (a: A) => B): Page<B> {
-    return { ...page, items: page.items.map(fn) };
+  private mapPage<B>(page: Page<unknown>, fn: (a: Json) => B, kind: ItemKind): Page<B> {
+    return { ...page, items: this.keepValid(page.items, kind).map(fn) };
+  }
+
+  /**
+   * List items GitLab would never send (null, a string, a repository without id, a tag without name) are
+   * skipped with a warning rather than turned into a TypeError or an entry with a NaN id: the rest of the
+   * list stays usable, and nothing can be deleted through an item that cannot be named.
+   */
+  private keepValid(items: readonly unknown[], kind: ItemKind): Json[] {
+    const rule = ITEM_RULES[kind];
+    const kept = items.filter(rule.valid) as Json[];
+    const dropped = items.length - kept.length;
+    if (dropped > 0) {
+      this.log?.warn(`${this.http.host} sent ${dropped} ${kind} entr${dropped === 1 ? 'y' : 'ies'} without ${rule.lacks}; skipped.`);
+    }
+    return kept;
+  }
+
+  /** A single entity without what identifies it is not GitLab's answer: bad_response naming the instance. */
+  private expectItem(raw: Json, kind: ItemKind): Json {
+    if (ITEM_RULES[kind].valid(raw)) return raw;
+    throw new GitLabError('bad_response', undefined,
+      `${this.http.host} sent a ${kind} without ${ITEM_RULES[kind].lacks}; this does not look like GitLab's API.`,
+      { instance: this.http.host });
   }
 
   /** One tag page at an API-relative path; keyset or offset is read from the answer's headers. */
   private async tagPageAt(path: string, perPage: number): Promise<Page<Tag>> {
     const res = await this.http.request<unknown>({ path });
-    const items = expectArray<Json>(res.data, this.http.host).map(toTag);
+    const items = this.keepValid(expectArray<unknown>(res.data, this.http.host), 'tag').map(toTag);
     // GitLab before 16.10 ignores pagination=keyset and answers with offset headers: follow those.
     const offsetHeaders = res.headers.get('x-next-page') !== null || res.headers.get('x-page') !== null;
     const keyset = /[?&]pagination=keyset(&|$)/.test(path) && !offsetHeaders;
@@ -511,8 +609,16 @@ export class RestRegistryApi implements RegistryApi {
   }
 }
 
-function isObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+/** The higher of `permissions.project_access` / `group_access` in a GET /projects/:id answer; null if neither. */
+function accessLevelOf(raw: Json): number | null {
+  const perms = isObject(raw.permissions) ? raw.permissions : undefined;
+  let best: number | null = null;
+  for (const key of ['project_access', 'group_access']) {
+    const entry = perms?.[key];
+    const level = isObject(entry) ? toNumberOrNull(entry.access_level) : null;
+    if (level !== null && (best === null || level > best)) best = level;
+  }
+  return best;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {

@@ -9,10 +9,19 @@ import type { GroupRef, ProjectRef } from './types';
  * and a sub-path, drops trailing slashes and a trailing /api/v4. Throws UsageError for anything else.
  */
 export function normalizeInstanceUrl(input: string): string {
-  const raw = (input ?? '').trim();
+  const raw = (typeof input === 'string' ? input : '').trim();
   if (raw === '') throw new UsageError('The GitLab URL is empty.');
-  if (/\s/.test(raw)) throw new UsageError(`The GitLab URL "${raw}" contains spaces.`);
-  if (raw.includes('\\')) throw new UsageError(`The GitLab URL "${raw}" contains a backslash.`);
+  // A user:password@ part (perhaps a token) is refused before any message could quote it, even when it
+  // looks like a scheme ("glpat-xyz:x@host").
+  const authority = raw.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//, '').replace(/^\/\//, '').split(/[/?#]/)[0];
+  if (authority.includes('@')) {
+    throw new UsageError('The GitLab URL must not contain credentials (user:password@); give the token separately.');
+  }
+  const shown = showUrl(raw);
+  if (/\s/.test(raw)) throw new UsageError(`The GitLab URL "${shown}" contains spaces.`);
+  if (raw.includes('\\')) throw new UsageError(`The GitLab URL "${shown}" contains a backslash.`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(raw)) throw new UsageError(`The GitLab URL "${shown}" contains control characters.`);
 
   let candidate = raw;
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(raw);
@@ -21,10 +30,11 @@ export function normalizeInstanceUrl(input: string): string {
   if (scheme && !hostWithPort) {
     const name = scheme[1].toLowerCase();
     if (name !== 'http' && name !== 'https') {
-      throw new UsageError(`The GitLab URL must start with https:// (got the scheme "${name}:").`);
+      const what = name.length <= 12 ? `the scheme "${name}:"` : 'an unsupported scheme';
+      throw new UsageError(`The GitLab URL must start with https:// (got ${what}).`);
     }
     if (!raw.slice(scheme[0].length).startsWith('//')) {
-      throw new UsageError(`The GitLab URL "${raw}" is malformed: expected ${name}://host.`);
+      throw new UsageError(`The GitLab URL "${shown}" is malformed: expected ${name}://host.`);
     }
   } else if (raw.startsWith('//')) {
     candidate = `https:${raw}`;
@@ -39,16 +49,22 @@ export function normalizeInstanceUrl(input: string): string {
   try {
     url = new URL(candidate);
   } catch {
-    throw new UsageError(`The GitLab URL "${raw}" is not a valid URL.`);
+    throw new UsageError(`The GitLab URL "${shown}" is not a valid URL.`);
   }
   if (url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/]*@/i.test(candidate)) {
     throw new UsageError('The GitLab URL must not contain credentials (user:password@); give the token separately.');
   }
-  if (url.hostname === '') throw new UsageError(`The GitLab URL "${raw}" has no host.`);
+  if (url.hostname === '') throw new UsageError(`The GitLab URL "${shown}" has no host.`);
 
   let path = url.pathname.replace(/\/+$/, '');
   path = path.replace(/\/api\/v4$/i, '').replace(/\/+$/, '');
   return `${url.protocol}//${url.host.toLowerCase()}${path}`;
+}
+
+/** The URL as typed, shortened, with anything before an '@' in the authority masked. */
+function showUrl(raw: string): string {
+  const masked = raw.replace(/^[^@/?#]*@/, '***@').replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^@/?#]*@/, '$1***@');
+  return masked.length > 100 ? `${masked.slice(0, 97)}...` : masked;
 }
 
 /** True for localhost, 127.0.0.0/8 and ::1 (with or without brackets). */

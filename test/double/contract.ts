@@ -37,6 +37,54 @@ export interface DoubleOptions {
   failRepositoryDeletions?: number[];
   /** Seed of the PRNG used by legacy bulk-delete sampling. Default 1. */
   seed?: number;
+  /** Seeded probabilistic faults on API requests (see RandomFaults); also setRandomFaults(). */
+  randomFaults?: RandomFaults;
+}
+
+/** What a random fault does to one request (see README "Random faults"). */
+export type RandomFaultKind = '500' | '502' | '503' | 'reset' | 'resetAfterProcessing' | 'timeout' | '429burst';
+
+/**
+ * Seeded probabilistic fault mode: each API request matching `methods`/`pathPattern` gets a fault with
+ * probability `rate`, the kind drawn uniformly from `kinds`. Explicit injectFault() faults win over it.
+ * Draws come from one seeded PRNG in arrival order, so a serial client sees the same faults every run.
+ */
+export interface RandomFaults {
+  /** Probability per matching request, 0..1. */
+  rate: number;
+  /** PRNG seed. Default 1. */
+  seed?: number;
+  /** Kinds to draw from. Default all seven. */
+  kinds?: RandomFaultKind[];
+  /** Only these methods (case-insensitive). Default all. */
+  methods?: string[];
+  /** Only paths (without query) matching this regex (a string is a regex source). Default all. */
+  pathPattern?: RegExp | string;
+  /** 'timeout': how long the request hangs before its socket is destroyed (no state change). Default 2000. */
+  hangMs?: number;
+  /** '429burst': this request and the next burst-1 matching requests get 429. Default 3. */
+  burst?: number;
+  /** '429burst': Retry-After seconds sent with each 429. Default 1. */
+  retryAfterSeconds?: number;
+}
+
+/** A tag added by a test (addTags/addRepository). */
+export interface SeedTag {
+  name: string;
+  /** Share digest, revision, size and timestamp with this existing tag of the same repository. */
+  sameImageAs?: string;
+  /** Age in days (null = no timestamp). Default 1. Ignored with sameImageAs. */
+  ageDays?: number | null;
+}
+
+/** A project added by a test (addProject). */
+export interface SeedProject {
+  /** Full path or id of an existing group. */
+  namespace: string | number;
+  /** Path segment, case preserved (e.g. 'Odd_Name-2.0'). */
+  path: string;
+  name?: string;
+  visibility?: 'public' | 'internal' | 'private';
 }
 
 /** One accepted bulk delete (DELETE …/tags) and, once it ran, what it removed. */
@@ -67,6 +115,8 @@ export interface Fault {
   resetAfterProcessing?: boolean;
   /** Delay before answering (for client timeouts). */
   delayMs?: number;
+  /** Hang this long without processing or answering, then destroy the socket (a hung upstream). */
+  hangMs?: number;
   /** How many matching requests get the fault; then it is gone. */
   times: number;
 }
@@ -81,6 +131,8 @@ export interface RequestLogEntry {
   /** Epoch ms when received and when answered. */
   start: number;
   end: number;
+  /** Set only when a fault was applied: 'inject:<what>' (injectFault) or 'random:<kind>' (random faults). */
+  fault?: string;
 }
 
 export interface DoubleTag {
@@ -130,6 +182,17 @@ export interface GitLabDouble {
   failRepositoryDeletion(id: number, fail?: boolean): void;
   /** Restores the seeded state (relative to the clock now) and clears leases, jobs, faults, throttle and log. */
   reset(): void;
+  // --- reliability extensions (additive) ---
+  /** Replaces the random fault mode (null = off). reset() goes back to the `randomFaults` option. */
+  setRandomFaults(config: RandomFaults | null): void;
+  /** Test-only data: tags added to a repository (kept sorted). Throws for a bad name or a duplicate. */
+  addTags(repositoryId: number, tags: SeedTag[]): void;
+  /** Test-only data: a project below an existing group; returns its id. */
+  addProject(spec: SeedProject): number;
+  /** Test-only data: an image repository ("" = root image) in a project; returns its id. */
+  addRepository(projectId: number, name: string, tags?: SeedTag[]): number;
+  /** Test-only data: another PAT value acting exactly like the seeded token `like`. */
+  addToken(value: string, like: TokenName): void;
 }
 
 /** Seeded tokens every scenario provides. */
