@@ -353,17 +353,15 @@ export class FastPathApi implements RegistryApi {
     }, { signal: opts.signal });
 
     if (uncertain.size > 0) {
-      // The mutation may or may not have run: look at what is still there (one request).
-      let still: Set<string> | undefined;
-      try {
-        still = await this.existingTags(project, repositoryId);
-      } catch {
-        still = undefined;
+      // The mutation failed in transit (5xx, reset, timeout, 429 after retries) and may or may not have run.
+      // Hand those names to REST, which re-reads the tag list and deletes tag by tag with idempotent retries;
+      // a name that existed before the mutation and is gone now was deleted by it.
+      const retried = await this.rest.deleteTags(project, repositoryId, [...uncertain.keys()]);
+      for (const name of retried.deleted) outcome.set(name, { deleted: true });
+      for (const f of retried.failed) {
+        outcome.set(f.tag, f.status === 404 ? { deleted: true } : { failure: f });
       }
-      for (const [name, err] of uncertain) {
-        if (still !== undefined && !still.has(name)) outcome.set(name, { deleted: true });
-        else outcome.set(name, { failure: failureOf(name, err) });
-      }
+      for (const name of retried.notAttempted ?? []) outcome.set(name, { failure: failureOf(name, uncertain.get(name)!) });
     }
     if (viaRest.length > 0) {
       const report = await this.rest.deleteTags(project, repositoryId, viaRest);
