@@ -22,6 +22,9 @@ export const CommandIds = {
   sortTagsNewestFirst: 'gitlabRegistry.sortTagsNewestFirst',
   loadMore: 'gitlabRegistry.loadMore',
   showLogs: 'gitlabRegistry.showLogs',
+  deleteTagsByRule: 'gitlabRegistry.deleteTagsByRule',
+  editCleanupPolicy: 'gitlabRegistry.editCleanupPolicy',
+  previewCleanupPolicy: 'gitlabRegistry.previewCleanupPolicy',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
@@ -38,6 +41,8 @@ export const Settings = {
   pageSize: 'pageSize',
   concurrency: 'concurrency',
   tagSortOrder: 'tagSortOrder',
+  showGarbageCollectionNotice: 'showGarbageCollectionNotice',
+  confirmTypingThreshold: 'confirmTypingThreshold',
 } as const;
 
 /**
@@ -52,6 +57,7 @@ export const Traits = {
   writable: 'writable',
   group: 'group',
   project: 'project',
+  policy: 'policy',
   repository: 'repository',
   filtered: 'filtered',
   tag: 'tag',

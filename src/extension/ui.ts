@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { normalizeInstanceUrl } from '../core/url';
 import { describeError } from './errors';
+import type { PreviewChoice } from './rules/previewHtml';
+import type { PreviewModel } from './rules/previewModel';
+import { showPreviewPanel } from './rules/previewPanel';
 
 /** Where a personal access token with the `api` scope pre-selected is created on an instance. */
 export function tokenPageUrl(baseUrl: string): string {
@@ -133,7 +136,23 @@ export class Ui {
     return picked?.map((p) => p.value);
   }
 
+  /** The deletion preview in a webview panel; resolves with the button pressed ('cancel' when closed). */
+  showPreview(model: PreviewModel): Promise<PreviewChoice> {
+    return showPreviewPanel(model);
+  }
+
   inputText(options: vscode.InputBoxOptions): Promise<string | undefined> {
     return Promise.resolve(vscode.window.showInputBox(options));
+  }
+
+  /**
+   * Long work with a progress notification whose Cancel button trips `token`. Tests replace it to pass
+   * their own CancellationTokenSource's token (and so press Cancel at a chosen moment).
+   */
+  withProgress<R>(
+    options: vscode.ProgressOptions,
+    task: (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => Thenable<R>,
+  ): Thenable<R> {
+    return vscode.window.withProgress(options, task);
   }
 }

@@ -45,6 +45,9 @@ describe('package.json commands', () => {
     assert.equal(title(CommandIds.copyImageReference), 'Copy Image Reference');
     assert.equal(title(CommandIds.copyDigest), 'Copy Digest');
     assert.equal(title(CommandIds.openInBrowser), 'Open in Browser');
+    assert.equal(title(CommandIds.deleteTagsByRule), 'Delete Tags by Rule…');
+    assert.equal(title(CommandIds.editCleanupPolicy), 'Edit Cleanup Policy');
+    assert.equal(title(CommandIds.previewCleanupPolicy), 'Preview Cleanup Policy');
   });
 
   test('menus and keybindings reference only existing commands', () => {
@@ -56,10 +59,10 @@ describe('package.json commands', () => {
 
   test('delete entries are direct context-menu entries in their own group', () => {
     const context: { command: string; group?: string }[] = contributes.menus['view/item/context'];
-    const deletes = context.filter((m) => m.command === CommandIds.deleteTag || m.command === CommandIds.deleteRepository);
+    const deleteIds: string[] = [CommandIds.deleteTag, CommandIds.deleteRepository, CommandIds.deleteTagsByRule];
+    const deletes = context.filter((m) => deleteIds.includes(m.command));
     const nonInline = deletes.filter((m) => !m.group?.startsWith('inline'));
-    assert.ok(nonInline.some((m) => m.command === CommandIds.deleteTag));
-    assert.ok(nonInline.some((m) => m.command === CommandIds.deleteRepository));
+    for (const id of deleteIds) assert.ok(nonInline.some((m) => m.command === id), id);
     const groups = new Set(nonInline.map((m) => m.group!.split('@')[0]));
     assert.equal(groups.size, 1);
     const others = context.filter((m) => !deletes.includes(m) && m.command !== CommandIds.removeAccount && !m.group?.startsWith('inline'));
@@ -69,7 +72,8 @@ describe('package.json commands', () => {
 
   test('delete entries are hidden for read-only accounts (writable trait) and the Delete key works in the view', () => {
     const context: { command: string; when: string }[] = contributes.menus['view/item/context'];
-    for (const m of context.filter((m) => m.command === CommandIds.deleteTag || m.command === CommandIds.deleteRepository)) {
+    const writes: string[] = [CommandIds.deleteTag, CommandIds.deleteRepository, CommandIds.deleteTagsByRule, CommandIds.editCleanupPolicy];
+    for (const m of context.filter((m) => writes.includes(m.command))) {
       assert.match(m.when, new RegExp(Traits.writable));
     }
     const del = contributes.keybindings.find((k: { key: string }) => k.key === 'delete');

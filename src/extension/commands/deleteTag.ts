@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { confirmCountByTyping } from '../deletion/confirmByTyping';
 import { showGarbageCollectionNoticeOnce } from '../deletion/garbageCollectionNotice';
 import { cannotBeUndone } from '../deletion/wording';
 import { describeError, handleError, showErrorWithLogs } from '../errors';
@@ -80,7 +81,16 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
     detail = `${shown.join('\n')}${more ? `\n${vscode.l10n.t('…and {0} more', more)}` : ''}\n\n${cannotBeUndone()}`;
   }
   if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) return undefined;
+  // Many tags: the modal is not enough, the user also types the number (gitlabRegistry.confirmTypingThreshold).
+  if (!(await confirmCountByTyping(ctx.ui, targets.length))) return undefined;
+  return runTagDeletion(ctx, targets);
+}
 
+/**
+ * Deletes exactly `targets` (already confirmed) with cancellable progress, then reports per tag, logs,
+ * updates the tree and shows the one-time garbage-collection notice. Shared with Delete Tags by Rule.
+ */
+export async function runTagDeletion(ctx: CommandContext, targets: TagNode[]): Promise<TagDeletionOutcome> {
   // Group by repository: the core deletes one repository's tags with bounded concurrency.
   const groups = new Map<string, TagNode[]>();
   for (const t of targets) {
@@ -90,7 +100,7 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
   const outcome: TagDeletionOutcome = { deleted: [], failed: [], notAttempted: [] };
   const deletedInstances = new Set<string>();
 
-  await vscode.window.withProgress(
+  await ctx.ui.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting tags'), cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();

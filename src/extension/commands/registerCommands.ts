@@ -7,9 +7,12 @@ import { copyDigest } from './copyDigest';
 import { copyImageReference } from './copyImageReference';
 import { deleteRepository } from './deleteRepository';
 import { deleteTag } from './deleteTag';
+import { deleteTagsByRule } from './deleteTagsByRule';
+import { editCleanupPolicy } from './editCleanupPolicy';
 import { filterTags } from './filterTags';
 import { loadMore } from './loadMore';
 import { openInBrowser } from './openInBrowser';
+import { previewCleanupPolicy } from './previewCleanupPolicy';
 import { reauthenticate } from './reauthenticate';
 import { refresh } from './refresh';
 import { removeAccount } from './removeAccount';
@@ -36,6 +39,9 @@ export const handlers: Record<CommandId, CommandHandler> = {
   [CommandIds.sortTagsNewestFirst]: sortTagsNewestFirst,
   [CommandIds.loadMore]: loadMore,
   [CommandIds.showLogs]: showLogs,
+  [CommandIds.deleteTagsByRule]: deleteTagsByRule,
+  [CommandIds.editCleanupPolicy]: editCleanupPolicy,
+  [CommandIds.previewCleanupPolicy]: previewCleanupPolicy,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

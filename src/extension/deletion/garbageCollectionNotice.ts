@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { instanceHost, isGitLabDotCom } from '../accounts/account';
+import { Settings } from '../commandIds';
 
 const SHOWN_KEY = 'gitlabRegistry.garbageCollectionNoticeShown';
 const SELF_MANAGED_DOCS = 'https://docs.gitlab.com/administration/packages/container_registry/#container-registry-garbage-collection';
@@ -7,9 +8,12 @@ const GITLAB_COM_DOCS = 'https://docs.gitlab.com/user/packages/container_registr
 
 /**
  * After the first deletion on an instance, says once (per instance, remembered in globalState) that
- * storage comes back only through garbage collection. Does not wait for the user.
+ * storage comes back only through garbage collection. Does not wait for the user. Off with the setting
+ * `gitlabRegistry.showGarbageCollectionNotice`.
  */
 export async function showGarbageCollectionNoticeOnce(state: vscode.Memento, instanceUrl: string): Promise<boolean> {
+  // Turned off in the settings: not shown, and not remembered as shown (turning it on again shows it once).
+  if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>(Settings.showGarbageCollectionNotice, true)) return false;
   const shown = state.get<string[]>(SHOWN_KEY, []);
   if (shown.includes(instanceUrl)) return false;
   await state.update(SHOWN_KEY, [...shown, instanceUrl]);

@@ -1,6 +1,9 @@
 // What the tree has learned from GitLab, per account and keyed by GitLab ids, so that the same repository
 // expanded under a group and under its project is asked for once. Refresh drops entries; nothing expires.
-import type { Page, Project, Repository, Tag, TagDetails } from '../../core/types';
+import type { CleanupPolicy, Page, Project, Repository, Tag, TagDetails } from '../../core/types';
+
+/** A project's cleanup policy as last read: the policy (null when GitLab did not include one), or why it could not be read. */
+export type PolicyState = { policy: CleanupPolicy | null } | { error: string };
 
 /** The pages of one listing fetched so far; `next` is the cursor of the page after them. */
 export interface PagedList<T> {
@@ -12,6 +15,8 @@ export interface PagedList<T> {
 export class AccountCache {
   readonly projects = new Map<number, Project>();
   readonly repositories = new Map<number, Repository>();
+  /** Cleanup policies by project id. */
+  readonly policies = new Map<number, PolicyState>();
   /** Repositories GitLab no longer has (deleted meanwhile): hidden from lists fetched earlier. */
   readonly goneRepositories = new Set<number>();
   /** Every tag name of a repository, by repository id. */
@@ -69,6 +74,7 @@ export class AccountCache {
   clear(): void {
     this.projects.clear();
     this.repositories.clear();
+    this.policies.clear();
     this.goneRepositories.clear();
     this.tags.clear();
     this.details.clear();

@@ -24,6 +24,13 @@ export interface ProjectNode extends Base {
   project: Project;
 }
 
+/** The project's cleanup policy (GitLab's container_expiration_policy), the first child of a project. */
+export interface PolicyNode extends Base {
+  kind: 'policy';
+  projectId: number;
+  projectPath: string;
+}
+
 /** An image repository, listed under a project or (for all of its projects and subgroups) under a group. */
 export interface RepositoryNode extends Base {
   kind: 'repository';
@@ -61,7 +68,7 @@ export interface MessageNode extends Base {
   message: string;
 }
 
-export type TreeNode = AccountNode | GroupNode | ProjectNode | RepositoryNode | TagNode | LoadMoreNode | ErrorNode | MessageNode;
+export type TreeNode = AccountNode | GroupNode | ProjectNode | PolicyNode | RepositoryNode | TagNode | LoadMoreNode | ErrorNode | MessageNode;
 
 export function isNode(value: unknown): value is TreeNode {
   return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string'
@@ -70,6 +77,14 @@ export function isNode(value: unknown): value is TreeNode {
 
 export function isTagNode(value: unknown): value is TagNode {
   return isNode(value) && value.kind === 'tag';
+}
+
+export function isPolicyNode(value: unknown): value is PolicyNode {
+  return isNode(value) && value.kind === 'policy';
+}
+
+export function isProjectNode(value: unknown): value is ProjectNode {
+  return isNode(value) && value.kind === 'project';
 }
 
 export function isRepositoryNode(value: unknown): value is RepositoryNode {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { RegistryApi } from '../../core/registryApi';
-import type { Group, Page, PageRequest, Project, Repository, RepositoryStatus, Tag } from '../../core/types';
+import type { CleanupPolicy, Group, Page, PageRequest, Project, Repository, RepositoryStatus, Tag } from '../../core/types';
 import { accountFromCheck, instanceHost, missingScope, type Account } from '../accounts/account';
 import type { AccountStore } from '../accounts/accountStore';
 import { pageSizeSetting, type ClientPool } from '../accounts/clientPool';
@@ -8,10 +8,11 @@ import { CommandIds, Settings, contextValue, type Trait } from '../commandIds';
 import { describeError, isAuthError } from '../errors';
 import type { Log } from '../log';
 import { AccountCache, ListKeys, RegistryCache } from './cache';
-import { matchesFilter, sortTags, tagDescription, type TagSortOrder } from './format';
+import { policyDescription, policyDetails } from '../rules/policyText';
+import { formatAge, matchesFilter, sortTags, tagDescription, type TagSortOrder } from './format';
 import {
   repositoryLabel, type AccountNode, type ErrorNode, type GroupNode, type LoadMoreNode, type MessageNode,
-  type ProjectNode, type RepositoryNode, type TagNode, type TreeNode,
+  type PolicyNode, type ProjectNode, type RepositoryNode, type TagNode, type TreeNode,
 } from './nodes';
 import { TagDetailsLoader } from './tagDetailsLoader';
 
@@ -118,6 +119,30 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return project;
   }
 
+  /** The project's cleanup policy (cached; GET /projects/:id once). Null when GitLab includes none. */
+  async policy(accountId: string, projectId: number): Promise<CleanupPolicy | null> {
+    const c = this.cache.for(accountId);
+    const known = c.policies.get(projectId);
+    if (known && 'policy' in known) return known.policy;
+    try {
+      const policy = await c.once(`policy:${projectId}`, () => this.apiFor(accountId).getCleanupPolicy(projectId));
+      c.policies.set(projectId, { policy });
+      return policy;
+    } catch (err) {
+      c.policies.set(projectId, { error: describeError(err) });
+      throw err;
+    }
+  }
+
+  /** After Edit Cleanup Policy: the policy nodes of the project show the saved policy. */
+  policyChanged(accountId: string, projectId: number, policy: CleanupPolicy): void {
+    this.cache.for(accountId).policies.set(projectId, { policy });
+    const nodes = [...this.nodes.values()].filter(
+      (n): n is PolicyNode => n.kind === 'policy' && n.accountId === accountId && n.projectId === projectId,
+    );
+    if (nodes.length) this.changed.fire(nodes);
+  }
+
   /** Every tag name of a repository (cached; one listing for all places the repository appears in). */
   async tags(accountId: string, projectId: number, repositoryId: number): Promise<Tag[]> {
     const c = this.cache.for(accountId);
@@ -187,6 +212,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
         break;
       case 'project':
         c.forgetList(ListKeys.projectRepositories(node.project.id));
+        c.policies.delete(node.project.id);
         break;
       case 'repository':
         c.forgetRepository(node.repositoryId);
@@ -438,10 +464,21 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private async projectChildren(node: ProjectNode): Promise<TreeNode[]> {
     this.cache.for(node.accountId).projects.set(node.project.id, node.project);
     const key = ListKeys.projectRepositories(node.project.id);
-    const list = await this.ensureList<Repository>(node.accountId, key);
-    const out: TreeNode[] = this.repositoryNodesFor(node, list.items);
+    const [list] = await Promise.all([
+      this.ensureList<Repository>(node.accountId, key),
+      // A policy that cannot be read shows as such on its node; it does not fail the listing.
+      this.policy(node.accountId, node.project.id).catch((err: unknown) => {
+        if (isAuthError(err)) throw err;
+        this.log.warn(`Cleanup policy of ${node.project.path_with_namespace}: ${describeError(err)}`);
+      }),
+    ]);
+    const policyNode = this.keep<PolicyNode>({
+      kind: 'policy', id: `${node.id}/policy`, accountId: node.accountId, parent: node,
+      projectId: node.project.id, projectPath: node.project.path_with_namespace,
+    });
+    const out: TreeNode[] = [policyNode, ...this.repositoryNodesFor(node, list.items)];
     if (!list.complete) out.push(this.loadMoreNode(node, key, 'repositories'));
-    if (out.length === 0) out.push(this.message(node, vscode.l10n.t('No image repositories')));
+    if (out.length === 1) out.push(this.message(node, vscode.l10n.t('No image repositories')));
     return out;
   }
 
@@ -521,6 +558,32 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
         item.tooltip = node.project.web_url;
         return item;
       }
+      case 'policy': {
+        const state = this.cache.for(node.accountId).policies.get(node.projectId);
+        const item = new vscode.TreeItem(vscode.l10n.t('Cleanup policy'), vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.contextValue = contextValue(['policy', ...access]);
+        const md = new vscode.MarkdownString();
+        md.appendMarkdown(`**${escapeMd(vscode.l10n.t('Cleanup policy of {0}', node.projectPath))}**\n\n`);
+        if (!state) {
+          item.description = vscode.l10n.t('loading…');
+        } else if ('error' in state) {
+          item.description = vscode.l10n.t('cannot be read');
+          item.iconPath = new vscode.ThemeIcon('warning');
+          md.appendMarkdown(escapeMd(state.error));
+        } else if (state.policy === null) {
+          item.description = vscode.l10n.t('not available');
+          md.appendMarkdown(escapeMd(vscode.l10n.t('GitLab did not include a cleanup policy for this project.')));
+        } else {
+          const p = state.policy;
+          item.description = policyDescription(p, vscode.l10n.t);
+          item.iconPath = new vscode.ThemeIcon(p.enabled ? 'history' : 'circle-slash');
+          for (const [k, v] of policyDetails(p, vscode.l10n.t)) md.appendMarkdown(`${escapeMd(k)}: ${escapeMd(v)}\n\n`);
+        }
+        if (!item.iconPath) item.iconPath = new vscode.ThemeIcon('history');
+        item.tooltip = md;
+        return item;
+      }
       case 'repository': {
         const repo = this.repository(node.accountId, node.repositoryId);
         const item = new vscode.TreeItem(repo ? repositoryLabel(repo, node.under) : String(node.repositoryId), vscode.TreeItemCollapsibleState.Collapsed);
@@ -535,6 +598,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
         if (status) parts.push(status);
         if (filter) parts.push(vscode.l10n.t('filter: {0}', filter));
         if (tags && !status) parts.push(tags.length === 1 ? vscode.l10n.t('1 tag') : vscode.l10n.t('{0} tags', tags.length));
+        const cleanupAge = repo?.cleanup_policy_started_at ? formatAge(repo.cleanup_policy_started_at, Date.now(), this.locale) : undefined;
+        if (cleanupAge && !status) parts.push(vscode.l10n.t('cleanup {0}', cleanupAge));
         item.description = parts.join(' · ');
         item.iconPath = repo?.status === 'delete_failed'
           ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
@@ -544,6 +609,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
           md.appendMarkdown(`**${escapeMd(repo.location)}**\n\n`);
           if (status) md.appendMarkdown(`${escapeMd(vscode.l10n.t('Status'))}: ${escapeMd(status)}\n\n`);
           if (repo.created_at) md.appendMarkdown(`${escapeMd(vscode.l10n.t('Created'))}: ${escapeMd(repo.created_at)}\n\n`);
+          md.appendMarkdown(`${escapeMd(vscode.l10n.t('Cleanup policy last started'))}: ${escapeMd(repo.cleanup_policy_started_at ?? vscode.l10n.t('never'))}\n\n`);
         }
         if (readOnlyNote) md.appendMarkdown(escapeMd(readOnlyNote));
         item.tooltip = md;

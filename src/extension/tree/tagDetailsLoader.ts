@@ -64,7 +64,9 @@ export class TagDetailsLoader {
     while (!this.disposed && this.active < this.hooks.concurrency() && this.queue.length > 0) {
       const job = this.queue.shift()!;
       this.active++;
-      this.hooks.fetch(job).then(
+      // Through a promise: a fetch that throws at once (the account was removed meanwhile) must still free its
+      // slot, or `active` never goes down again and no details load any more, for any account.
+      Promise.resolve().then(() => this.hooks.fetch(job)).then(
         (details) => {
           if (this.disposed) return;
           this.hooks.store(job, details);

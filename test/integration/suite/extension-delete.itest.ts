@@ -114,7 +114,7 @@ test('Delete Repository: modal with location and tag count; status "deletion sch
   assert.strictEqual((await doubleRepo(5))?.status !== null, true);
   await harness.waitFor(async () => (await doubleRepo(5)) === undefined, { timeoutMs: 15_000, message: 'double removed the repository' });
   await harness.waitFor(async () => !(await labels(a, project)).includes('acme/website'), { timeoutMs: 15_000, message: 'node gone' });
-  assert.deepStrictEqual(await labels(a, project), ['cache']);
+  assert.deepStrictEqual(await labels(a, project), ['Cleanup policy', 'cache']);
 });
 
 test('a repository whose deletion fails shows "deletion failed"', async () => {

@@ -48,9 +48,9 @@ test('a project lists its repositories: the root image shows the project path', 
   const a = await fresh();
   await addAccount(a, 'owner');
   const project = await path(a, doubleHost(), 'acme/platform/My.Project');
-  assert.deepStrictEqual(await labels(a, project), ['acme/platform/My.Project', 'api', 'tools/cli']);
+  assert.deepStrictEqual(await labels(a, project), ['Cleanup policy', 'acme/platform/My.Project', 'api', 'tools/cli']);
   const website = await path(a, doubleHost(), 'acme/website');
-  assert.deepStrictEqual(await labels(a, website), ['acme/website', 'cache']);
+  assert.deepStrictEqual(await labels(a, website), ['Cleanup policy', 'acme/website', 'cache']);
   const cache = await path(a, doubleHost(), 'acme/website', 'cache');
   assert.deepStrictEqual(await labels(a, cache), ['No tags']);
 });

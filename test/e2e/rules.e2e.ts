@@ -1,0 +1,66 @@
+// Delete Tags by Rule… through the UI: context menu → four input boxes → the preview webview (an iframe
+// inside an iframe: reached with frameLocator) → "Delete N tags…" → modal → Delete; then the double's state.
+// Leaves test-results/screenshots/rules-preview.png for the README.
+import * as assert from 'assert';
+import { test, E2EContext } from '../harness/e2e';
+
+const CONTAINER = 'GitLab Registry';
+const VIEW = 'Registries';
+
+function tagNames(ctx: E2EContext, repositoryId: number): string[] {
+  return (ctx.double.repository(repositoryId)?.tags ?? []).map((t) => t.name).sort();
+}
+
+/** Fills the current input box once its title shows `step` of 4, then presses Enter. */
+async function answerStep(ctx: E2EContext, step: number, value: string): Promise<void> {
+  await ctx.page.locator('.quick-input-widget .quick-input-title', { hasText: `(${step}/4)` }).waitFor({ timeout: 15_000 });
+  await ctx.wb.typeQuickInput(value);
+}
+
+test('Delete Tags by Rule…: preview webview with the timeline, then Delete removes exactly the previewed tags', async (ctx) => {
+  const { wb, page } = ctx;
+  const host = new URL(ctx.doubleUrl).host;
+  await wb.openViewContainer(CONTAINER);
+  await wb.expandPath([host, 'acme/platform/My.Project'], VIEW);
+  await wb.waitForRow('Cleanup policy', VIEW);
+  await wb.waitForRow('api', VIEW);
+  await wb.contextMenu(wb.row('api', VIEW), 'Delete Tags by Rule…');
+
+  await answerStep(ctx, 1, '.*');
+  await answerStep(ctx, 2, '');
+  await answerStep(ctx, 3, '');
+  // Validation as you type: a bad duration is refused before Enter does anything.
+  await ctx.page.locator('.quick-input-widget .quick-input-title', { hasText: '(4/4)' }).waitFor({ timeout: 15_000 });
+  await wb.typeQuickInput('10 parsecs', false);
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: /\S/ }).waitFor({ timeout: 10_000 });
+  await wb.typeQuickInput('10d');
+
+  // The webview: outer iframe.webview → inner #active-frame with the page.
+  const frame = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+  const deleteButton = frame.locator('button#delete');
+  await deleteButton.waitFor({ timeout: 30_000 });
+  assert.strictEqual((await deleteButton.innerText()).trim(), 'Delete 2 tags…');
+  assert.ok(await frame.locator('button#schedule', { hasText: 'Schedule GitLab\'s cleanup instead…' }).isVisible());
+  const rows = frame.locator('tbody tr');
+  assert.strictEqual(await rows.count(), 4);
+  const reasons = Object.fromEntries(await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-name'), tr.getAttribute('data-reason')])));
+  assert.deepStrictEqual(reasons, { 'v2.1.0': 'matched', 'v2.0.0': 'matched', latest: 'latest', nightly: 'no_timestamp' });
+  assert.strictEqual(await frame.locator('svg.timeline circle.del').count(), 2);
+  assert.strictEqual(await frame.locator('svg.timeline circle.keep').count(), 2);
+  assert.ok(await frame.locator('svg.timeline text', { hasText: 'no date' }).isVisible());
+  assert.match(await frame.locator('p.gc').innerText(), /garbage collection/);
+  await wb.moveMouseAway();
+  await ctx.screenshot('rules-preview');
+
+  await deleteButton.click();
+  const dialog = await wb.dialog();
+  assert.match(dialog.message, /Delete 2 tags from registry\.example\.test:5050\/acme\/platform\/my\.project\/api/);
+  assert.match(dialog.detail, /cannot be undone/);
+  assert.ok(dialog.buttons.includes('Delete'), dialog.buttons.join(', '));
+  await ctx.screenshot('rules-delete-modal');
+  await wb.dialogButton('Delete');
+  await wb.waitForNotification(/Deleted 2 tags/, 30_000);
+  await ctx.screenshot('rules-deleted');
+  assert.deepStrictEqual(tagNames(ctx, 2), ['latest', 'nightly']);
+  assert.strictEqual(tagNames(ctx, 1).length, 8, 'other repositories untouched');
+}, { envAccount: 'owner', timeout: 180_000 });

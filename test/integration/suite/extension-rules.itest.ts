@@ -1,0 +1,259 @@
+// Delete Tags by Rule…, the cleanup policy node, Edit/Preview Cleanup Policy — against the double, with the
+// prompts answered through `api.ui` and the results checked in the double's state and against the engine.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { test, harness } from '../../harness/inhost';
+import { evaluateRule, type Rule } from '../../../src/core/rules/engine';
+import type { RuleDeletionOutcome } from '../../../src/extension/commands/deleteTagsByRule';
+import type { PreviewModel } from '../../../src/extension/rules/previewModel';
+import type { CleanupPolicy, TagProtectionRule } from '../../../src/core/types';
+import {
+  addAccount, answerConfirm, children, description, doubleHost, doubleRepo, fresh, label, path, requests, restoreUi,
+  type GitLabRegistryApi,
+} from './extension-helpers';
+
+interface DoubleTagState { name: string; digest: string; created_at: string | null; total_size: number | null }
+
+async function doubleTags(id: number): Promise<DoubleTagState[]> {
+  return ((await doubleRepo(id)) as unknown as { tags: DoubleTagState[] }).tags;
+}
+
+/** Answers the input boxes in order; records each box's validation of `probe` values. */
+function answerInputs(a: GitLabRegistryApi, answers: string[], probes: Record<number, string[]> = {}): { prompts: string[]; validations: unknown[][] } {
+  const seen = { prompts: [] as string[], validations: [] as unknown[][] };
+  let i = 0;
+  a.ui.inputText = async (options) => {
+    const step = i++;
+    seen.prompts.push(options.prompt ?? '');
+    const checks: unknown[] = [];
+    for (const p of probes[step] ?? []) checks.push(await options.validateInput?.(p));
+    seen.validations.push(checks);
+    const answer = answers[step];
+    // A valid answer: no error (a warning object for a top-level | is fine).
+    if (answer !== undefined) assert.notStrictEqual(typeof (await options.validateInput?.(answer)), 'string', `answer ${JSON.stringify(answer)} valid`);
+    return answer;
+  };
+  return seen;
+}
+
+function answerPreview(a: GitLabRegistryApi, choice: 'delete' | 'schedule' | 'cancel'): PreviewModel[] {
+  const shown: PreviewModel[] = [];
+  let first = true;
+  a.ui.showPreview = async (model) => {
+    shown.push(model);
+    const c = first ? choice : 'cancel';
+    first = false;
+    return c;
+  };
+  return shown;
+}
+
+async function repositoryNode(a: GitLabRegistryApi, project: string, repo: string) {
+  return path(a, doubleHost(), project, repo);
+}
+
+async function projectPolicy(token: string, projectId: number): Promise<CleanupPolicy> {
+  const res = await fetch(`${harness.doubleUrl()}/api/v4/projects/${projectId}`, { headers: { 'PRIVATE-TOKEN': token } });
+  return ((await res.json()) as { container_expiration_policy: CleanupPolicy }).container_expiration_policy;
+}
+
+test('rule flow: validation as you type, preview = engine on the same data, Delete removes exactly the previewed tags', async () => {
+  const a = await fresh();
+  await addAccount(a, 'developer');
+  const repo = await repositoryNode(a, 'acme/platform/tools/builder', 'acme/platform/tools/builder');
+  const before = await doubleTags(4);
+  // main-a1b2c3 (1 day old) has the same digest as `latest`: it goes, `latest` stays.
+  const rule: Rule = { deleteRegex: '(main|feature)-.*', keepRegex: 'feature-alpha', keepN: null, olderThan: '12h' };
+  const inputs = answerInputs(a, [rule.deleteRegex, rule.keepRegex!, '', rule.olderThan!], {
+    0: ['(?=x)', 'a|b', ''],
+    2: ['-1', 'x'],
+    3: ['7 parsecs', '1 day', '1month'],
+  });
+  const shown = answerPreview(a, 'delete');
+  const asked = answerConfirm(a, true);
+  let outcome: RuleDeletionOutcome | undefined;
+  try {
+    outcome = await vscode.commands.executeCommand<RuleDeletionOutcome>('gitlabRegistry.deleteTagsByRule', repo);
+  } finally {
+    restoreUi(a);
+  }
+  // Validation: RE2 error with a position, a warning (not an error) for a top-level |, empty refused.
+  const [bad, alternation, empty] = inputs.validations[0];
+  assert.match(String(bad), /RE2|position/i);
+  assert.strictEqual((alternation as vscode.InputBoxValidationMessage).severity, vscode.InputBoxValidationSeverity.Warning);
+  assert.match((alternation as vscode.InputBoxValidationMessage).message, /\(a\|b\)/);
+  assert.ok(empty, 'an empty delete regex is refused');
+  assert.ok(inputs.validations[2].every((v) => typeof v === 'string'), 'keep N must be a whole number ≥ 0');
+  assert.ok(inputs.validations[3][0], 'bad duration refused');
+  assert.deepStrictEqual(inputs.validations[3].slice(1), [undefined, undefined]);
+
+  assert.ok(outcome, 'outcome');
+  assert.strictEqual(shown.length, 1);
+  const section = shown[0].sections[0];
+  // The engine on the double's own data gives the same list (no protection rules in this project).
+  const expected = evaluateRule(before, rule, { now: outcome.preview.now });
+  assert.deepStrictEqual(section.deleteNames, expected.delete);
+  assert.ok(section.deleteNames.length > 0 && expected.keep.length > 0);
+  for (const d of expected.decisions) assert.strictEqual(section.rows.find((r) => r.name === d.name)?.reason, d.reason, d.name);
+  assert.strictEqual(section.totals.deleteCount + section.totals.keepCount, before.length);
+  assert.match(shown[0].garbageCollection.text, /garbage collection.*registry-garbage-collect/);
+  // The modal: count, cannot be undone, Delete.
+  assert.strictEqual(asked.length, 1);
+  assert.strictEqual(asked[0].button, 'Delete');
+  assert.match(asked[0].message, new RegExp(`Delete ${section.deleteNames.length} tags`));
+  assert.match(asked[0].detail, /cannot be undone/);
+  // Exactly the previewed tags are gone; `latest` (same digest as a deleted main-* tag) and the rest stay.
+  assert.deepStrictEqual([...outcome.deletion!.deleted].sort(), section.deleteNames.map((n) => `registry.example.test:5050/acme/platform/tools/builder:${n}`).sort());
+  const after = (await doubleTags(4)).map((t) => t.name).sort();
+  assert.deepStrictEqual(after, before.map((t) => t.name).filter((n) => !section.deleteNames.includes(n)).sort());
+  assert.ok(after.includes('latest'));
+  const latestDigest = before.find((t) => t.name === 'latest')!.digest;
+  assert.ok(before.some((t) => t.digest === latestDigest && section.deleteNames.includes(t.name)), 'a deleted tag shared latest\'s digest');
+  assert.strictEqual(label(a, repo), 'acme/platform/tools/builder');
+}, { timeout: 90_000 });
+
+test('server-side choice: one bulk job is scheduled; a second within the hour gets GitLab\'s hourly-limit message', async () => {
+  const a = await fresh();
+  await addAccount(a, 'maintainer');
+  const repo = await repositoryNode(a, 'acme/website', 'acme/website');
+  const run = async (): Promise<{ outcome?: RuleDeletionOutcome; asked: ReturnType<typeof answerConfirm> }> => {
+    answerInputs(a, ['staging', '', '', '']);
+    answerPreview(a, 'schedule');
+    const asked = answerConfirm(a, true);
+    try {
+      return { outcome: await vscode.commands.executeCommand<RuleDeletionOutcome>('gitlabRegistry.deleteTagsByRule', repo), asked };
+    } finally {
+      restoreUi(a);
+    }
+  };
+  const first = await run();
+  assert.strictEqual(first.outcome?.scheduled, true);
+  assert.strictEqual(first.asked[0].button, 'Schedule');
+  assert.match(first.asked[0].detail, /Maintainer/);
+  assert.match(first.asked[0].detail, /once an hour/);
+  assert.match(first.asked[0].detail, /asynchronous/);
+  assert.match(first.asked[0].detail, /1,000 tags/);
+  assert.match(first.asked[0].detail, /random/);
+  const jobs = (await harness.control('GET', '/__double/bulk-jobs')) as { repositoryId: number; params: { nameRegexDelete: string } }[];
+  assert.strictEqual(jobs.length, 1);
+  assert.strictEqual(jobs[0].repositoryId, 5);
+  assert.strictEqual(jobs[0].params.nameRegexDelete, 'staging');
+  const second = await run();
+  assert.strictEqual(second.outcome?.scheduled, false);
+  assert.match(second.outcome!.scheduleError!, /once an hour|last hour/);
+  assert.match(second.outcome!.scheduleError!, /at most once an hour for a given container repository/);
+  assert.strictEqual(((await harness.control('GET', '/__double/bulk-jobs')) as unknown[]).length, 1);
+}, { timeout: 90_000 });
+
+test('the project\'s cleanup policy is a child node with GitLab\'s values', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const project = await path(a, doubleHost(), 'acme/platform/My.Project');
+  const kids = await children(a, project);
+  assert.strictEqual(kids[0].kind, 'policy');
+  assert.strictEqual(label(a, kids[0]), 'Cleanup policy');
+  assert.strictEqual(description(a, kids[0]), 'on · every week · keep 5 · older than 30d');
+  const tooltip = (a.provider.getTreeItem(kids[0]).tooltip as vscode.MarkdownString).value;
+  const policy = await projectPolicy(harness.token('owner'), 1);
+  assert.ok(policy.next_run_at);
+  const nextRun = /Next run: (\S+)/.exec(tooltip.replace(/\\(.)/g, '$1'));
+  assert.ok(Math.abs(Date.parse(nextRun?.[1] ?? '') - Date.parse(policy.next_run_at!)) < 1000, tooltip);
+  assert.match(tooltip, /Keep regex/);
+  assert.match(a.provider.getTreeItem(kids[0]).contextValue ?? '', /(^|;)policy(;|$)/);
+  // Repository tooltips say when the policy last started on them.
+  const repo = kids.find((k) => k.kind === 'repository')!;
+  assert.match((a.provider.getTreeItem(repo).tooltip as vscode.MarkdownString).value, /Cleanup policy last started/);
+}, { timeout: 60_000 });
+
+test('Edit Cleanup Policy: only GitLab\'s values offered, one PUT, the node shows the saved policy', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const project = await path(a, doubleHost(), 'acme/website');
+  const policyNode = (await children(a, project))[0];
+  assert.strictEqual(description(a, policyNode), 'off');
+  const offered: unknown[][] = [];
+  const picks: unknown[] = [true, '14d', 10, '60d'];
+  a.ui.pickOne = async (items) => {
+    offered.push(items.map((i) => i.value));
+    return picks[offered.length - 1] as never;
+  };
+  answerInputs(a, ['.*', 'prod|v.*']);
+  await harness.control('POST', '/__double/reset-log');
+  let saved: CleanupPolicy | undefined;
+  try {
+    saved = await vscode.commands.executeCommand<CleanupPolicy>('gitlabRegistry.editCleanupPolicy', policyNode);
+  } finally {
+    restoreUi(a);
+  }
+  assert.deepStrictEqual(offered, [[true, false], ['1d', '7d', '14d', '1month', '3month'], [1, 5, 10, 25, 50, 100, null], ['7d', '14d', '30d', '60d', '90d', null]]);
+  assert.strictEqual(saved?.cadence, '14d');
+  const puts = (await requests()).filter((r) => r.method === 'PUT');
+  assert.strictEqual(puts.length, 1);
+  assert.strictEqual(puts[0].path, '/api/v4/projects/3');
+  const policy = await projectPolicy(harness.token('owner'), 3);
+  assert.deepStrictEqual(
+    { enabled: policy.enabled, cadence: policy.cadence, keep_n: policy.keep_n, older_than: policy.older_than, name_regex: policy.name_regex, name_regex_keep: policy.name_regex_keep },
+    { enabled: true, cadence: '14d', keep_n: 10, older_than: '60d', name_regex: '.*', name_regex_keep: 'prod|v.*' },
+  );
+  assert.strictEqual(description(a, policyNode), 'on · every 2 weeks · keep 10 · older than 60d');
+}, { timeout: 60_000 });
+
+test('Edit Cleanup Policy as a developer: GitLab\'s 403 becomes a clear "needs the Maintainer role" error', async () => {
+  const a = await fresh();
+  await addAccount(a, 'developer');
+  const project = await path(a, doubleHost(), 'acme/website');
+  const policyNode = (await children(a, project))[0];
+  const picks: unknown[] = [true, '7d', 5, '30d'];
+  let n = 0;
+  a.ui.pickOne = async () => picks[n++] as never;
+  answerInputs(a, ['.*', '']);
+  const errors: string[] = [];
+  const originalError = a.log.error.bind(a.log);
+  a.log.error = (m: string) => { errors.push(m); originalError(m); };
+  let saved: unknown;
+  try {
+    saved = await vscode.commands.executeCommand('gitlabRegistry.editCleanupPolicy', policyNode);
+  } finally {
+    restoreUi(a);
+    delete (a.log as unknown as Record<string, unknown>).error;
+  }
+  assert.strictEqual(saved, undefined);
+  assert.ok(errors.some((e) => /needs the Maintainer role.*403/.test(e)), errors.join('\n'));
+  assert.strictEqual((await projectPolicy(harness.token('owner'), 3)).enabled, false);
+  assert.strictEqual(description(a, policyNode), 'off');
+}, { timeout: 60_000 });
+
+test('Preview Cleanup Policy: one section per repository, equal to the engine with the policy\'s rule', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const project = await path(a, doubleHost(), 'acme/platform/My.Project');
+  const policyNode = (await children(a, project))[0];
+  // The seeded policy keeps everything here; a stricter one saved through the API is what the preview must read.
+  const put = await fetch(`${harness.doubleUrl()}/api/v4/projects/1`, {
+    method: 'PUT', headers: { 'PRIVATE-TOKEN': harness.token('owner'), 'Content-Type': 'application/json' },
+    body: JSON.stringify({ container_expiration_policy_attributes: { keep_n: 1, older_than: '7d' } }),
+  });
+  assert.strictEqual(put.status, 200);
+  const shown = answerPreview(a, 'cancel');
+  let model: PreviewModel | undefined;
+  try {
+    model = await vscode.commands.executeCommand<PreviewModel>('gitlabRegistry.previewCleanupPolicy', policyNode);
+  } finally {
+    restoreUi(a);
+  }
+  assert.ok(model);
+  assert.strictEqual(shown.length, 1);
+  assert.strictEqual(model.actions, false);
+  assert.deepStrictEqual(model.sections.map((s) => s.repositoryId), [1, 2, 3]);
+  const rulesRes = await fetch(`${harness.doubleUrl()}/api/v4/projects/1/registry/protection/tag/rules`, { headers: { 'PRIVATE-TOKEN': harness.token('owner') } });
+  const protectionRules = (await rulesRes.json()) as TagProtectionRule[];
+  const rule: Rule = { deleteRegex: '.*', keepRegex: 'v\\d+\\.\\d+\\.\\d+', keepN: 1, olderThan: '7d' };
+  for (const section of model.sections) {
+    const tags = await doubleTags(section.repositoryId);
+    const now = Date.now();
+    const expected = evaluateRule(tags, rule, { now, protectionRules, callerAccessLevel: 0 });
+    assert.deepStrictEqual(section.deleteNames, expected.delete, `repository ${section.repositoryId}`);
+  }
+  assert.deepStrictEqual(model.sections[0].deleteNames, ['dev-0001', 'dev-0002']);
+  assert.match(model.intro ?? '', /next run/);
+}, { timeout: 90_000 });

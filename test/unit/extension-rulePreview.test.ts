@@ -1,0 +1,197 @@
+// The rule preview's pure parts: the view model (reasons, totals, ordering, notes on where GitLab's own run
+// may differ, garbage-collection wording), the HTML escaping, the Content-Security-Policy, the timeline.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateRule, type Rule } from '../../src/core/rules/engine';
+import type { TagDetails } from '../../src/core/types';
+import {
+  buildPreviewModel, buildSection, englishOnly, garbageCollectionNote, GARBAGE_COLLECTION_DOCS, type PreviewInput,
+} from '../../src/extension/rules/previewModel';
+import { contentSecurityPolicy, escapeHtml, makeNonce, renderPreviewHtml, renderTimeline } from '../../src/extension/rules/previewHtml';
+import { cadenceText, policyDescription, policyDetails } from '../../src/extension/rules/policyText';
+
+const NOW = Date.parse('2025-06-01T00:00:00Z');
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(NOW - days * DAY).toISOString();
+
+function tag(name: string, days: number | null, digest: string, size: number | null): TagDetails {
+  return {
+    name, path: `g/p:${name}`, location: `reg.example:5050/g/p:${name}`, digest, revision: null, short_revision: null,
+    created_at: days === null ? null : ago(days), total_size: size,
+  };
+}
+
+const TAGS: TagDetails[] = [
+  tag('latest', 1, 'sha256:aaaa000000000000', 100),
+  tag('main', 10, 'sha256:aaaa000000000000', 100),       // same image as latest
+  tag('v1.0.0', 200, 'sha256:bbbb000000000000', 300),
+  tag('dev-1', 40, 'sha256:cccc000000000000', 50),
+  tag('dev-2', 35, 'sha256:dddd000000000000', 60),
+  tag('dev-3', 3, 'sha256:eeee000000000000', 70),
+  tag('dev-old-alias', 40, 'sha256:bbbb000000000000', 300), // same image as the kept v1.0.0
+  tag('nodate', null, 'sha256:ffff000000000000', null),
+];
+const RULE: Rule = { deleteRegex: '.*', keepRegex: 'v.*', keepN: 1, olderThan: '7d' };
+
+function input(tags = TAGS, rule = RULE, extra: Partial<PreviewInput> = {}): PreviewInput {
+  const evaluation = evaluateRule(tags, rule, { now: NOW });
+  return { ...evaluation, protection: 'checked', legacyRegistry: false, now: NOW, ...extra };
+}
+
+const repo = { location: 'reg.example:5050/g/p', id: 1, projectId: 7 };
+
+describe('preview view model', () => {
+  test('deleteNames is exactly the engine\'s delete list; every tag has one row with the engine\'s reason', () => {
+    const evaluation = evaluateRule(TAGS, RULE, { now: NOW });
+    const section = buildSection(input(), RULE, repo, englishOnly);
+    assert.deepEqual(section.deleteNames, evaluation.delete);
+    assert.equal(section.rows.length, TAGS.length);
+    for (const d of evaluation.decisions) {
+      const row = section.rows.find((r) => r.name === d.name)!;
+      assert.equal(row.action, d.action, d.name);
+      assert.equal(row.reason, d.reason, d.name);
+    }
+  });
+
+  test('reason texts', () => {
+    const section = buildSection(input(), RULE, repo, englishOnly);
+    const reason = (name: string) => section.rows.find((r) => r.name === name)!.reasonText;
+    assert.match(reason('latest'), /latest.*never deletes/);
+    assert.equal(reason('v1.0.0'), 'matches the keep regex');
+    assert.equal(reason('nodate'), 'one of the 1 newest matching tags'); // no timestamp sorts as "now"
+    assert.equal(reason('dev-3'), 'not older than 7d');
+    assert.equal(reason('dev-1'), 'matches the rule');
+    const noStamp = buildSection(input(TAGS, { ...RULE, keepN: null }), { ...RULE, keepN: null }, repo, englishOnly);
+    assert.match(noStamp.rows.find((r) => r.name === 'nodate')!.reasonText, /no creation date/);
+    const noMatch = buildSection(input(TAGS, { deleteRegex: 'dev-.*' }), { deleteRegex: 'dev-.*' }, repo, englishOnly);
+    assert.equal(noMatch.rows.find((r) => r.name === 'main')!.reasonText, 'does not match the delete regex');
+  });
+
+  test('ordering: deletions first, then kept; newest first, no timestamp as "now", ties by name', () => {
+    const section = buildSection(input(), RULE, repo, englishOnly);
+    const del = section.rows.filter((r) => r.action === 'delete').map((r) => r.name);
+    const keep = section.rows.filter((r) => r.action === 'keep').map((r) => r.name);
+    assert.deepEqual(section.rows.map((r) => r.name), [...del, ...keep]);
+    assert.deepEqual(del, ['main', 'dev-2', 'dev-1', 'dev-old-alias']);
+    assert.deepEqual(keep, ['nodate', 'latest', 'dev-3', 'v1.0.0']);
+  });
+
+  test('totals: counts, bytes, and what garbage collection can reclaim (not images kept tags still use)', () => {
+    const s = buildSection(input(), RULE, repo, englishOnly).totals;
+    assert.equal(s.tags, 8);
+    assert.equal(s.deleteCount, 4);
+    assert.equal(s.keepCount, 4);
+    assert.equal(s.deleteBytes, 100 + 60 + 50 + 300);
+    assert.equal(s.keepBytes, 100 + 70 + 300);
+    // main shares latest's image, dev-old-alias shares v1.0.0's: only dev-1 and dev-2 can be reclaimed.
+    assert.equal(s.reclaimableBytes, 110);
+    assert.equal(s.sharedWithKept, 2);
+  });
+
+  test('notes: more than 1,000 tags, legacy registry, unreadable protection, top-level |, shared images', () => {
+    const plain = buildSection(input(), RULE, repo, englishOnly);
+    assert.ok(!plain.notes.some((n) => /1000|legacy|protection/.test(n)), plain.notes.join('\n'));
+    assert.ok(plain.notes.some((n) => /2 of the tags to delete point to an image that a kept tag still uses/.test(n)));
+
+    const many = Array.from({ length: 1001 }, (_, i) => tag(`b-${String(i).padStart(4, '0')}`, i % 50, `sha256:${i}`, 1));
+    const big = buildSection(input(many, { deleteRegex: '.*' }), { deleteRegex: '.*' }, repo, englishOnly);
+    assert.ok(big.notes.some((n) => /1001 tags.*1000 tags at a time.*slightly different/.test(n)), big.notes.join('\n'));
+    assert.equal(big.notes.filter((n) => /1000/.test(n)).length, 1, 'the engine\'s English duplicate is replaced');
+
+    const legacy = buildSection(input(TAGS, RULE, { legacyRegistry: true }), RULE, repo, englishOnly);
+    assert.ok(legacy.notes.some((n) => /legacy registry.*200 \+ keep N.*random/.test(n)));
+
+    const unknown = buildSection(input(TAGS, RULE, { protection: 'unknown', protectionNote: '403 Forbidden' }), RULE, repo, englishOnly);
+    assert.ok(unknown.notes.some((n) => /protection rules could not be read \(403 Forbidden\)/.test(n)));
+
+    const alt: Rule = { deleteRegex: 'dev|main' };
+    const alternation = buildSection(input(TAGS, alt), alt, repo, englishOnly);
+    assert.equal(alternation.notes.filter((n) => /top-level "\|"/.test(n)).length, 1);
+  });
+
+  test('garbage collection wording: GitLab.com (host) vs self-managed, one Learn more link', () => {
+    const com = garbageCollectionNote('https://gitlab.com', englishOnly);
+    assert.match(com.text, /GitLab\.com.*online.*24 hours/);
+    const sm = garbageCollectionNote('https://gitlab.example.com/gitlab', englishOnly);
+    assert.match(sm.text, /administrator runs "sudo gitlab-ctl registry-garbage-collect" \("-m" also removes untagged manifests\)/);
+    assert.equal(com.learnMoreUrl, GARBAGE_COLLECTION_DOCS);
+    assert.equal(sm.learnMoreUrl, 'https://docs.gitlab.com/administration/packages/container_registry/#container-registry-garbage-collection');
+    const model = buildPreviewModel({ title: 'T', rule: RULE, instanceUrl: 'https://gitlab.com', sections: [], actions: true, t: englishOnly });
+    assert.equal(model.ruleSummary, 'delete regex ".*" · keep regex "v.*" · keep the 1 newest · older than 7d');
+  });
+});
+
+describe('preview HTML', () => {
+  test('escapeHtml escapes every character that could open markup or end an attribute', () => {
+    assert.equal(escapeHtml(`<img src=x onerror="a('b')">&\``), '&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;&#96;');
+    assert.equal(escapeHtml('v1.0.0_-'), 'v1.0.0_-');
+    assert.equal(escapeHtml(null), '');
+    assert.equal(escapeHtml(42), '42');
+  });
+
+  test('CSP: default-src none, nonce for script and style, no remote source', () => {
+    const csp = contentSecurityPolicy('https://abc.vscode-cdn.net', 'N0NCE');
+    assert.match(csp, /^default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-N0NCE'(;|$)/);
+    assert.match(csp, /style-src https:\/\/abc\.vscode-cdn\.net 'nonce-N0NCE'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*|http:|https:\/\/(?!abc\.vscode-cdn\.net)/);
+    const nonce = makeNonce();
+    assert.match(nonce, /^[A-Za-z0-9]{32}$/);
+    assert.notEqual(nonce, makeNonce());
+  });
+
+  test('the page: CSP meta, nonce on script and style, hostile names and digests escaped everywhere', () => {
+    const hostile = tag('x"><script>alert(1)</script>', 10, 'sha256:"><b>d', 5);
+    const tags = [...TAGS, hostile];
+    const section = buildSection(input(tags), RULE, { ...repo, location: 'reg/<p>' }, englishOnly);
+    const model = buildPreviewModel({ title: 'Delete <b>', rule: { ...RULE, deleteRegex: '<.*>' }, instanceUrl: 'https://gitlab.com', sections: [section], actions: true, t: englishOnly });
+    const html = renderPreviewHtml(model, { nonce: 'N0NCE', cspSource: 'vscode-webview://x', t: englishOnly });
+    assert.ok(html.includes(`content="${escapeHtml(contentSecurityPolicy('vscode-webview://x', 'N0NCE'))}"`));
+    assert.equal((html.match(/<script/g) ?? []).length, 1);
+    assert.match(html, /<script nonce="N0NCE">/);
+    assert.match(html, /<style nonce="N0NCE">/);
+    assert.ok(!html.includes('<script>alert'), 'tag name not raw');
+    assert.ok(!html.includes('"><b>'), 'digest not raw');
+    assert.ok(!html.includes('<b>'), 'title not raw');
+    assert.ok(html.includes('x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;'));
+    assert.doesNotMatch(html, /(src|href)="(?!https:\/\/docs\.gitlab\.com\/)[a-z]+:/i, 'no remote resources');
+    assert.match(html, /Delete 5 tags…/);
+    assert.match(html, /Schedule GitLab&#39;s cleanup instead…/);
+    assert.match(html, /href="https:\/\/docs\.gitlab\.com\/administration\/packages\/container_registry\/#container-registry-garbage-collection"/);
+  });
+
+  test('read-only preview (policy): no buttons, no script', () => {
+    const section = buildSection(input(), RULE, repo, englishOnly);
+    const model = buildPreviewModel({ title: 'Policy', rule: RULE, instanceUrl: 'https://gitlab.example', sections: [section], actions: false, intro: 'next run', t: englishOnly });
+    const html = renderPreviewHtml(model, { nonce: 'N', cspSource: 'x', t: englishOnly });
+    assert.doesNotMatch(html, /<script|<button/);
+    assert.match(html, /next run/);
+  });
+
+  test('timeline: one point per tag, coloured by action, undated tags in the labelled band at the right edge', () => {
+    const section = buildSection(input(), RULE, repo, englishOnly);
+    const svg = renderTimeline(section, englishOnly);
+    assert.equal((svg.match(/<circle /g) ?? []).length, TAGS.length);
+    assert.equal((svg.match(/class="pt del"/g) ?? []).length, 4);
+    assert.equal((svg.match(/class="pt keep"/g) ?? []).length, 4);
+    assert.match(svg, /no date/);
+    const undated = /<circle class="pt keep" cx="([\d.]+)"[^>]*data-name="nodate"/.exec(svg);
+    assert.ok(undated);
+    const xs = [...svg.matchAll(/cx="([\d.]+)"/g)].map((m) => Number(m[1]));
+    assert.equal(Number(undated[1]), Math.max(...xs));
+    assert.match(svg, /<title>dev-1\nsha256:cccc000000000000\n[^<]*\ndeleted: matches the rule<\/title>/);
+  });
+});
+
+describe('cleanup policy text', () => {
+  const policy = { cadence: '7d', enabled: true, keep_n: 5, older_than: '30d', name_regex: '.*', name_regex_keep: 'v.*', next_run_at: '2025-06-08T00:00:00.000Z' };
+  test('description and tooltip lines', () => {
+    assert.equal(policyDescription(policy, englishOnly), 'on · every week · keep 5 · older than 30d');
+    assert.equal(policyDescription({ ...policy, enabled: false }, englishOnly), 'off');
+    assert.equal(cadenceText('3month', englishOnly), 'every 3 months');
+    const lines = Object.fromEntries(policyDetails(policy, englishOnly));
+    assert.equal(lines['Next run'], '2025-06-08T00:00:00.000Z');
+    assert.equal(lines['Keep regex'], 'v.*');
+    assert.equal(Object.fromEntries(policyDetails({ ...policy, keep_n: null, enabled: false }, englishOnly))['Keep the newest'], 'none');
+  });
+});
