@@ -111,7 +111,7 @@ async function main(): Promise<number> {
     browser = await launchBrowser();
 
     const serverFor = async (t: E2ETest): Promise<CodeServer> => {
-      const key = JSON.stringify([t.envAccount || null, t.locale ?? null, t.settings ?? null]);
+      const key = JSON.stringify([t.envAccount || null, t.locale ?? null, t.settings ?? null, t.languagePack ?? null]);
       let cs = servers.get(key);
       if (cs) return cs;
       const t1 = Date.now();
@@ -121,7 +121,7 @@ async function main(): Promise<number> {
         env.GITLAB_REGISTRY_TOKEN = double!.tokens[t.envAccount];
       }
       cs = await startCodeServer({
-        installExtensions: [vsix], env, locale: t.locale, settings: t.settings,
+        installExtensions: [vsix], env, locale: t.locale, languagePack: t.languagePack, settings: t.settings,
         logTo: path.join(resultsDir, `e2e-code-server-${servers.size + 1}.log`),
       });
       servers.set(key, cs);

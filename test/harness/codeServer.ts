@@ -12,7 +12,7 @@ import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { codeServerEntry } from './paths';
+import { codeServerEntry, repoRoot } from './paths';
 
 export interface CodeServerOptions {
   /** Workspace folder to open; default: a fresh empty folder in the instance's temp dir. */
@@ -25,6 +25,13 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Display language (`--locale`, e.g. 'ru'): vscode.env.language in the extension host. */
   locale?: string;
+  /**
+   * A language pack extension folder for `locale` (package.json with contributes.localizations, e.g.
+   * test/e2e/fixtures/ru-language-pack): packed with the pinned vsce, installed first, and registered with
+   * its translations, so that the workbench's own strings are translated too. Without it an empty pack is
+   * registered (the workbench stays English; the extension's own nls/l10n files are still used).
+   */
+  languagePack?: string;
   /** Port on 127.0.0.1; default: a free one. */
   port?: number;
   /** Copy code-server's log here when the instance stops (e.g. test-results/e2e-code-server.log). */
@@ -180,15 +187,19 @@ function descendants(pid: number): Array<{ pid: number; cmd: string }> {
  * languagepacks.json. That is enough for vscode.env.language, vscode.l10n (l10n/bundle.l10n.<locale>.json)
  * and package.nls.<locale>.json to be used, which is what the extension's own localisation tests need.
  */
-function registerLanguagePack(userDataDir: string, tmpDir: string, locale: string): void {
-  const translations = path.join(tmpDir, `language-pack-${locale}`, 'main.i18n.json');
-  fs.mkdirSync(path.dirname(translations), { recursive: true });
-  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
-  const id = `glcr-test.language-pack-${locale}`;
+function registerLanguagePack(userDataDir: string, tmpDir: string, locale: string, pack?: InstalledLanguagePack): void {
+  let translations = pack?.translations;
+  if (!translations) {
+    translations = path.join(tmpDir, `language-pack-${locale}`, 'main.i18n.json');
+    fs.mkdirSync(path.dirname(translations), { recursive: true });
+    fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  }
+  const id = pack?.id ?? `glcr-test.language-pack-${locale}`;
+  const version = pack?.version ?? '0.0.1';
   const packs = {
     [locale]: {
-      hash: crypto.createHash('md5').update(`${id}@0.0.1`).digest('hex'),
-      extensions: [{ extensionIdentifier: { id }, version: '0.0.1' }],
+      hash: crypto.createHash('md5').update(`${id}@${version}`).digest('hex'),
+      extensions: [{ extensionIdentifier: { id }, version }],
       translations: { vscode: translations },
       label: locale,
     },
@@ -196,6 +207,36 @@ function registerLanguagePack(userDataDir: string, tmpDir: string, locale: strin
   fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify(packs));
   // Where desktop VS Code keeps the display language (code-server reads --locale first).
   fs.writeFileSync(path.join(userDataDir, 'User', 'argv.json'), JSON.stringify({ locale }));
+}
+
+interface InstalledLanguagePack {
+  id: string;
+  version: string;
+  /** The installed pack's main.i18n.json (its `vscode` translations). */
+  translations: string;
+}
+
+/** Packs a language pack folder into a .vsix (pinned @vscode/vsce) so that code-server can install it. */
+function packLanguagePack(dir: string, tmpDir: string): { vsix: string; manifest: { publisher: string; name: string; version: string } } {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const vsix = path.join(tmpDir, `${manifest.publisher}.${manifest.name}-${manifest.version}.vsix`);
+  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', vsix],
+    { cwd: dir, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`vsce package ${dir} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return { vsix, manifest };
+}
+
+/** Where the installed pack's `vscode` translations are (what VS Code's language pack cache would record). */
+function installedLanguagePack(extensionsDir: string, manifest: { publisher: string; name: string; version: string }, locale: string): InstalledLanguagePack {
+  const id = `${manifest.publisher}.${manifest.name}`.toLowerCase();
+  const dir = fs.readdirSync(extensionsDir).find((d) => d.toLowerCase() === `${id}-${manifest.version}`);
+  if (!dir) throw new Error(`language pack ${id} was not installed into ${extensionsDir}`);
+  const installed = JSON.parse(fs.readFileSync(path.join(extensionsDir, dir, 'package.json'), 'utf8'));
+  const loc = (installed.contributes?.localizations ?? []).find((l: { languageId: string }) => l.languageId.toLowerCase() === locale.toLowerCase());
+  const rel = loc?.translations?.find((t: { id: string }) => t.id === 'vscode')?.path;
+  if (!rel) throw new Error(`language pack ${id} has no "vscode" translations for ${locale}`);
+  return { id, version: manifest.version, translations: path.join(extensionsDir, dir, rel) };
 }
 
 export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
@@ -213,7 +254,8 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
   const settings = { ...DEFAULT_SETTINGS, ...(opts.settings ?? {}) };
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
-  if (opts.locale && !opts.locale.startsWith('en')) registerLanguagePack(userDataDir, tmpDir, opts.locale);
+  const languagePack = opts.languagePack && opts.locale ? packLanguagePack(opts.languagePack, tmpDir) : undefined;
+  if (opts.locale && !opts.locale.startsWith('en') && !languagePack) registerLanguagePack(userDataDir, tmpDir, opts.locale);
 
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !SCRUBBED_ENV.test(k)) env[k] = v;
@@ -222,13 +264,14 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) env[k] = v;
   const base = codeServerArgs(configFile, userDataDir, extensionsDir);
 
-  for (const ext of opts.installExtensions ?? []) {
+  for (const ext of [...(languagePack ? [languagePack.vsix] : []), ...(opts.installExtensions ?? [])]) {
     const r = spawnSync(process.execPath, [...base, '--install-extension', ext, '--force'],
       { env, encoding: 'utf8', timeout: 120_000 });
     if (r.status !== 0 || /Failed|Error/i.test(r.stderr ?? '')) {
       throw new Error(`code-server --install-extension ${ext} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
     }
   }
+  if (languagePack) registerLanguagePack(userDataDir, tmpDir, opts.locale!, installedLanguagePack(extensionsDir, languagePack.manifest, opts.locale!));
 
   const keepTmp = opts.keepTmp ?? process.env.GLCR_KEEP_TMP === '1';
   const startTimeout = opts.startTimeoutMs ?? 30_000;

@@ -26,6 +26,9 @@ export interface E2EOptions {
   envAccount?: TokenName | false;
   /** VS Code display language (code-server --locale), e.g. 'ru'. Default: English. */
   locale?: string;
+  /** With `locale`: a language pack extension folder to install and register (see CodeServerOptions.languagePack),
+   *  e.g. test/e2e/fixtures/ru-language-pack, so that the workbench's own strings are translated too. */
+  languagePack?: string;
   /** User settings for this test's code-server (merged over the harness defaults). */
   settings?: Record<string, unknown>;
   /** Options of the double for this test; default { scenario: 'small' }. */
