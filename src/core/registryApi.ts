@@ -31,7 +31,7 @@ export interface RegistryApi {
   listProjectRepositories(project: ProjectRef, page?: PageRequest): Promise<Page<Repository>>;
   /** Repositories of a group's projects and subgroups: one paged request, not one per project. */
   listGroupRepositories(group: GroupRef, page?: PageRequest): Promise<Page<Repository>>;
-  getRepository(repositoryId: number, opts?: { tagsCount?: boolean; size?: boolean }): Promise<Repository>;
+  getRepository(repositoryId: number, opts?: { tagsCount?: boolean; size?: boolean; signal?: AbortSignal }): Promise<Repository>;
 
   /** One page of tag names (keyset where the server offers it, offset otherwise). */
   listTags(project: ProjectRef, repositoryId: number, page?: PageRequest): Promise<Page<Tag>>;

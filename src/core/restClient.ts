@@ -292,13 +292,13 @@ export class RestRegistryApi implements RegistryApi {
       `/groups/${encodeProjectRef(group)}/registry/repositories`, {}, page), toRepository, 'repository');
   }
 
-  async getRepository(repositoryId: number, opts: { tagsCount?: boolean; size?: boolean } = {}): Promise<Repository> {
+  async getRepository(repositoryId: number, opts: { tagsCount?: boolean; size?: boolean; signal?: AbortSignal } = {}): Promise<Repository> {
     if (this.isJobToken) {
       throw new UsageError('A CI job token cannot read /registry/repositories/:id; list the project\'s repositories instead.');
     }
     return toRepository(this.expectItem(await this.getObject(`/registry/repositories/${repoId(repositoryId)}`, {
       tags_count: opts.tagsCount ? true : undefined, size: opts.size ? true : undefined,
-    }), 'repository'));
+    }, opts.signal), 'repository'));
   }
 
   // --- tags -----------------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ export function backoffDelay(attempt: number, o: PollOptions): number {
 
 export class RepositoryDeletionPoller {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Aborts the check in flight (and the client's retries of it) when watching stops. */
+  private readonly inFlight = new Map<string, AbortController>();
   private disposed = false;
   options: PollOptions = { ...DEFAULT_POLL_OPTIONS };
 
@@ -55,7 +57,9 @@ export class RepositoryDeletionPoller {
     const key = `${accountId}|${repositoryId}`;
     if (this.disposed || !this.timers.has(key)) return;
     try {
-      const repo = await this.api(accountId).getRepository(repositoryId);
+      const abort = new AbortController();
+      this.inFlight.set(key, abort);
+      const repo = await this.api(accountId).getRepository(repositoryId, { signal: abort.signal }).finally(() => this.inFlight.delete(key));
       if (this.disposed || !this.timers.has(key)) return;
       if (repo.status !== last) this.onChange(accountId, repositoryId, repo.status);
       if (repo.status === 'delete_failed' || repo.status === null) {
@@ -82,11 +86,13 @@ export class RepositoryDeletionPoller {
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
     this.timers.delete(key);
+    this.inFlight.get(key)?.abort();
   }
 
   dispose(): void {
     this.disposed = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    for (const a of this.inFlight.values()) a.abort();
   }
 }
