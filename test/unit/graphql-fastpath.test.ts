@@ -378,3 +378,33 @@ test("deleteRepository by a developer: REST's 403, nothing scheduled (GraphQL wo
     assert.equal(graphqlPosts(d), 0);
   });
 });
+
+test('deleteTags with the rate-limit window nearly spent packs several mutations per request: no 429, every tag goes', async () => {
+  // GitLab.com's 2,000 requests/minute with 1,980 already counted: 1 + 50 single-mutation requests would not fit.
+  await withDouble({ scenario: 'large', rateLimit: { perMinute: 2000, prefill: 1980 } }, async (d) => {
+    const { fast } = clients(d, 'owner', { concurrency: 8 });
+    const repo = d.repositoryByPath('org-01/service-001/big')!;
+    const names = repo.tags.map((t) => t.name).filter((n) => n !== 'latest').slice(0, 1000);
+    const before = repo.tags.length;
+    d.resetLog();
+    const report = await fast.deleteTags('org-01/service-001', repo.id, names);
+    assert.deepEqual(report.failed, []);
+    assert.equal(report.deleted.length, 1000);
+    assert.equal(d.requests.filter((r) => r.status === 429).length, 0, 'never throttled');
+    assert.ok(d.requests.length <= 20, `${d.requests.length} requests fit the 20 left in the window`);
+    const left = new Set(d.repository(repo.id)!.tags.map((t) => t.name));
+    assert.ok(names.every((n) => !left.has(n)));
+    assert.equal(left.size, before - 1000, 'nothing else went');
+  });
+});
+
+test('listTagDetails of a large repository walks both ends and still returns every tag exactly once', async () => {
+  await withDouble({ scenario: 'large' }, async (d) => {
+    const { rest, fast } = clients(d, 'owner', { concurrency: 8 });
+    const repo = d.repositoryByPath('org-01/service-001/big')!;
+    d.resetLog();
+    const got = await fast.listTagDetails('org-01/service-001', repo.id);
+    assert.equal(graphqlPosts(d), Math.ceil(repo.tags.length / 20), 'the two chains together ask each page once');
+    assert.deepEqual(toSeconds(got), toSeconds(await rest.listTagDetails('org-01/service-001', repo.id)));
+  });
+});

@@ -39,9 +39,9 @@ import type {
 } from '../types';
 import { assertSafeTransport, normalizeInstanceUrl } from '../url';
 import {
-  CLEANUP_POLICY, DESTROY_TAGS, DESTROY_TAGS_LIMIT, GROUP_REPOSITORIES, GqlPolicy,
+  CLEANUP_POLICY, DESTROY_TAGS, DESTROY_TAGS_LIMIT, GROUP_REPOSITORIES, GqlPolicy, MAX_MUTATIONS_PER_REQUEST, packedDestroyTags,
   GqlProjectRef, GqlRepository, GqlRepositoryConnection, GqlTagPage, GqlTagRule, MAX_PAGE_SIZE, PROJECT_REPOSITORIES,
-  PageInfo, TAGS_PAGE_SIZE, TAG_DETAILS_PAGE, TAG_PROTECTION_RULES,
+  PageInfo, TAGS_PAGE_SIZE, TAG_DETAILS_PAGE, TAG_DETAILS_PAGE_DESC, TAG_PROTECTION_RULES,
   policyFromGraphql, repositoryFromGraphql, tagDetailsFromGraphql, tagRuleFromGraphql,
 } from './queries';
 import {
@@ -154,7 +154,7 @@ export class FastPathApi implements RegistryApi {
     return p;
   }
 
-  getRepository(repositoryId: number, opts?: { tagsCount?: boolean; size?: boolean }): Promise<Repository> {
+  getRepository(repositoryId: number, opts?: { tagsCount?: boolean; size?: boolean; signal?: AbortSignal }): Promise<Repository> {
     return this.rest.getRepository(repositoryId, opts);
   }
 
@@ -244,6 +244,10 @@ export class FastPathApi implements RegistryApi {
       opts.onProgress?.(wanted === undefined ? found.size : [...wanted].filter((n) => found.has(n)).length, wanted?.size ?? Math.max(total, found.size));
       const next = repo.tags.pageInfo.hasNextPage ? repo.tags.pageInfo.endCursor : null;
       if (next === null) break;
+      if (first && wanted === undefined && this.concurrency >= 2 && total > 2 * TAGS_PAGE_SIZE) {
+        await this.restOfTagsBothWays(repositoryId, next, total, found, opts);
+        break;
+      }
       if (seen.has(next)) throw new GitLabError('bad_response', undefined, `${this.gql.host} returned the same tag cursor twice; stopped paging.`, { instance: this.gql.host });
       seen.add(next);
       if (wanted !== undefined) {
@@ -264,6 +268,55 @@ export class FastPathApi implements RegistryApi {
     return [...found.values()].sort((a, b) => compareCodePoints(a.name, b.name));
   }
 
+  /**
+   * The rest of a full listing along two cursor chains at once: forwards from `ascCursor` (NAME_ASC) and
+   * backwards from the last name (NAME_DESC). Pages are cursor-linked, so one chain cannot be split; two
+   * chains from both ends halve the sequential round trips for large repositories. With tagsCount known,
+   * the forward chain takes ⌈P/2⌉ pages and the backward one ⌊P/2⌋ (P = ⌈tagsCount/20⌉, the first page
+   * included), so the request count stays P. Both orders exist on GitLab-API and legacy registries (§4.1,
+   * §4.2). Safety: when that leaves names missing (a registry that ignores the sort, tags pushed meanwhile)
+   * or the backward chain failed, the forward chain goes on to its end, as a single chain would have.
+   */
+  private async restOfTagsBothWays(
+    repositoryId: number, ascCursor: string, total: number, found: Map<string, TagDetails>, opts: OperationOptions,
+  ): Promise<void> {
+    const id = repositoryGid(checkedRepositoryId(repositoryId));
+    const pages = Math.ceil(total / TAGS_PAGE_SIZE);
+    let ascAt: string | null = ascCursor;
+    const walk = async (forwards: boolean, start: string | null, budget: number): Promise<void> => {
+      let after = start;
+      const seen = new Set<string>();
+      for (let i = 0; i < Math.min(budget, this.maxPages); i++) {
+        if (opts.signal?.aborted) throw cancelled();
+        const res: GraphqlResult<GqlTagPage> = forwards
+          ? await this.gql.query<GqlTagPage>(TAG_DETAILS_PAGE, { id, first: TAGS_PAGE_SIZE, after, withRepository: false }, opts.signal)
+          : await this.gql.query<GqlTagPage>(TAG_DETAILS_PAGE_DESC, { id, first: TAGS_PAGE_SIZE, after }, opts.signal);
+        const repo = this.dataOrRest(res).containerRepository;
+        if (!repo || !repo.tags) throw new UseRest('repository not readable through GraphQL');
+        for (const node of repo.tags.nodes) if (node) found.set(node.name, tagDetailsFromGraphql(node));
+        opts.onProgress?.(found.size, Math.max(total, found.size));
+        const next = repo.tags.pageInfo.hasNextPage ? repo.tags.pageInfo.endCursor : null;
+        if (next !== null && seen.has(next)) throw new GitLabError('bad_response', undefined, `${this.gql.host} returned the same tag cursor twice; stopped paging.`, { instance: this.gql.host });
+        if (next !== null) seen.add(next);
+        if (forwards) ascAt = next;
+        if (next === null) return;
+        after = next;
+      }
+    };
+    const backwards = walk(false, null, Math.floor(pages / 2)).catch((e: unknown) => {
+      if (e instanceof GitLabError && e.kind === 'cancelled') throw e;
+      // Not worth failing the listing for: the forward chain covers everything by itself.
+      this.log?.debug(`GraphQL tags NAME_DESC chain stopped (${e instanceof Error ? e.message : String(e)}); forward chain only`);
+    });
+    try {
+      await walk(true, ascCursor, Math.ceil(pages / 2) - 1);
+    } finally {
+      await backwards.catch(() => undefined);
+    }
+    await backwards;
+    if (ascAt !== null && found.size < total) await walk(true, ascAt, this.maxPages);
+  }
+
   // --- deletion ------------------------------------------------------------------------------------------------------
 
   deleteTags(project: ProjectRef, repositoryId: number, names: string[], opts: OperationOptions = {}): Promise<DeleteReport> {
@@ -273,10 +326,11 @@ export class FastPathApi implements RegistryApi {
   }
 
   /** GET /registry/repositories/:id?tags=true: every tag name of the repository in one request. */
-  private async existingTags(project: ProjectRef, repositoryId: number, signal?: AbortSignal): Promise<Set<string>> {
+  private async existingTags(project: ProjectRef, repositoryId: number, signal?: AbortSignal, budget?: { remaining?: number }): Promise<Set<string>> {
     let raw: Json;
     try {
       const res = await this.http.request<unknown>({ path: `/registry/repositories/${repositoryId}`, query: { tags: true }, signal });
+      if (budget) budget.remaining = rateLimitRemaining(res.headers);
       if (!isObject(res.data)) throw new UseRest('unexpected repository answer');
       raw = res.data;
     } catch (e) {
@@ -297,8 +351,9 @@ export class FastPathApi implements RegistryApi {
     if (total === 0) return { deleted: [], failed: [] };
     const id = repositoryGid(checkedRepositoryId(repositoryId));
     let existing: Set<string>;
+    const budget: { remaining?: number } = {};
     try {
-      existing = await this.existingTags(project, repositoryId, opts.signal);
+      existing = await this.existingTags(project, repositoryId, opts.signal, budget);
     } catch (e) {
       if (e instanceof GitLabError && e.kind === 'cancelled') return { deleted: [], failed: [], notAttempted: requested };
       throw e;
@@ -315,29 +370,52 @@ export class FastPathApi implements RegistryApi {
     const chunks: string[][] = [];
     for (let i = 0; i < present.length; i += DESTROY_TAGS_LIMIT) chunks.push(present.slice(i, i + DESTROY_TAGS_LIMIT));
 
+    // One mutation per request, unless the rate-limit window cannot take that many requests now (§7 of the
+    // REST doc: RateLimit-Remaining): then just enough mutations per request to fit, so that the deletion
+    // does not wait for the window to roll over (a nearly spent window would otherwise cost a minute).
+    const perRequest = mutationsPerRequest(chunks.length, budget.remaining);
+    const groups: string[][][] = [];
+    for (let i = 0; i < chunks.length; i += perRequest) groups.push(chunks.slice(i, i + perRequest));
+    if (perRequest > 1) this.log?.info(`GitLab's rate limit leaves ${budget.remaining} requests: ${perRequest} mutations of ${DESTROY_TAGS_LIMIT} per request.`);
+
+    type DestroyPayload = { deletedTagNames: string[]; errors: string[] } | null | undefined;
     const viaRest: string[] = [];
     const uncertain = new Map<string, GitLabError>();
-    const result = await mapLimit(chunks, this.concurrency, async (chunk) => {
+    const result = await mapLimit(groups, this.concurrency, async (group) => {
       try {
         // No caller signal: a mutation that has started finishes, so the report stays true.
-        const res = await this.gql.mutate<{ destroyContainerRepositoryTags: { deletedTagNames: string[]; errors: string[] } | null }>(
-          DESTROY_TAGS, { id, tagNames: chunk });
-        const payload = res.data?.destroyContainerRepositoryTags;
-        if (!payload) {
-          if (isNotPermitted(res.errors)) viaRest.push(...chunk); // nothing done; REST gives the exact status per tag
-          else for (const name of chunk) uncertain.set(name, graphqlError(res, this.gql.host));
+        let answers: Array<{ chunk: string[]; payload: DestroyPayload; res: GraphqlResult<unknown> }>;
+        if (group.length === 1) {
+          const res = await this.gql.mutate<{ destroyContainerRepositoryTags: DestroyPayload }>(DESTROY_TAGS, { id, tagNames: group[0] });
+          answers = [{ chunk: group[0], payload: res.data?.destroyContainerRepositoryTags, res }];
         } else {
-          const deleted = new Set(payload.deletedTagNames ?? []);
-          const errors = payload.errors ?? [];
-          // Names sent but not deleted: with no error, or "cannot delete protected tag(s)", GitLab skipped them as protected.
-          const protectedSkip = errors.length === 0 || errors.every((m) => /protected/i.test(m));
-          for (const name of chunk) {
-            if (deleted.has(name)) outcome.set(name, { deleted: true });
-            else if (protectedSkip) outcome.set(name, { failure: { tag: name, error: '403 Forbidden - cannot delete protected tag(s)', status: 403 } });
-            else outcome.set(name, { failure: { tag: name, error: errors.join('; ') } });
+          const variables: Record<string, unknown> = { id };
+          group.forEach((chunk, j) => { variables[`t${j}`] = chunk; });
+          const res = await this.gql.mutate<Record<string, DestroyPayload>>(packedDestroyTags(group.length), variables);
+          answers = group.map((chunk, j) => {
+            const alias = `m${j}`;
+            const errors = res.errors.filter((e) => !e.path || e.path.length === 0 || e.path[0] === alias);
+            return { chunk, payload: res.data?.[alias], res: { data: res.data, errors } };
+          });
+        }
+        for (const { chunk, payload, res } of answers) {
+          if (!payload) {
+            if (isNotPermitted(res.errors)) viaRest.push(...chunk); // nothing done; REST gives the exact status per tag
+            else for (const name of chunk) uncertain.set(name, graphqlError(res, this.gql.host));
+          } else {
+            const deleted = new Set(payload.deletedTagNames ?? []);
+            const errors = payload.errors ?? [];
+            // Names sent but not deleted: with no error, or "cannot delete protected tag(s)", GitLab skipped them as protected.
+            const protectedSkip = errors.length === 0 || errors.every((m) => /protected/i.test(m));
+            for (const name of chunk) {
+              if (deleted.has(name)) outcome.set(name, { deleted: true });
+              else if (protectedSkip) outcome.set(name, { failure: { tag: name, error: '403 Forbidden - cannot delete protected tag(s)', status: 403 } });
+              else outcome.set(name, { failure: { tag: name, error: errors.join('; ') } });
+            }
           }
         }
       } catch (e) {
+        const chunk = group.flat();
         if (e instanceof GraphqlSchemaMismatch) {
           // Nothing ran (validation failed): this chunk, and the capability from now on, go to REST.
           this.disable('deleteTags', `schema: ${e.gitlabMessage}`);
@@ -348,20 +426,34 @@ export class FastPathApi implements RegistryApi {
         const err = e instanceof GitLabError ? e : new GitLabError('network', undefined, e instanceof Error ? e.message : String(e));
         for (const name of chunk) uncertain.set(name, err);
       }
-      done += chunk.length;
+      done += group.reduce((n, chunk) => n + chunk.length, 0);
       opts.onProgress?.(Math.min(done, total), total);
     }, { signal: opts.signal });
 
     if (uncertain.size > 0) {
       // The mutation failed in transit (5xx, reset, timeout, 429 after retries) and may or may not have run.
-      // Hand those names to REST, which re-reads the tag list and deletes tag by tag with idempotent retries;
-      // a name that existed before the mutation and is gone now was deleted by it.
-      const retried = await this.rest.deleteTags(project, repositoryId, [...uncertain.keys()]);
-      for (const name of retried.deleted) outcome.set(name, { deleted: true });
-      for (const f of retried.failed) {
-        outcome.set(f.tag, f.status === 404 ? { deleted: true } : { failure: f });
+      // Unless cancelled, hand those names to REST, which re-reads the tag list and deletes tag by tag with
+      // idempotent retries; a name that existed before the mutation and is gone now was deleted by it.
+      let unresolved = [...uncertain.keys()];
+      if (!opts.signal?.aborted) {
+        const retried = await this.rest.deleteTags(project, repositoryId, unresolved, { signal: opts.signal });
+        for (const name of retried.deleted) outcome.set(name, { deleted: true });
+        for (const f of retried.failed) outcome.set(f.tag, f.status === 404 ? { deleted: true } : { failure: f });
+        unresolved = retried.notAttempted ?? [];
       }
-      for (const name of retried.notAttempted ?? []) outcome.set(name, { failure: failureOf(name, uncertain.get(name)!) });
+      if (unresolved.length > 0) {
+        // Cancelled: send no more deletes; one read tells which of these the failed mutations removed.
+        let still: Set<string> | undefined;
+        try {
+          still = await this.existingTags(project, repositoryId);
+        } catch {
+          still = undefined;
+        }
+        for (const name of unresolved) {
+          if (still !== undefined && !still.has(name)) outcome.set(name, { deleted: true });
+          else outcome.set(name, { failure: failureOf(name, uncertain.get(name)!) });
+        }
+      }
     }
     if (viaRest.length > 0) {
       const report = await this.rest.deleteTags(project, repositoryId, viaRest);
@@ -376,7 +468,7 @@ export class FastPathApi implements RegistryApi {
       if ('deleted' in r) report.deleted.push(name);
       else report.failed.push(r.failure);
     }
-    if (result.notStarted.length > 0) report.notAttempted = result.notStarted.flat();
+    if (result.notStarted.length > 0) report.notAttempted = result.notStarted.flat(2);
     return report;
   }
 
@@ -520,6 +612,24 @@ function nextCursor(info: PageInfo): string | undefined {
 /** 404/405 from /api/graphql (no such route, GraphQL disabled) or something that is not GraphQL at all. */
 function endpointUnusable(e: GitLabError): boolean {
   return e.kind === 'not_found' || e.kind === 'method_not_allowed' || e.kind === 'bad_response';
+}
+
+/** RateLimit-Remaining of an answer (GitLab sends the RateLimit-* headers while throttling applies), if any. */
+function rateLimitRemaining(headers: { get(name: string): string | null }): number | undefined {
+  const raw = headers.get('ratelimit-remaining');
+  const n = raw === null ? NaN : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * Mutations per request: 1 while the window has room for one request per mutation (plus one in reserve);
+ * otherwise just enough per request to fit into what is left, at most MAX_MUTATIONS_PER_REQUEST (100 names,
+ * so one request stays bounded in server time); with nothing left the window must roll over anyway.
+ */
+function mutationsPerRequest(mutations: number, remaining: number | undefined): number {
+  if (remaining === undefined || mutations <= remaining - 1) return 1;
+  if (remaining <= 1) return 1;
+  return Math.min(MAX_MUTATIONS_PER_REQUEST, Math.ceil(mutations / (remaining - 1)));
 }
 
 function graphqlError(res: GraphqlResult<unknown>, host: string): GitLabError {

@@ -45,12 +45,33 @@ export const TAG_DETAILS_PAGE = `query glcrTagDetails($id: ContainerRepositoryID
   }
 }`;
 
+/** The same page walking backwards from the last name: the second cursor chain of a full listing (§4.1/§4.2 both sort). */
+export const TAG_DETAILS_PAGE_DESC = `query glcrTagDetailsDesc($id: ContainerRepositoryID!, $first: Int!, $after: String) {
+  containerRepository(id: $id) {
+    tags(first: $first, after: $after, sort: NAME_DESC) {
+      nodes { name path location digest revision shortRevision totalSize createdAt }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
 export const DESTROY_TAGS = `mutation glcrDestroyTags($id: ContainerRepositoryID!, $tagNames: [String!]!) {
   destroyContainerRepositoryTags(input: { id: $id, tagNames: $tagNames }) {
     deletedTagNames
     errors
   }
 }`;
+
+/** At most this many destroyContainerRepositoryTags per request when a nearly spent rate-limit window forces packing. */
+export const MAX_MUTATIONS_PER_REQUEST = 5;
+
+/** `count` destroyContainerRepositoryTags in one document, aliased m0…m<count-1>, names in $t0…; GraphQL runs them in order. */
+export function packedDestroyTags(count: number): string {
+  const vars = Array.from({ length: count }, (_, j) => `$t${j}: [String!]!`).join(', ');
+  const fields = Array.from({ length: count }, (_, j) =>
+    `  m${j}: destroyContainerRepositoryTags(input: { id: $id, tagNames: $t${j} }) {\n    deletedTagNames\n    errors\n  }`).join('\n');
+  return `mutation glcrDestroyTagsPacked($id: ContainerRepositoryID!, ${vars}) {\n${fields}\n}`;
+}
 
 const POLICY_FIELDS = 'cadence enabled keepN olderThan nameRegex nameRegexKeep nextRunAt';
 

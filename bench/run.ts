@@ -1,0 +1,208 @@
+// `npm run bench` → scripts/bench.js (build, compile) → this file. Runs the scenarios of the performance
+// issue against the GitLab double and prints the results table (also written to bench/results.md).
+// BENCH_ONLY=1,3 runs a subset; BENCH_LATENCY_MS, BENCH_MAX_IN_FLIGHT, BENCH_RUNS, BENCH_SKIP_HOST=1 (see README).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { scenario6, type S6 } from './extension';
+import { C, fmtMs, fmtRatio, L, log, mdTable, median, RUNS } from './lib';
+import {
+  COMPARE_SAMPLE, DELETE_N, HUGE_TAGS, REST_THROTTLED_CAP_MS, THROTTLE, scenario1, scenario2, scenario5, scenarioDelete,
+  type S1, type S2, type S5, type SDelete,
+} from './scenarios';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6').split(',').map((s) => s.trim()));
+
+const TAGS_PAGE = 20;
+const DESTROY_LIMIT = 20;
+
+interface Row {
+  scenario: string;
+  requests: string;
+  wall: string;
+  limit: string;
+  vsLimit: string;
+  vsComparisons: string;
+  target: string;
+  met: string;
+}
+
+const rows: Row[] = [];
+const notes: string[] = [];
+const verdicts: Array<{ what: string; ok: boolean | null; detail: string }> = [];
+
+function verdict(what: string, ok: boolean | null, detail: string): string {
+  verdicts.push({ what, ok, detail });
+  return ok === null ? 'n/a' : ok ? 'met' : 'MISSED';
+}
+
+function report1(s: S1): void {
+  const limit = (1 + Math.ceil(HUGE_TAGS / TAGS_PAGE)) * L;
+  const ms = median(s.ours.map((r) => r.ms));
+  const req = median(s.ours.map((r) => r.requests));
+  const seq = s.comparisons[0];
+  const vs = s.comparisons.map((c) => `${fmtRatio(c.ms / ms)} faster than ${c.name}`).join('; ');
+  const okLimit = ms / limit <= 1.25;
+  const okSeq = seq.ms / ms >= 8;
+  rows.push({
+    scenario: `1. ${HUGE_TAGS.toLocaleString('en')} tags with details — core listTagDetails (median of ${s.ours.length})`,
+    requests: String(req), wall: fmtMs(ms), limit: `${fmtMs(limit)} (${limit / L} × L)`, vsLimit: fmtRatio(ms / limit),
+    vsComparisons: vs, target: '≤ 1.25 × limit; ≥ 8× REST N+1 sequential',
+    met: `${verdict('S1 ≤ 1.25 × limit', okLimit, fmtRatio(ms / limit))} / ${verdict('S1 ≥ 8× REST N+1 sequential', okSeq, fmtRatio(seq.ms / ms))}`,
+  });
+  rows.push({
+    scenario: '1b. same, real CLI process `node dist/cli.js tags … --details --json` (once)',
+    requests: String(s.cli.requests), wall: fmtMs(s.cli.ms), limit: fmtMs(limit), vsLimit: fmtRatio(s.cli.ms / limit),
+    vsComparisons: s.comparisons.map((c) => `${fmtRatio(c.ms / s.cli.ms)} faster than ${c.name}`).join('; '),
+    target: '(reported)', met: s.cli.exitCode === 0 && s.cli.rows === HUGE_TAGS ? `exit 0, ${s.cli.rows} rows` : `exit ${s.cli.exitCode}, ${s.cli.rows} rows`,
+  });
+  for (const c of s.comparisons) {
+    rows.push({
+      scenario: `1c. comparison: ${c.name}`, requests: `${c.requests} (scaled)`, wall: `${fmtMs(c.ms)} (scaled)`, limit: fmtMs(limit),
+      vsLimit: fmtRatio(c.ms / limit), vsComparisons: '—', target: '(comparison)', met: c.note,
+    });
+  }
+}
+
+function report2(s: S2): void {
+  const ok = s.duplicateRequests.length === 0;
+  rows.push({
+    scenario: `2. tree of an account: ${s.groups} top-level groups (of 20), ${s.projects} projects → repositories, all pages`,
+    requests: String(s.requests), wall: fmtMs(s.ms), limit: '—', vsLimit: '—', vsComparisons: '—',
+    target: 'no object asked for twice',
+    met: `${verdict('S2 no request twice', ok, `${s.duplicateRequests.length} repeated`)}: ${s.duplicateRequests.length} path+query (or GraphQL body) repeated`,
+  });
+  const kinds = Object.entries(s.byKind).map(([k, n]) => `${k} × ${n}`).join(', ');
+  notes.push(`Scenario 2 requests by kind: ${kinds}. Listings: ${s.groupRepositoryListings} group repository listings, `
+    + `${s.projectRepositoryListings} project repository listings; ${s.repositoriesSeen} repositories delivered, `
+    + `${s.repositoriesDistinct} distinct (a repository appears under its group and under its project, as in the tree: `
+    + 'different lists, one request each).'
+    + (s.duplicateRequests.length ? ` Repeated: ${s.duplicateRequests.map((d) => `${d.key} × ${d.count}`).join('; ')}` : ''));
+}
+
+function reportDelete(s: SDelete, throttled: boolean): void {
+  const unthrottled = (1 + Math.ceil(DELETE_N / DESTROY_LIMIT / C)) * L;
+  const needed = 1 + Math.ceil(DELETE_N / DESTROY_LIMIT);
+  const throttledLimit = Math.max(unthrottled, (needed / THROTTLE.perMinute) * 60_000);
+  const limit = throttled ? throttledLimit : unthrottled;
+  const ms = median(s.ours.map((r) => r.ms));
+  const req = median(s.ours.map((r) => r.requests));
+  const comp = s.comparisons[0];
+  const failed = s.ours.reduce((a, r) => a + r.failed + r.notAttempted + r.leftInDouble, 0);
+  const during = s.ours.reduce((a, r) => a + r.sentDuringRetryAfter, 0);
+  const got429 = s.ours.map((r) => r.got429).join('/');
+  if (!throttled) {
+    const ok = ms / limit <= 1.25;
+    rows.push({
+      scenario: `3. delete ${DELETE_N.toLocaleString('en')} named tags of the 2,500-tag repository (seeded state per run, median of ${s.ours.length})`,
+      requests: String(req), wall: fmtMs(ms), limit: `${fmtMs(limit)} (${limit / L} × L)`, vsLimit: fmtRatio(ms / limit),
+      vsComparisons: `${fmtRatio(comp.ms / ms)} faster than ${comp.name}`, target: '≤ 1.25 × limit',
+      met: `${verdict('S3 ≤ 1.25 × limit', ok, fmtRatio(ms / limit))}; failed/left ${failed}`,
+    });
+  } else {
+    const okLimit = ms / limit <= 1.1;
+    const okRest = comp.ms / ms >= 10;
+    const okClean = failed === 0 && during === 0;
+    rows.push({
+      scenario: `4. scenario 3 under ${THROTTLE.perMinute}/min with ${THROTTLE.prefill} already counted (median of ${s.ours.length})`,
+      requests: `${req} (429s: ${got429})`, wall: fmtMs(ms),
+      limit: `${fmtMs(limit)} = max(${fmtMs(unthrottled)}, ${needed} req ÷ ${THROTTLE.perMinute}/min)`, vsLimit: fmtRatio(ms / limit),
+      vsComparisons: `${fmtRatio(comp.ms / ms)} faster than ${comp.name} under the same throttle`,
+      target: '≤ 1.1 × throttled limit; ≥ 10× one-at-a-time REST; 0 failed; nothing sent during Retry-After',
+      met: `${verdict('S4 ≤ 1.1 × throttled limit', okLimit, fmtRatio(ms / limit))} / ${verdict('S4 ≥ 10× one-at-a-time REST', okRest, fmtRatio(comp.ms / ms))} / `
+        + `${verdict('S4 0 failed, none during Retry-After', okClean, `failed ${failed}, during Retry-After ${during}`)}`
+        + ` (failed ${failed}, sent during Retry-After ${during})`,
+    });
+  }
+  rows.push({
+    scenario: `${throttled ? '4' : '3'}c. comparison: ${comp.name}${throttled ? ' (same throttle)' : ''}`,
+    requests: String(comp.requests), wall: fmtMs(comp.ms), limit: fmtMs(limit), vsLimit: fmtRatio(comp.ms / limit),
+    vsComparisons: '—', target: '(comparison)', met: `${comp.note}; deleted ${comp.run.items}, failed ${comp.run.failures}`,
+  });
+}
+
+function report5(s: S5): void {
+  const ms = median(s.runsMs);
+  rows.push({
+    scenario: `5. preview a deletion rule over ${s.tags.toLocaleString('en')} tags (engine only, median of ${s.runsMs.length})`,
+    requests: '0', wall: fmtMs(ms), limit: '—', vsLimit: '—', vsComparisons: '—', target: '≤ 200 ms',
+    met: `${verdict('S5 ≤ 200 ms', ms <= 200, fmtMs(ms))} (${s.deleted} to delete, ${s.kept} kept)`,
+  });
+  notes.push(`Scenario 5 rule: ${JSON.stringify(s.rule)}, with project 1's tag protection rules, caller Maintainer; `
+    + `compile + evaluate per run; runs ${s.runsMs.map((m) => m.toFixed(1)).join(', ')} ms.`);
+}
+
+function report6(s: S6, cli?: S1['cli']): void {
+  const kb = s.bundleBytes / 1024;
+  rows.push({
+    scenario: '6a. dist/extension.js (npm run build)', requests: '—', wall: `${kb.toFixed(1)} KB`, limit: '400 KB', vsLimit: fmtRatio(kb / 400),
+    vsComparisons: '—', target: '≤ 400 KB minified',
+    met: `${verdict('S6 bundle ≤ 400 KB minified', kb <= 400 && s.bundleMinified, `${kb.toFixed(1)} KB`)}${s.bundleMinified ? ' (minified)' : ' (NOT minified)'}`,
+  });
+  const h = s.host;
+  const noReq = h.requestsBeforeView === null ? null : h.requestsBeforeView === 0 && h.notActiveBeforeView === true;
+  rows.push({
+    scenario: '6b. activate() in VS Code (code-server), then the view opened', requests: h.requestsBeforeView === null ? '—' : `${h.requestsBeforeView} before view, ${h.requestsAfterView} after`,
+    wall: h.activationMs === null ? '—' : fmtMs(h.activationMs), limit: '50 ms', vsLimit: h.activationMs === null ? '—' : fmtRatio(h.activationMs / 50),
+    vsComparisons: '—', target: '≤ 50 ms; no request before the view is opened; activates only on view/commands',
+    met: `${verdict('S6 activate() ≤ 50 ms', h.activationMs === null ? null : h.activationMs <= 50, h.activationMs === null ? (h.error ?? h.how) : fmtMs(h.activationMs))} / `
+      + `${verdict('S6 no request before view', noReq, `${h.requestsBeforeView} requests, active before view: ${h.notActiveBeforeView === false}`)} / `
+      + `${verdict('S6 activation events', s.activationOk, s.activationEvents.filter((e) => !/^(onView|onCommand):/.test(e)).join(', ') || 'view + commands only')}`,
+  });
+  notes.push(`Scenario 6 activation: ${h.how}${h.error ? ` — ${h.error}` : ''}. Activation events (explicit + implied by contributes): `
+    + `${s.activationEvents.length} (${s.activationEvents.filter((e) => e.startsWith('onView')).join(', ')} + ${s.activationEvents.filter((e) => e.startsWith('onCommand')).length} onCommand).`);
+  if (cli) {
+    rows.push({
+      scenario: '6c. peak memory of `glcr tags … --details --json` on scenario 1', requests: String(cli.requests),
+      wall: cli.maxRssKb === null ? '—' : `${(cli.maxRssKb / 1024).toFixed(0)} MB`, limit: '—', vsLimit: '—', vsComparisons: '—',
+      target: '(reported)', met: 'process.resourceUsage().maxRSS of the CLI process (--require probe)',
+    });
+  }
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  log(`L = ${L} ms, C = ${C}, ours runs = ${RUNS}, scenarios ${[...only].join(',')}`);
+  let s1: S1 | undefined;
+  if (only.has('1')) report1((s1 = await scenario1()));
+  if (only.has('2')) report2(await scenario2());
+  if (only.has('3')) reportDelete(await scenarioDelete(false), false);
+  if (only.has('4')) reportDelete(await scenarioDelete(true), true);
+  if (only.has('5')) report5(await scenario5());
+  if (only.has('6')) report6(await scenario6(), s1?.cli);
+
+  const table = mdTable(
+    ['Scenario', 'Requests', 'Wall time', 'Limit', '× limit', 'vs comparison clients', 'Target', 'Result'],
+    rows.map((r) => [r.scenario, r.requests, r.wall, r.limit, r.vsLimit, r.vsComparisons, r.target, r.met]),
+  );
+  const missed = verdicts.filter((v) => v.ok === false);
+  const md = [
+    '# Benchmark results',
+    '',
+    `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; `
+      + `GitLab double (large scenario, GraphQL on), injected round-trip latency L = ${L} ms, server-side cap C = ${C} requests in flight; `
+      + `our client runs ${RUNS}× per scenario (median), comparison clients once. Total ${((Date.now() - t0) / 1000).toFixed(0)} s.`,
+    '',
+    table,
+    '',
+    'Limits: listing T tags (1 + ⌈T/20⌉) × L; deleting N tags (1 + ⌈N/20/C⌉) × L; under a throttle of R/min '
+      + 'max(unthrottled limit, requests needed ÷ R), with requests needed = 1 + ⌈N/20⌉ (one existence check, one mutation per 20 names). '
+      + `Comparison clients for scenario 1 read the first ${COMPARE_SAMPLE} tags and are scaled linearly to ${HUGE_TAGS} (said in the row). `
+      + `The throttled REST deletion is capped at ${REST_THROTTLED_CAP_MS / 1000} s.`,
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+    missed.length === 0 ? 'All measured targets met.' : `Missed: ${missed.map((v) => `${v.what} (${v.detail})`).join('; ')}.`,
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${md}\n`);
+  if (only.size === 6) fs.writeFileSync(path.join(repoRoot, 'bench', 'results.md'), md);
+  else fs.writeFileSync(path.join(repoRoot, 'bench', `results.partial.md`), md);
+  log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});
