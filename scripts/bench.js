@@ -17,6 +17,9 @@ function step(title, cmd, args, { tolerate } = {}) {
   return r;
 }
 
+// Scenario 6 measures activate() in code-server: install it (and Chromium) first, untimed, like npm test does.
+if (process.env.BENCH_SKIP_HOST !== '1') require('./prereqs').ensure(['code-server', 'chromium']);
+
 const build = step('npm run build', process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build', '--silent']);
 if (build.status !== 0) process.exit(build.status || 1);
 
