@@ -1,6 +1,6 @@
 // The command-palette path: without a node, commands walk account → project → repository → tags.
 import * as vscode from 'vscode';
-import type { Project, Repository, Tag } from '../../core/types';
+import type { Page, PageRequest, Project, Repository, Tag } from '../../core/types';
 import { instanceHost, type Account } from '../accounts/account';
 import type { CommandContext } from './context';
 
@@ -18,26 +18,40 @@ export async function pickAccount(ctx: CommandContext, filter: (a: Account) => b
   );
 }
 
+/** A quick pick offers every item, not only GitLab's first page (bounded: 50 pages of 100). */
+async function allPages<T>(list: (page: PageRequest) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 50; i++) {
+    const page = await list({ cursor, perPage: 100 });
+    items.push(...page.items);
+    cursor = page.next;
+    if (!cursor) break;
+  }
+  return items;
+}
+
 export async function pickProject(ctx: CommandContext, account: Account): Promise<Project | undefined> {
   const api = ctx.clients.forAccount(account);
-  const page = await api.listProjects({}, { perPage: 100 });
-  if (page.items.length === 0) {
+  const projects = await allPages((page) => api.listProjects({}, page));
+  if (projects.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('No projects where you are at least a Reporter.'));
     return undefined;
   }
-  return ctx.ui.pickOne(page.items.map((p) => ({ label: p.path_with_namespace, value: p })), vscode.l10n.t('Select a project'));
+  return ctx.ui.pickOne(projects.map((p) => ({ label: p.path_with_namespace, value: p })), vscode.l10n.t('Select a project'));
 }
 
 export async function pickRepository(ctx: CommandContext, account: Account, project: Project): Promise<Repository | undefined> {
-  const page = await ctx.clients.forAccount(account).listProjectRepositories(project.id, { perPage: 100 });
-  if (page.items.length === 0) {
+  const api = ctx.clients.forAccount(account);
+  const repositories = await allPages((page) => api.listProjectRepositories(project.id, page));
+  if (repositories.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no image repositories.', project.path_with_namespace));
     return undefined;
   }
   const cache = ctx.provider.cache.for(account.id);
-  for (const r of page.items) cache.repositories.set(r.id, r);
+  for (const r of repositories) cache.repositories.set(r.id, r);
   return ctx.ui.pickOne(
-    page.items.map((r) => ({ label: r.name === '' ? project.path_with_namespace : r.name, description: r.location, value: r })),
+    repositories.map((r) => ({ label: r.name === '' ? project.path_with_namespace : r.name, description: r.location, value: r })),
     vscode.l10n.t('Select an image repository'),
   );
 }

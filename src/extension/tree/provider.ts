@@ -40,6 +40,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private readonly nodes = new Map<string, TreeNode>();
   private readonly childIds = new Map<string, string[]>();
   private readonly filters = new Map<string, string>();
+  /** How many tags "Load more…" shows, by `accountId|repositoryId`; forgotten with the account's cache. */
   private readonly tagLimits = new Map<string, number>();
   /** Accounts whose token GitLab rejected (401), with the reason. */
   private readonly unauthorized = new Map<string, string>();
@@ -77,7 +78,10 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     });
     this.disposables.push(
       this.detailsLoader,
-      store.onDidChange(() => this.changed.fire(undefined)),
+      store.onDidChange(() => {
+        this.forgetRemovedAccounts();
+        this.changed.fire(undefined);
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${Settings.section}.${Settings.tagSortOrder}`)) this.fireAllRepositories();
       }),
@@ -189,10 +193,36 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.changed.fire(node ? [node] : undefined);
   }
 
+  /** An account was removed: what the tree knew and kept for it goes (a re-added account starts afresh). */
+  forgetAccount(accountId: string): void {
+    this.cache.clear(accountId);
+    this.clearTagLimits(accountId);
+    this.unauthorized.delete(accountId);
+    this.detailsLoader.forget(accountId);
+  }
+
+  /** The store changed: accounts no longer in it keep no "Load more…" limits. */
+  private forgetRemovedAccounts(): void {
+    const present = new Set(this.store.list().map((a) => a.id));
+    for (const key of [...this.tagLimits.keys()]) {
+      if (!present.has(limitAccount(key))) this.tagLimits.delete(key);
+    }
+  }
+
+  /** Forgets the "Load more…" limits of the account's repositories (of every account without one). */
+  private clearTagLimits(accountId?: string): void {
+    if (accountId === undefined) {
+      this.tagLimits.clear();
+      return;
+    }
+    for (const key of [...this.tagLimits.keys()]) if (limitAccount(key) === accountId) this.tagLimits.delete(key);
+  }
+
   /** Refresh: forgets what was fetched below `node` (everything without a node) and lists again. */
   refresh(node?: TreeNode): void {
     if (!node) {
       this.cache.clear();
+      this.clearTagLimits();
       this.unauthorized.clear();
       this.environmentCheck.clear();
       this.clients.invalidate();
@@ -204,6 +234,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     switch (node.kind) {
       case 'account':
         this.cache.clear(node.accountId);
+        this.clearTagLimits(node.accountId);
         this.unauthorized.delete(node.accountId);
         this.detailsLoader.forget(node.accountId);
         break;
@@ -678,6 +709,11 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The account of a `accountId|repositoryId` key (account ids contain "|" themselves). */
+function limitAccount(key: string): string {
+  return key.slice(0, key.lastIndexOf('|'));
 }
 
 export function accountNodeId(accountId: string): string {

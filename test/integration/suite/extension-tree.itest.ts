@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { test, harness } from '../../harness/inhost';
 import {
-  addAccount, children, contextValue, description, doubleHost, fresh, label, labels, path, requests,
+  addAccount, answerConfirm, children, contextValue, description, doubleHost, fresh, label, labels, path, requests, restoreUi,
 } from './extension-helpers';
 
 test('activation is fast, logged, and sends no request before the view is opened', async () => {
@@ -128,6 +128,49 @@ test('paging: a "Load more…" node instead of everything at once', async () => 
     assert.strictEqual(label(a, tags[2]), 'Load more…');
     await vscode.commands.executeCommand('gitlabRegistry.loadMore', tags[2]);
     assert.strictEqual((await children(a, repo)).length, 5);
+  } finally {
+    await config.update('pageSize', undefined, vscode.ConfigurationTarget.Global);
+  }
+});
+
+test('"Load more…" limits are forgotten when the account is removed, and on Refresh of the account', async () => {
+  const a = await fresh();
+  const config = vscode.workspace.getConfiguration('gitlabRegistry');
+  await config.update('pageSize', 2, vscode.ConfigurationTarget.Global);
+  // The root repository of acme/platform/My.Project (first under the group acme) has 8 tags: 2 shown, then
+  // "Load more…" shows 2 more.
+  const tagRows = async () => {
+    const repo = await path(a, doubleHost(), 'acme', 'platform/my.project');
+    const kids = await children(a, repo);
+    return { kids, tags: kids.filter((k) => k.kind === 'tag').length, more: kids.find((k) => k.kind === 'loadMore') };
+  };
+  const loadMoreOnce = async () => {
+    const { tags, more } = await tagRows();
+    assert.strictEqual(tags, 2, 'first page');
+    assert.ok(more, '"Load more…" after the first page');
+    await vscode.commands.executeCommand('gitlabRegistry.loadMore', more);
+    assert.strictEqual((await tagRows()).tags, 4, 'after "Load more…"');
+  };
+  try {
+    await addAccount(a, 'owner');
+    a.provider.refresh();
+    await loadMoreOnce();
+    // Remove the account (the command) and add it again (same account id): the first page only.
+    answerConfirm(a, true);
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('gitlabRegistry.removeAccount', (await children(a))[0]), true);
+    } finally {
+      restoreUi(a);
+    }
+    assert.deepStrictEqual(await children(a), []);
+    await addAccount(a, 'owner');
+    await loadMoreOnce();
+    // Refresh of the account node: the first page again.
+    await vscode.commands.executeCommand('gitlabRegistry.refresh', (await children(a))[0]);
+    await loadMoreOnce();
+    // Refresh of everything (title bar): the first page again.
+    await vscode.commands.executeCommand('gitlabRegistry.refresh');
+    await loadMoreOnce();
   } finally {
     await config.update('pageSize', undefined, vscode.ConfigurationTarget.Global);
   }
