@@ -7,6 +7,7 @@ import { sleep } from './concurrency';
 import { GitLabError } from './errors';
 import { looksLikeHtml, mapHttpError, parseRetryAfter } from './errorMapping';
 import type { Credential, Logger } from './types';
+import { assertSafeTransport, normalizeInstanceUrl } from './url';
 
 export type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
@@ -72,6 +73,17 @@ type AttemptFailure =
   | { type: 'reset'; code: string }
   | { type: 'refused'; code: string }
   | { type: 'network'; code: string };
+
+/**
+ * The HttpClient for a client's options: the base URL normalised, plain http:// to a non-loopback host
+ * refused unless allowed (UsageError, nothing sent), and the transport settings passed on.
+ */
+export function createHttpClient(options: Omit<HttpClientOptions, 'baseUrl'> & { baseUrl: string; allowHttp?: boolean }): HttpClient {
+  const baseUrl = normalizeInstanceUrl(options.baseUrl);
+  assertSafeTransport(baseUrl, options.allowHttp === true);
+  const { allowHttp: _ignored, ...transport } = options;
+  return new HttpClient({ ...transport, baseUrl });
+}
 
 export class HttpClient {
   readonly baseUrl: string;

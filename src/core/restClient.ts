@@ -2,7 +2,7 @@
 // HttpClient; every fan-out through mapLimit; every page loop through collectAll (bounded).
 import { mapLimit } from './concurrency';
 import { GitLabError, UsageError } from './errors';
-import { FetchFn, HttpClient } from './http';
+import { FetchFn, HttpClient, createHttpClient } from './http';
 import {
   assertCursor, collectAll, expectArray, fetchOffsetPage, nextKeysetCursor, nextOffsetCursor, relativePath,
   totalFromHeaders,
@@ -13,7 +13,7 @@ import type {
   PageRequest, Project, ProjectRef, Repository, RepositoryStatus, Tag, TagDetails, TagFailure,
   TagProtectionRule, TokenCheck, TokenInfo, User,
 } from './types';
-import { assertSafeTransport, encodeProjectRef, normalizeInstanceUrl } from './url';
+import { encodeProjectRef } from './url';
 
 /** ClientOptions plus knobs for tests and benchmarks. */
 export interface RestClientOptions extends ClientOptions {
@@ -207,21 +207,8 @@ export class RestRegistryApi implements RegistryApi {
   private keysetTagsUnsupported = false;
 
   constructor(options: RestClientOptions) {
-    this.baseUrl = normalizeInstanceUrl(options.baseUrl);
-    assertSafeTransport(this.baseUrl, options.allowHttp === true);
-    this.http = new HttpClient({
-      baseUrl: this.baseUrl,
-      credential: options.credential,
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-      log: options.log,
-      userAgent: options.userAgent,
-      fetch: options.fetch,
-      retryBaseMs: options.retryBaseMs,
-      retryMaxDelayMs: options.retryMaxDelayMs,
-      maxRetryAfterSeconds: options.maxRetryAfterSeconds,
-      maxResponseBytes: options.maxResponseBytes,
-    });
+    this.http = createHttpClient(options);
+    this.baseUrl = this.http.baseUrl;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
     this.perPage = Math.min(100, Math.max(1, Math.floor(options.perPage ?? 100)));
     this.maxPages = options.maxPages ?? 10_000;

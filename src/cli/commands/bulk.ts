@@ -7,9 +7,9 @@ import { previewRule, type RulePreview } from '../../core/rules/preview';
 import type { DeleteReport } from '../../core/types';
 import { printable } from '../args';
 import type { CliContext, Command, CommandOption } from '../command';
-import { emit, formatTable, plural } from '../output';
+import { emit, formatTable } from '../output';
 import { parseProjectRef, resolveRepository } from '../resolve';
-import { NOT_ATTEMPTED, toRmReport } from './rm';
+import { printDeleteReport } from './rm';
 import { YES_OPTION, stringFlag } from './shared';
 
 // --- options shared with `policy set` -------------------------------------------------------------------------
@@ -158,16 +158,7 @@ export const bulkCommand: Command = {
         ? { deleted: [], failed: [], notAttempted: names }
         : { deleted: [], failed: names.map((tag) => ({ tag, error: e.message })) };
     }
-    const result = toRmReport(names, report);
-    const skipped = result.failed.filter((f) => f.error === NOT_ATTEMPTED).length;
-    if (skipped > 0) ctx.stderr(`glcr: interrupted: ${plural(skipped, 'tag')} not attempted`);
-    for (const f of result.failed) ctx.stderr(`glcr: tag "${f.tag}" not deleted: ${f.error}`);
-    emit(ctx, result, () => {
-      const lines = [`Deleted ${result.deleted.length} of ${plural(names.length, 'tag')} from ${label}.`];
-      for (const t of result.deleted) lines.push(`  deleted  ${t}`);
-      return lines.join('\n');
-    });
-    return result.failed.length > 0 ? 1 : 0;
+    return printDeleteReport(ctx, names, report, label);
   },
 };
 

@@ -1,6 +1,6 @@
 import { GitLabError, UsageError } from '../../core/errors';
 import type { DeleteReport } from '../../core/types';
-import type { Command } from '../command';
+import type { CliContext, Command } from '../command';
 import { compareCodePoints, emit, plural, sortBy } from '../output';
 import { parseProjectRef, resolveRepository } from '../resolve';
 import { YES_OPTION, requireYes } from './shared';
@@ -51,18 +51,26 @@ export const rmCommand: Command = {
       }
     }
 
-    const result = toRmReport(names, report);
-    const skipped = result.failed.filter((f) => f.error === NOT_ATTEMPTED).length;
-    if (skipped > 0) ctx.stderr(`glcr: interrupted: ${plural(skipped, 'tag')} not attempted`);
-    for (const f of result.failed) ctx.stderr(`glcr: tag "${f.tag}" not deleted: ${f.error}`);
-    emit(ctx, result, () => {
-      const lines = [`Deleted ${result.deleted.length} of ${plural(names.length, 'tag')} from ${label}.`];
-      for (const t of result.deleted) lines.push(`  deleted  ${t}`);
-      return lines.join('\n');
-    });
-    return result.failed.length > 0 ? 1 : 0;
+    return printDeleteReport(ctx, names, report, label);
   },
 };
+
+/**
+ * Prints a deletion report (`rm`, `bulk --yes`): JSON or text on stdout, one stderr line per failed tag,
+ * and the exit code — 1 when any tag was not deleted.
+ */
+export function printDeleteReport(ctx: CliContext, names: readonly string[], report: DeleteReport, label: string): number {
+  const result = toRmReport(names, report);
+  const skipped = result.failed.filter((f) => f.error === NOT_ATTEMPTED).length;
+  if (skipped > 0) ctx.stderr(`glcr: interrupted: ${plural(skipped, 'tag')} not attempted`);
+  for (const f of result.failed) ctx.stderr(`glcr: tag "${f.tag}" not deleted: ${f.error}`);
+  emit(ctx, result, () => {
+    const lines = [`Deleted ${result.deleted.length} of ${plural(names.length, 'tag')} from ${label}.`];
+    for (const t of result.deleted) lines.push(`  deleted  ${t}`);
+    return lines.join('\n');
+  });
+  return result.failed.length > 0 ? 1 : 0;
+}
 
 /**
  * The printed report: every requested name appears once, in `deleted` (GitLab confirmed it) or in

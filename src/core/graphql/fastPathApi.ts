@@ -28,7 +28,7 @@
 // one call is repeated over REST so that the caller gets REST's exact error.
 import { mapLimit } from '../concurrency';
 import { GitLabError } from '../errors';
-import { HttpClient } from '../http';
+import { HttpClient, createHttpClient } from '../http';
 import type { RegistryApi, TagProtectionAccess } from '../registryApi';
 import type { RestClientOptions } from '../restClient';
 import { compareCodePoints } from '../restClient';
@@ -37,7 +37,7 @@ import type {
   PageRequest, Project, ProjectRef, Repository, Tag, TagDetails, TagFailure, TagProtectionRule, TokenCheck,
   TokenInfo, User,
 } from '../types';
-import { assertSafeTransport, normalizeInstanceUrl } from '../url';
+import { normalizeInstanceUrl } from '../url';
 import {
   CLEANUP_POLICY, DESTROY_TAGS, DESTROY_TAGS_LIMIT, GROUP_REPOSITORIES, GqlPolicy, MAX_MUTATIONS_PER_REQUEST, packedDestroyTags,
   GqlProjectRef, GqlRepository, GqlRepositoryConnection, GqlTagPage, GqlTagRule, MAX_PAGE_SIZE, PROJECT_REPOSITORIES,
@@ -99,21 +99,8 @@ export class FastPathApi implements RegistryApi {
   private readonly log: ClientOptions['log'];
 
   constructor(private readonly rest: RegistryApi, options: ClientOptions & FastPathOptions) {
-    this.baseUrl = normalizeInstanceUrl(options.baseUrl);
-    assertSafeTransport(this.baseUrl, options.allowHttp === true);
-    this.http = new HttpClient({
-      baseUrl: this.baseUrl,
-      credential: options.credential,
-      timeoutMs: options.timeoutMs,
-      maxRetries: options.maxRetries,
-      log: options.log,
-      userAgent: options.userAgent,
-      fetch: options.fetch,
-      retryBaseMs: options.retryBaseMs,
-      retryMaxDelayMs: options.retryMaxDelayMs,
-      maxRetryAfterSeconds: options.maxRetryAfterSeconds,
-      maxResponseBytes: options.maxResponseBytes,
-    });
+    this.http = createHttpClient(options);
+    this.baseUrl = this.http.baseUrl;
     this.gql = new GraphqlTransport(this.http);
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
     this.maxPages = options.maxPages ?? 10_000;
