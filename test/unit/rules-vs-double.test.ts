@@ -18,17 +18,8 @@ import { bulkParamsFromRule, evaluateRule, ACCESS_LEVELS, type Rule } from '../.
 import { previewRule } from '../../src/core/rules/preview';
 import { createRegistryApi } from '../../src/core';
 import type { AccessLevelName, TagProtectionRule } from '../../src/core/types';
+import { mulberry32 } from '../support/random';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2025-06-01T12:00:00.000Z');
