@@ -408,3 +408,18 @@ test('listTagDetails of a large repository walks both ends and still returns eve
     assert.deepEqual(toSeconds(got), toSeconds(await rest.listTagDetails('org-01/service-001', repo.id)));
   });
 });
+
+test('GraphQL failing with 500 after its retries: the call is served by REST (not remembered)', async () => {
+  await withDouble({}, async (d) => {
+    const { rest, fast } = clients(d, 'owner');
+    const repo = d.repositoryByPath(BUILDER)!;
+    d.injectFault({ path: GRAPHQL_PATH, status: 500, times: 100 });
+    const got = await fast.listTagDetails(BUILDER, repo.id);
+    assert.deepEqual(got, await rest.listTagDetails(BUILDER, repo.id));
+    assert.equal(fastPathDisabledReason(d.url, 'tagDetails'), undefined);
+    d.clearFaults();
+    d.resetLog();
+    await fast.listTagDetails(BUILDER, repo.id);
+    assert.ok(graphqlPosts(d) > 0, 'GraphQL is tried again once it recovers');
+  });
+});

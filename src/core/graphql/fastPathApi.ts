@@ -536,6 +536,11 @@ export class FastPathApi implements RegistryApi {
         // The token may still work for REST (or REST gives the error in the words the caller expects).
         return viaRest();
       }
+      if (e instanceof GitLabError && (e.kind === 'server_error' || e.kind === 'registry_unavailable' || e.kind === 'network' || e.kind === 'timeout')) {
+        // GraphQL kept failing after its retries; REST may still serve (not remembered: it may be passing).
+        this.log?.warn(`GraphQL ${capability} failed (${e.message}); using REST for this call`);
+        return viaRest();
+      }
       throw e;
     }
   }
