@@ -2,18 +2,8 @@
 // it: graphql-js over the SDL of §7.1, resolvers reading the double's own state (model.ts), GitLab's
 // error shapes (§1.3), limits (§1.4) and both tag-pagination modes (§4.1 metadata DB, §4.2 legacy).
 //
-// HOW gitlabDouble.ts MOUNTS IT (the lead wires this; the handler is synchronous and returns a Reply, so
-// it runs inside the double's normal pipeline: request log, faults, latency, in-flight gate, throttle):
-//
-//   import { createGraphqlHandler, GRAPHQL_PATH } from './graphql';
-//   // in the Double constructor, after this.api is built:
-//   this.graphql = opts.graphql === false ? undefined : createGraphqlHandler(this.api, {
-//     scheduleRepositoryDeletion: (id) => this.api.scheduleDeletionStep(id),   // make that method public
-//   });
-//   // in Double.process(), instead of calling this.api.handle(...) directly:
-//   const apiReq = { method: req.method ?? 'GET', rawPath: url.pathname, query: url.searchParams,
-//                    headers: req.headers, body, origin: this.opts.linkOrigin ?? `http://${req.headers.host ?? '127.0.0.1'}` };
-//   const reply = url.pathname === GRAPHQL_PATH && this.graphql ? this.graphql(apiReq) : this.api.handle(apiReq);
+// gitlabDouble.ts mounts the handler on POST /api/graphql inside its normal pipeline (request log, faults,
+// latency, in-flight gate, throttle); the handler is synchronous and returns a Reply.
 //
 // With `graphql: false` nothing is mounted and /api/graphql falls through to the REST router's
 // 404 {"error":"404 Not Found"}, which is what a client sees from a GitLab (or proxy) without the route.

@@ -4,30 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startGitLabDouble } from '../double/gitlabDouble';
 import type { DoubleOptions, GitLabDouble } from '../double/contract';
-import type { GitLabApi } from '../double/api';
-import { GRAPHQL_PATH, MESSAGES, createGraphqlHandler } from '../double/graphql';
+import { GRAPHQL_PATH, MESSAGES } from '../double/graphql';
 
 const T0 = Date.parse('2025-06-01T12:00:00.000Z');
 const MY = 'acme/platform/My.Project';
 
-/**
- * Starts the double with GraphQL. Until gitlabDouble.ts mounts the handler itself (see the note at the top of
- * test/double/graphql.ts), this mounts it test-only in front of the double's REST router.
- */
-async function startWithGraphql(opts: DoubleOptions = {}): Promise<GitLabDouble> {
-  const d = await startGitLabDouble({ repositoryDeletionStepMs: 0, bulkJobDelayMs: 0, now: () => T0, ...opts });
-  if (opts.graphql === false) return d;
-  const probe = await fetch(`${d.url}${GRAPHQL_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
-  await probe.text();
-  if (probe.status === 404) {
-    const api = (d as unknown as { api: GitLabApi }).api;
-    const handler = createGraphqlHandler(api, {
-      scheduleRepositoryDeletion: (id) => (api as unknown as { scheduleDeletionStep(id: number): void }).scheduleDeletionStep(id),
-    });
-    const rest = api.handle.bind(api);
-    api.handle = (req) => (req.rawPath === GRAPHQL_PATH ? handler(req) : rest(req));
-  }
-  return d;
+/** The double (it serves /api/graphql unless `graphql: false`) on a fixed clock, with background work on demand. */
+function startWithGraphql(opts: DoubleOptions = {}): Promise<GitLabDouble> {
+  return startGitLabDouble({ repositoryDeletionStepMs: 0, bulkJobDelayMs: 0, now: () => T0, ...opts });
 }
 
 async function withDouble(opts: DoubleOptions, fn: (d: GitLabDouble) => Promise<void>): Promise<void> {

@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import nodeFetch, { Response } from 'node-fetch';
 import { startGitLabDouble } from '../double/gitlabDouble';
 import type { DoubleOptions, GitLabDouble, TokenName } from '../double/contract';
-import type { GitLabApi } from '../double/api';
-import { GRAPHQL_PATH, createGraphqlHandler } from '../double/graphql';
+import { GRAPHQL_PATH } from '../double/graphql';
 import { RestRegistryApi } from '../../src/core/restClient';
 import type { FetchFn } from '../../src/core/http';
 import { HttpClient } from '../../src/core/http';
@@ -20,20 +19,9 @@ const MY = 'acme/platform/My.Project';
 const MY_ROOT = 'acme/platform/my.project';
 const BUILDER = 'acme/platform/tools/builder';
 
-/** The double with GraphQL; mounted test-only until gitlabDouble.ts does it (see test/double/graphql.ts). */
+/** The double (it serves /api/graphql unless `graphql: false`) on a fixed clock, with background work on demand. */
 async function startWithGraphql(opts: DoubleOptions = {}): Promise<GitLabDouble> {
   const d = await startGitLabDouble({ repositoryDeletionStepMs: 0, bulkJobDelayMs: 0, now: () => T0, ...opts });
-  if (opts.graphql === false) return d;
-  const probe = await fetch(`${d.url}${GRAPHQL_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
-  await probe.text();
-  if (probe.status === 404) {
-    const api = (d as unknown as { api: GitLabApi }).api;
-    const handler = createGraphqlHandler(api, {
-      scheduleRepositoryDeletion: (id) => (api as unknown as { scheduleDeletionStep(id: number): void }).scheduleDeletionStep(id),
-    });
-    const rest = api.handle.bind(api);
-    api.handle = (req) => (req.rawPath === GRAPHQL_PATH ? handler(req) : rest(req));
-  }
   d.resetLog();
   return d;
 }
