@@ -4,20 +4,13 @@ import assert from 'node:assert/strict';
 import { startGitLabDouble } from '../double/gitlabDouble';
 import type { GitLabDouble } from '../double/contract';
 import { CliResult, assertNoStack, errLines, glcr, parseJson } from './helpers';
+import type { CleanupPolicy } from '../../src/core/types';
 
 const P1 = 'acme/platform/My.Project';
 const BUILDER = 'acme/platform/tools/builder';
 const FIELDS = ['cadence', 'enabled', 'keep_n', 'older_than', 'name_regex', 'name_regex_keep', 'next_run_at'];
 
-interface Policy {
-  cadence: string;
-  enabled: boolean;
-  keep_n: number | null;
-  older_than: string | null;
-  name_regex: string | null;
-  name_regex_keep: string | null;
-  next_run_at: string | null;
-}
+type Policy = CleanupPolicy;
 interface Preview {
   delete: string[];
   keep: string[];

@@ -6,12 +6,12 @@ import { afterEach, after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { startGitLabDouble } from '../double/gitlabDouble';
-import type { DoubleOptions, DoubleTag, GitLabDouble } from '../double/contract';
+import type { DoubleOptions, GitLabDouble } from '../double/contract';
+import { BIG, assertTrueReport, seedBigSelection } from '../support/bigSelection';
 import { CLI, CliResult, RunOptions, assertNoStack, cleanupTemp, errLines, glcr, parseJson, tokenFile, waitFor } from './helpers';
 
 const CANARY = 'glpat-SECRET-canary-cli-0c9d7e21';
 const PROJECT = 'org-01/service-001';
-const BIG = 1;
 const NOT_ATTEMPTED = 'not attempted (interrupted)';
 
 interface Report { deleted: string[]; failed: Array<{ tag: string; error: string }> }
@@ -33,36 +33,13 @@ async function run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
   return r;
 }
 
-const pad = (n: number) => String(n).padStart(5, '0');
-const build = (n: number) => `build-${pad(n)}`;
-
-/** The 2,500-tag repository plus aliases; 1,000 names selected, some sharing digests with unselected tags. */
 async function bigDouble(opts: DoubleOptions = {}): Promise<{ d: GitLabDouble; selected: string[]; env: Record<string, string>; tokenArgs: string[] }> {
   const d = await startGitLabDouble({ scenario: 'large', ...opts });
   double = d;
   d.addToken(CANARY, 'owner');
-  const aliases = [];
-  for (let n = 5; n <= 1795; n += 10) aliases.push({ name: `keep-${pad(n)}`, sameImageAs: build(n) });
-  for (let n = 2; n <= 200; n += 2) aliases.push({ name: `gone-${pad(n)}`, sameImageAs: build(n) });
-  d.addTags(BIG, aliases);
-  const selected: string[] = [];
-  for (let n = 1; n <= 1799; n += 2) selected.push(build(n));
-  for (let n = 2; n <= 200; n += 2) selected.push(`gone-${pad(n)}`);
-  return { d, selected, env: { GITLAB_URL: d.url }, tokenArgs: ['--token-file', tokenFile(CANARY)] };
+  return { d, selected: seedBigSelection(d), env: { GITLAB_URL: d.url }, tokenArgs: ['--token-file', tokenFile(CANARY)] };
 }
 
-function assertTrueReport(report: Report, selected: string[], before: DoubleTag[], after: DoubleTag[]): void {
-  const now = new Map(after.map((t) => [t.name, t]));
-  const sel = new Set(selected);
-  assert.deepEqual([...report.deleted, ...report.failed.map((f) => f.tag)].sort(), [...selected].sort(), 'each name once');
-  for (const t of report.deleted) assert.ok(!now.has(t), `reported deleted but present: ${t}`);
-  for (const f of report.failed) assert.ok(now.has(f.tag), `reported failed but gone: ${f.tag} (${f.error})`);
-  for (const t of before) {
-    if (sel.has(t.name)) continue;
-    assert.equal(now.get(t.name)?.digest, t.digest, `unselected tag ${t.name} lost or changed`);
-  }
-  assert.equal(after.length, before.length - report.deleted.length, 'nothing else removed');
-}
 
 test('the CLI bundle exists (build with npm run build)', () => {
   assert.ok(fs.existsSync(CLI), `${CLI} is missing: run npm run build`);

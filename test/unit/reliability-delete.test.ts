@@ -6,14 +6,14 @@ import { test, describe, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import nodeFetch from 'node-fetch';
 import { startGitLabDouble } from '../double/gitlabDouble';
-import type { DoubleTag, GitLabDouble, RandomFaults } from '../double/contract';
+import { BIG, assertTrueReport, build, seedBigSelection } from '../support/bigSelection';
+import type { GitLabDouble, RandomFaults } from '../double/contract';
 import type { FetchFn } from '../../src/core/http';
 import { GitLabError } from '../../src/core/errors';
 import { RestClientOptions, RestRegistryApi } from '../../src/core/restClient';
 import type { DeleteReport, Logger } from '../../src/core/types';
 
 const PROJECT = 'org-01/service-001';
-const BIG = 1; // org-01/service-001/big: latest + build-00001 … build-02499
 const CANARY = 'glpat-SECRET-canary-reliability-7f3a9c';
 
 const captured: string[] = [];
@@ -28,27 +28,12 @@ afterEach(async () => {
   for (const line of captured) assert.ok(!line.includes(CANARY), `token in a log line: ${line}`);
 });
 
-const pad = (n: number) => String(n).padStart(5, '0');
-const build = (n: number) => `build-${pad(n)}`;
-
-/**
- * The large scenario's 2,500-tag repository plus aliases, and 1,000 selected names:
- * - 900 odd builds; 180 of them (odd multiples of 5) have an unselected `keep-<n>` alias on the same digest;
- * - 100 `gone-<n>` aliases of even builds 2…200, whose build (same digest) is NOT selected.
- */
+/** The large scenario with the big repository's 1,000-name selection (test/support/bigSelection.ts). */
 async function bigDouble(extra: { randomFaults?: RandomFaults; latencyMs?: number } = {}): Promise<{ d: GitLabDouble; selected: string[] }> {
   const d = await startGitLabDouble({ scenario: 'large', ...extra });
   double = d;
   d.addToken(CANARY, 'owner');
-  const aliases = [];
-  for (let n = 5; n <= 1795; n += 10) aliases.push({ name: `keep-${pad(n)}`, sameImageAs: build(n) });
-  for (let n = 2; n <= 200; n += 2) aliases.push({ name: `gone-${pad(n)}`, sameImageAs: build(n) });
-  d.addTags(BIG, aliases);
-  const selected: string[] = [];
-  for (let n = 1; n <= 1799; n += 2) selected.push(build(n));
-  for (let n = 2; n <= 200; n += 2) selected.push(`gone-${pad(n)}`);
-  assert.equal(selected.length, 1000);
-  return { d, selected };
+  return { d, selected: seedBigSelection(d) };
 }
 
 function client(d: GitLabDouble, extra: Partial<RestClientOptions> = {}): RestRegistryApi {
@@ -58,25 +43,6 @@ function client(d: GitLabDouble, extra: Partial<RestClientOptions> = {}): RestRe
   });
 }
 
-/** The report must be true against the double's state, and nothing but the selection may have changed. */
-function assertTrueReport(report: DeleteReport, selected: string[], before: DoubleTag[], after: DoubleTag[]): void {
-  const now = new Map(after.map((t) => [t.name, t]));
-  const sel = new Set(selected);
-  const failed = report.failed.map((f) => f.tag);
-  const accounted = [...report.deleted, ...failed, ...(report.notAttempted ?? [])];
-  assert.equal(accounted.length, selected.length, 'every selected name reported once');
-  assert.deepEqual(new Set(accounted), sel);
-  for (const name of report.deleted) assert.ok(!now.has(name), `reported deleted but present: ${name}`);
-  for (const name of failed) assert.ok(now.has(name), `reported failed but gone: ${name}`);
-  for (const name of report.notAttempted ?? []) assert.ok(now.has(name), `not attempted but gone: ${name}`);
-  for (const t of before) {
-    if (sel.has(t.name)) continue;
-    const still = now.get(t.name);
-    assert.ok(still, `unselected tag deleted: ${t.name}`);
-    assert.equal(still.digest, t.digest, `digest of ${t.name} changed`);
-  }
-  assert.equal(after.length, before.length - report.deleted.length, 'nothing else removed');
-}
 
 describe('reliability: deleting 1,000 tags under random faults', () => {
   test('exactly the selected tags go, siblings stay, the per-tag report is true', async () => {

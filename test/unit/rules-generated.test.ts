@@ -5,7 +5,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateRule, type EvaluableTag, type Rule } from '../../src/core/rules';
 import type { AccessLevelName, TagProtectionRule } from '../../src/core/types';
-import { mulberry32 } from '../support/random';
+import { seededRandom as mulberry32 } from '../double/model';
 
 
 const DAY = 86_400_000;

@@ -18,7 +18,7 @@ import { bulkParamsFromRule, evaluateRule, ACCESS_LEVELS, type Rule } from '../.
 import { previewRule } from '../../src/core/rules/preview';
 import { createRegistryApi } from '../../src/core';
 import type { AccessLevelName, TagProtectionRule } from '../../src/core/types';
-import { mulberry32 } from '../support/random';
+import { seededRandom as mulberry32 } from '../double/model';
 
 
 const DAY = 86_400_000;
