@@ -2,15 +2,18 @@
 // /jwt/auth and any Docker-token-spec realm), Basic-challenge and anonymous registries, bounded retries
 // for idempotent requests, timeouts, and manual redirects that drop credentials on any origin change.
 //
-// Credentials policy: the password goes only to the token realm (HTTP Basic) or, for a registry that
-// asks for Basic itself, to the registry's origin; a bearer token goes only to the registry's origin.
-// Never over plain HTTP to a non-loopback host unless the caller chose plainHttp. Every message and log
-// line passes through `redact`, which blanks the password, the Basic header value and any token.
+// Credentials policy: the password goes only to a trusted token realm (HTTP Basic; see credentialPolicy.ts)
+// or, for a registry that asks for Basic itself, to the registry's origin; a bearer token goes only to the
+// registry's origin. Never over plain HTTP to a non-loopback host unless the caller chose plainHttp. Every
+// message and log line passes through `redact`, which blanks the password, the Basic header value and any
+// token, and through stripControls: registry text reaches a terminal.
 import * as crypto from 'crypto';
 import fetch, { Headers } from 'node-fetch';
 import type { Logger } from '../types';
 import { ACCEPT_ALL_MANIFESTS } from './mediaTypes';
-import { isLoopbackHost } from './imageRef';
+import { stripControls } from '../text';
+import { isTagName, isLoopbackHost } from './imageRef';
+import { isTrustedRealm } from './credentialPolicy';
 import { describeBody, parseRegistryErrors, RegistryError } from './errors';
 import { parseWwwAuthenticate, type AuthChallenge } from './wwwAuthenticate';
 
@@ -33,6 +36,11 @@ export interface RegistryClientOptions {
   /** Extra attempts for GET/HEAD after network errors, 429 and 502-504. Default 2. */
   maxRetries?: number;
   userAgent?: string;
+  /**
+   * Origins besides the registry's own host whose token realm may receive the password (the GitLab
+   * instance the user configured). A realm anywhere else gets no credentials.
+   */
+  trustedRealmOrigins?: string[];
 }
 
 export interface RawResponse {
@@ -52,16 +60,18 @@ export interface ManifestContent extends ManifestInfo {
   bytes: Buffer;
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   headers?: Record<string, string>;
   body?: Buffer;
-  /** null: ignore the caller's AbortSignal (used while the tag is temporarily re-pointed). */
+  /** null: ignore the caller's AbortSignal (writes, and the look-ups that settle a write's outcome, run to their end). */
   signal?: AbortSignal | null;
 }
 
 type Auth = { type: 'bearer'; token: string; scopes: string[] } | { type: 'basic' } | null;
 
 const MAX_REDIRECTS = 5;
+const HOW_TO_PASS_CREDENTIALS =
+  'pass -u USER --password-stdin (in a GitLab job, CI_REGISTRY_USER / CI_REGISTRY_PASSWORD are used for $CI_REGISTRY only)';
 const MAX_BODY = 16 * 1024 * 1024;
 
 /** The first sentence of a long server message (GitLab's 401 text runs to several sentences and a URL). */
@@ -124,11 +134,11 @@ export class RegistryClient {
   }
 
   error(kind: RegistryError['kind'], message: string, status?: number, code?: string): RegistryError {
-    return new RegistryError(kind, this.redact(message), status, code);
+    return new RegistryError(kind, stripControls(this.redact(message)), status, code);
   }
 
   private debug(msg: string): void {
-    this.opts.log?.debug(this.redact(msg));
+    this.opts.log?.debug(stripControls(this.redact(msg)));
   }
 
   /** Adds actions (e.g. push) to later token requests. */
@@ -328,6 +338,13 @@ export class RegistryClient {
         `refusing to send the password to the token service ${realm.origin} over plain HTTP (use --plain-http to allow it)`,
       );
     }
+    if (creds && !isTrustedRealm(realm, this.opts.hostname, this.opts.trustedRealmOrigins ?? [])) {
+      throw this.error(
+        'credentials',
+        `the registry ${this.origin} names its token service at ${realm.origin}, which is neither the registry's host ` +
+          `nor the GitLab instance you configured: the password was not sent there (if ${realm.host} is your GitLab, pass --url ${realm.origin})`,
+      );
+    }
     if (ch.params.service) realm.searchParams.set('service', ch.params.service);
     for (const s of scopes) realm.searchParams.append('scope', s);
     if (this.opts.username) realm.searchParams.set('account', this.opts.username);
@@ -344,7 +361,7 @@ export class RegistryClient {
         creds
           ? `the token service ${realmOrigin} refused the credentials of user "${this.opts.username ?? ''}"` +
               `${detail ? `: ${detail}` : ''}`
-          : `the registry ${this.origin} requires credentials: pass -u USER --password-stdin or set CI_REGISTRY_USER and CI_REGISTRY_PASSWORD`,
+          : `the registry ${this.origin} requires credentials: ${HOW_TO_PASS_CREDENTIALS}`,
         401,
       );
     }
@@ -384,7 +401,7 @@ export class RegistryClient {
       const insufficient = ch?.params.error === 'insufficient_scope';
       if (!this.hasCredentials) {
         return this.error('credentials',
-          `the registry ${this.origin} requires credentials to ${what}: pass -u USER --password-stdin or set CI_REGISTRY_USER and CI_REGISTRY_PASSWORD`, s, code);
+          `the registry ${this.origin} requires credentials to ${what}: ${HOW_TO_PASS_CREDENTIALS}`, s, code);
       }
       if (insufficient && method === 'DELETE') {
         return this.error('no_delete_permission',
@@ -416,38 +433,46 @@ export class RegistryClient {
   // operations
 
   /** HEAD a manifest by tag or digest; null when it does not exist (404). */
-  async headManifest(reference: string): Promise<ManifestInfo | null> {
+  async headManifest(reference: string, ro: RequestOptions = {}): Promise<ManifestInfo | null> {
     const path = `/v2/${this.repository}/manifests/${reference}`;
-    const res = await this.request('HEAD', path, { headers: { Accept: ACCEPT_ALL_MANIFESTS } });
+    const res = await this.request('HEAD', path, { ...ro, headers: { Accept: ACCEPT_ALL_MANIFESTS } });
     if (res.status === 404) return null;
     if (res.status !== 200) throw this.fail(res, 'HEAD', `look up ${this.name}:${reference}`);
     const digest = res.headers.get('docker-content-digest');
-    const mediaType = (res.headers.get('content-type') ?? '').split(';')[0].trim();
+    const mediaType = stripControls((res.headers.get('content-type') ?? '').split(';')[0].trim());
     const len = Number(res.headers.get('content-length'));
     if (digest && /^sha(256|512):[a-f0-9]+$/.test(digest)) {
       return { digest, mediaType, size: Number.isFinite(len) ? len : undefined };
     }
-    const full = await this.getManifest(reference);
+    const full = await this.getManifest(reference, ro);
     return full && { digest: full.digest, mediaType: full.mediaType, size: full.size };
   }
 
-  /** GET a manifest with its exact bytes; null on 404. */
-  async getManifest(reference: string): Promise<ManifestContent | null> {
+  /**
+   * GET a manifest with its exact bytes and the digest computed from them; null on 404. A registry whose
+   * sha256 Docker-Content-Digest disagrees with the bytes it sent is refused: nothing may later be deleted
+   * by a digest the client did not compute.
+   */
+  async getManifest(reference: string, ro: RequestOptions = {}): Promise<ManifestContent | null> {
     const path = `/v2/${this.repository}/manifests/${reference}`;
-    const res = await this.request('GET', path, { headers: { Accept: ACCEPT_ALL_MANIFESTS } });
+    const res = await this.request('GET', path, { ...ro, headers: { Accept: ACCEPT_ALL_MANIFESTS } });
     if (res.status === 404) return null;
     if (res.status !== 200) throw this.fail(res, 'GET', `read ${this.name}:${reference}`);
     const computed = sha256Digest(res.body);
     const header = res.headers.get('docker-content-digest');
-    let mediaType = (res.headers.get('content-type') ?? '').split(';')[0].trim();
+    let mediaType = stripControls((res.headers.get('content-type') ?? '').split(';')[0].trim());
     try {
       const j = JSON.parse(res.body.toString('utf8')) as { mediaType?: unknown };
-      if (typeof j.mediaType === 'string' && j.mediaType) mediaType = j.mediaType;
+      if (typeof j.mediaType === 'string' && j.mediaType) mediaType = stripControls(j.mediaType);
     } catch {
       throw this.error('bad_response', `the manifest of ${this.name}:${reference} is not JSON`);
     }
     if (reference.startsWith('sha256:') && computed !== reference) {
       throw this.error('bad_response', `the registry returned a manifest whose digest does not match ${reference}`);
+    }
+    if (header && header.startsWith('sha256:') && header !== computed) {
+      throw this.error('bad_response',
+        `the registry reported digest ${header.slice(0, 71)} for ${this.name}:${reference}, but the manifest it sent hashes to ${computed}`);
     }
     return { digest: header && header.startsWith('sha512:') ? header : computed, mediaType, size: res.body.length, bytes: res.body };
   }
@@ -460,8 +485,11 @@ export class RegistryClient {
     });
   }
 
-  /** PUT a manifest under a tag (or digest); returns the digest the registry reports (or computes). */
-  async putManifest(reference: string, bytes: Buffer, mediaType: string, ro: RequestOptions = {}): Promise<string> {
+  /**
+   * PUT a manifest under a tag (or digest); returns the digest the registry reports in Docker-Content-Digest
+   * (undefined when it sends none). Callers compare it with the digest they computed themselves.
+   */
+  async putManifest(reference: string, bytes: Buffer, mediaType: string, ro: RequestOptions = {}): Promise<string | undefined> {
     const res = await this.request('PUT', `/v2/${this.repository}/manifests/${reference}`, {
       ...ro,
       headers: { 'Content-Type': mediaType },
@@ -470,7 +498,7 @@ export class RegistryClient {
     if (res.status !== 201 && res.status !== 200 && res.status !== 202) {
       throw this.fail(res, 'PUT', `write a manifest to ${this.name}:${reference}`);
     }
-    return res.headers.get('docker-content-digest') || sha256Digest(bytes);
+    return res.headers.get('docker-content-digest')?.trim() || undefined;
   }
 
   /** Monolithic blob upload: POST /blobs/uploads/ then PUT <location>?digest=. Returns the digest. */
@@ -517,7 +545,10 @@ export class RegistryClient {
       }
       if (body.tags != null && !Array.isArray(body.tags)) throw this.error('bad_response', `the tag list of ${this.name} has no tags array`);
       const pageTags = ((body.tags as unknown[] | null) ?? []).filter((t): t is string => typeof t === 'string');
-      tags.push(...pageTags);
+      // A name outside the tag grammar (control characters, "..", slashes) is no tag: never put into a path or printed.
+      const valid = pageTags.filter(isTagName);
+      if (valid.length < pageTags.length) this.debug(`ignored ${pageTags.length - valid.length} invalid tag name(s) in the tag list of ${this.name}`);
+      tags.push(...valid);
       next = undefined;
       const link = res.headers.get('link');
       const m = link ? /<([^>]+)>\s*;[^,]*rel="?next"?/i.exec(link) : null;
