@@ -50,7 +50,9 @@ export type Fault =
   /** Docker-Content-Digest in the answer is replaced by this value */
   | { kind: 'digest'; digest: string }
   /** the answer is held back this long (the request has already taken effect) */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** instead of taking effect, the request is redirected (307) to this path */
+  | { kind: 'redirect'; location: string };
 
 export interface FakeRegistry {
   host: string;
@@ -148,6 +150,10 @@ export async function startFakeRegistry(o: FakeOptions = {}): Promise<FakeRegist
     // Faults hit only requests that got past authentication, so a 401 challenge is never the one lost.
     const fault = o.fault?.({ method, path: url.pathname });
     if (fault?.kind === 'status' && fault.effect === false) return err(fault.status, 'UNAVAILABLE', 'refused by the test');
+    if (fault?.kind === 'redirect') {
+      res.writeHead(307, { Location: fault.location });
+      return res.end();
+    }
     if (fault) applyFault(fault, req, res);
     if (url.pathname === '/v2/redirect-me/tags/list') {
       res.writeHead(307, { Location: `${o.nextOrigin}/v2/redirect-me/tags/list` });
@@ -262,7 +268,7 @@ function applyFault(fault: Fault, req: http.IncomingMessage, res: http.ServerRes
     r.end = () => end('<html><body><h1>Bad Gateway</h1></body></html>');
   } else if (fault.kind === 'digest') {
     r.writeHead = (status: number, headers: Record<string, string> = {}) => writeHead(status, { ...headers, 'Docker-Content-Digest': fault.digest });
-  } else {
+  } else if (fault.kind === 'delay') {
     r.end = (chunk?: unknown) => { setTimeout(() => end(chunk), fault.ms); return res; };
   }
 }

@@ -111,6 +111,22 @@ test('placeholder DELETE took effect but its answer was lost: the tag is gone, g
   }
 });
 
+test('a DELETE of the placeholder redirected to the original\'s digest is not followed; the tag is restored', async () => {
+  let target = '';
+  const { f, d, other, rm } = await setup({ fault: nth('DELETE', isDigestPath, 2, { kind: 'redirect', get location() { return target; } }) });
+  target = `/v2/g/p/manifests/${d}`;
+  try {
+    const e = await rejection(rm());
+    assert.equal(e.kind, 'bad_response');
+    assert.match(e.message, /answered DELETE \/v2\/g\/p\/manifests\/sha256:[a-f0-9]{64} with a redirect \(HTTP 307\); glcr does not follow redirects of writes/);
+    assert.match(e.message, new RegExp(`; tag "a" was restored to ${d}$`));
+    assert.deepEqual([...f.tags.entries()].sort(), [['a', d], ['b', d], ['other', other]]);
+    assert.ok(!f.requests.some((q) => q.method === 'DELETE' && q.url === target), 'the original was never asked to be deleted');
+  } finally {
+    await f.close();
+  }
+});
+
 test('restore PUT stored but answered 500: the message says restored, because the tag was looked at', async () => {
   const { f, d, rm } = await setup({ failDigestDelete: true, fault: nth('PUT', (p) => p === TAG_PATH, 2, { kind: 'status', status: 500 }) });
   try {

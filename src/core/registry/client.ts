@@ -158,7 +158,7 @@ export class RegistryClient {
   }
 
   /**
-   * One request with manual redirects (at most 5, no https→http downgrade). `authFor` decides per hop
+   * One request with manual redirects (at most 5, GET/HEAD only, no https→http downgrade). `authFor` decides per hop
    * which Authorization header the target origin may get (none when the origin changed).
    */
   private async sendOnce(
@@ -170,8 +170,8 @@ export class RegistryClient {
     signal: AbortSignal | null | undefined,
   ): Promise<RawResponse> {
     let current = url;
-    let m = method;
-    let b = body;
+    const m = method;
+    const b = body;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const u = new URL(current);
       const h: Record<string, string> = { 'User-Agent': this.opts.userAgent ?? 'glcr', ...headers };
@@ -202,6 +202,10 @@ export class RegistryClient {
         const loc = res.headers.get('location');
         if (res.status >= 300 && res.status < 400 && res.status !== 304 && loc) {
           const next = new URL(loc, current);
+          // A write goes exactly where glcr sent it: a redirected DELETE could name another manifest.
+          if (m !== 'GET' && m !== 'HEAD') {
+            throw this.error('bad_response', `${u.origin} answered ${m} ${u.pathname} with a redirect (HTTP ${res.status}); glcr does not follow redirects of writes`, res.status);
+          }
           if (u.protocol === 'https:' && next.protocol !== 'https:') {
             throw this.error('bad_response', `${u.origin} redirected to a plain-HTTP address; refusing to follow it`);
           }
@@ -209,10 +213,6 @@ export class RegistryClient {
             throw this.error('bad_response', `${u.origin} redirected to an unsupported address`);
           }
           current = next.toString();
-          if (res.status === 303 || ((res.status === 301 || res.status === 302) && m === 'POST')) {
-            m = m === 'HEAD' ? 'HEAD' : 'GET';
-            b = undefined;
-          }
           continue;
         }
         return { status: res.status, headers: res.headers, body: buf, url: current };
