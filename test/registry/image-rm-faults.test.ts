@@ -5,10 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'path';
 import { removeImage, RegistryError } from '../../src/core/registry';
-import {
-  buildOciImage, inspectRaw, pull, pushLayout, startFaultProxy, startRegistry,
-  type BuiltImage, type FaultProxy, type ProxyFault, type RegistryHarness,
-} from './harness';
+import { startFaultProxy, type FaultProxy, type ProxyFault } from './faultProxy';
+import { buildOciImage, inspectRaw, pull, pushLayout, startRegistry, type BuiltImage, type RegistryHarness } from './harness';
 
 const USERS = { maintainer: { password: 'faults-M-s3cret-Pa55', actions: ['pull', 'push', 'delete'] } };
 const M = `maintainer:${USERS.maintainer.password}`;
