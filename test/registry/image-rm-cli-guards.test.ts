@@ -84,7 +84,7 @@ test('a second Ctrl-C while the tag points at the placeholder warns, and the tag
   const g = await startFakeRegistry({
     tagDelete: 'digest_invalid',
     // Hold the placeholder PUT's answer (it has taken effect) long enough for two Ctrl-Cs.
-    fault: (r) => (r.method === 'PUT' && r.path === '/v2/g/p/manifests/a' && !putSeen ? (onPut(), { kind: 'delay', ms: 1500 }) : undefined),
+    fault: (r) => (r.method === 'PUT' && r.path === '/v2/g/p/manifests/a' && !putSeen ? (onPut(), { kind: 'delay', ms: 3000 }) : undefined),
   });
   let putSeen = false;
   const child = spawn(process.execPath, [CLI, 'image', 'rm', `${g.host}/g/p:a`, '--yes', '-u', 'alice', '--password-stdin'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
