@@ -1,5 +1,6 @@
 // Entry point of the `glcr` binary (bundled to dist/cli.js). Everything testable lives in run.ts; this
 // file only connects it to the process: SIGINT, standard streams and the exit code.
+import { criticalSection } from './criticalSection';
 import { runCli } from './run';
 
 function readStdin(): Promise<string> {
@@ -39,6 +40,15 @@ function main(): void {
       // Stop sending; requests in flight finish so the report stays true.
       controller.abort();
       return;
+    }
+    const critical = criticalSection();
+    if (critical && interrupts === 2) {
+      process.stderr.write(`glcr: interrupted again: ${critical.doing}; waiting so that the tag is not left broken (press Ctrl-C once more to exit anyway)\n`);
+      return;
+    }
+    if (critical) {
+      process.stderr.write(`glcr: exiting at once: ${critical.ifKilled}\n`);
+      process.exit(130);
     }
     process.stderr.write('glcr: interrupted twice: exiting without waiting for requests in flight (no report)\n');
     process.exit(130);

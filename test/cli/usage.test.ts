@@ -108,7 +108,7 @@ test('plain http:// to a non-loopback host: refused with exit 2 unless --allow-h
 
 test('image rm: the password from stdin never appears in any output, even with --verbose', async () => {
   const password = 'DISTINCTIVE-registry-password-81x';
-  const r = await run(['image', 'rm', '127.0.0.1:1/group/project:v1', '-u', 'me', '--password-stdin', '--plain-http', '--verbose', '--json'], {
+  const r = await run(['image', 'rm', '127.0.0.1:1/group/project:v1', '--yes', '-u', 'me', '--password-stdin', '--plain-http', '--verbose', '--json'], {
     stdin: `${password}\n`,
     timeoutMs: 30_000,
   });
@@ -117,8 +117,8 @@ test('image rm: the password from stdin never appears in any output, even with -
   assert.ok(errLines(r).length >= 1);
   assert.ok(!r.stderr.includes(password));
   // The same through CI_REGISTRY_USER / CI_REGISTRY_PASSWORD.
-  const e = await run(['image', 'rm', '127.0.0.1:1/group/project:v1', '--plain-http'], {
-    env: { CI_REGISTRY_USER: 'gitlab-ci-token', CI_REGISTRY_PASSWORD: password },
+  const e = await run(['image', 'rm', '127.0.0.1:1/group/project:v1', '--yes', '--plain-http'], {
+    env: { CI_REGISTRY: '127.0.0.1:1', CI_REGISTRY_USER: 'gitlab-ci-token', CI_REGISTRY_PASSWORD: password },
     timeoutMs: 30_000,
   });
   assert.equal(e.code, 1, e.stderr);

@@ -27,11 +27,32 @@ export interface FakeOptions {
   accessTokenField?: boolean;
   /** override the realm sent in the challenge */
   realm?: string;
+  /** name the fake's own realm server by this host name instead of 127.0.0.1 (e.g. localhost: another host) */
+  realmHost?: string;
   /** extra text the token realm puts in its 401 message (to test redaction) */
   realmEcho?: boolean;
   /** answer these many GET/HEAD with 503 first */
   flaky503?: number;
+  /**
+   * A fault for one request to the registry (not the realm), decided per request: the request still takes
+   * effect, then its answer is replaced. Return undefined to answer normally.
+   */
+  fault?: (req: { method: string; path: string }) => Fault | undefined;
+  /** replaces the message of every registry error body (e.g. with control characters) */
+  errorMessage?: string;
 }
+
+export type Fault =
+  /** the answer is lost: the connection is destroyed after the request took effect */
+  | { kind: 'reset' }
+  /** the answer is this status (e.g. 502 from a proxy): after the request took effect, or (effect: false) instead */
+  | { kind: 'status'; status: number; effect?: boolean }
+  /** Docker-Content-Digest in the answer is replaced by this value */
+  | { kind: 'digest'; digest: string }
+  /** the answer is held back this long (the request has already taken effect) */
+  | { kind: 'delay'; ms: number }
+  /** instead of taking effect, the request is redirected (307) to this path */
+  | { kind: 'redirect'; location: string };
 
 export interface FakeRegistry {
   host: string;
@@ -103,7 +124,7 @@ export async function startFakeRegistry(o: FakeOptions = {}): Promise<FakeRegist
     const url = new URL(req.url ?? '/', origin);
     const err = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-      res.end(JSON.stringify({ errors: [{ code, message }] }));
+      res.end(JSON.stringify({ errors: [{ code, message: o.errorMessage ?? message }] }));
     };
     if ((method === 'GET' || method === 'HEAD') && flaky > 0) {
       flaky--;
@@ -119,13 +140,21 @@ export async function startFakeRegistry(o: FakeOptions = {}): Promise<FakeRegist
       const t = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const granted = t ? tokens.get(t) : undefined;
       if (!granted || !granted.includes(action)) {
-        const realm = o.realm ?? `${realmOrigin}/jwt/auth`;
+        const realm = o.realm ?? `${o.realmHost ? realmOrigin.replace('127.0.0.1', o.realmHost) : realmOrigin}/jwt/auth`;
         const scope = `repository:${repo}:${action}`;
         return err(401, 'UNAUTHORIZED', 'authentication required', {
           'WWW-Authenticate': `Bearer realm="${realm}",service="container_registry",scope="${scope}"${granted ? ',error="insufficient_scope"' : ''}`,
         });
       }
     }
+    // Faults hit only requests that got past authentication, so a 401 challenge is never the one lost.
+    const fault = o.fault?.({ method, path: url.pathname });
+    if (fault?.kind === 'status' && fault.effect === false) return err(fault.status, 'UNAVAILABLE', 'refused by the test');
+    if (fault?.kind === 'redirect') {
+      res.writeHead(307, { Location: fault.location });
+      return res.end();
+    }
+    if (fault) applyFault(fault, req, res);
     if (url.pathname === '/v2/redirect-me/tags/list') {
       res.writeHead(307, { Location: `${o.nextOrigin}/v2/redirect-me/tags/list` });
       return res.end();
@@ -224,6 +253,24 @@ export async function startFakeRegistry(o: FakeOptions = {}): Promise<FakeRegist
       ]);
     },
   };
+}
+
+/** Replaces the answer of a request that has (or will have) taken effect; see Fault. */
+function applyFault(fault: Fault, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const writeHead = res.writeHead.bind(res) as (status: number, headers?: Record<string, string>) => http.ServerResponse;
+  const end = res.end.bind(res) as (chunk?: unknown) => http.ServerResponse;
+  const r = res as unknown as { writeHead: unknown; end: unknown };
+  if (fault.kind === 'reset') {
+    r.writeHead = () => res;
+    r.end = () => { req.socket.destroy(); return res; };
+  } else if (fault.kind === 'status') {
+    r.writeHead = () => writeHead(fault.status, { 'Content-Type': 'text/html' });
+    r.end = () => end('<html><body><h1>Bad Gateway</h1></body></html>');
+  } else if (fault.kind === 'digest') {
+    r.writeHead = (status: number, headers: Record<string, string> = {}) => writeHead(status, { ...headers, 'Docker-Content-Digest': fault.digest });
+  } else if (fault.kind === 'delay') {
+    r.end = (chunk?: unknown) => { setTimeout(() => end(chunk), fault.ms); return res; };
+  }
 }
 
 /** A server that records what reaches it (to prove that nothing, or no credential, was sent there). */

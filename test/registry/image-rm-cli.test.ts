@@ -55,7 +55,7 @@ describe('glcr image rm (CLI process)', { timeout: 120_000 }, () => {
 
   test('tag mode with -u USER --password-stdin (trailing newline stripped) removes only that tag', async () => {
     const ref = `${h.host}/group/project:feature-x`;
-    const r = await glcr(['image', 'rm', ref, '--json', '-u', 'maintainer', '--password-stdin'], { input: `${USERS.maintainer.password}\n` });
+    const r = await glcr(['image', 'rm', '--yes', ref, '--json', '-u', 'maintainer', '--password-stdin'], { input: `${USERS.maintainer.password}\n` });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { removed: ref, mode: 'tag', also_removed: [] });
     assert.equal(await inspectRaw(h, 'group/project', 'feature-x', M), null);
@@ -65,8 +65,8 @@ describe('glcr image rm (CLI process)', { timeout: 120_000 }, () => {
 
   test('credentials from CI_REGISTRY_USER / CI_REGISTRY_PASSWORD, --verbose does not print the password', async () => {
     const ref = `${h.host}/group/project:dev`;
-    const r = await glcr(['image', 'rm', ref, '--json', '--verbose'], {
-      env: { CI_REGISTRY_USER: 'maintainer', CI_REGISTRY_PASSWORD: USERS.maintainer.password },
+    const r = await glcr(['image', 'rm', '--yes', ref, '--json', '--verbose'], {
+      env: { CI_REGISTRY: h.host, CI_REGISTRY_USER: 'maintainer', CI_REGISTRY_PASSWORD: USERS.maintainer.password },
     });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { removed: ref, mode: 'tag', also_removed: [] });
@@ -74,15 +74,15 @@ describe('glcr image rm (CLI process)', { timeout: 120_000 }, () => {
   });
 
   test('wrong password: exit 1, one clear line, no password', async () => {
-    const r = await glcr(['image', 'rm', `${h.host}/group/project:main`, '--json', '-u', 'maintainer', '--password-stdin'], { input: 'cli-wrong-Pa55\n' });
+    const r = await glcr(['image', 'rm', '--yes', `${h.host}/group/project:main`, '--json', '-u', 'maintainer', '--password-stdin'], { input: 'cli-wrong-Pa55\n' });
     assert.equal(r.code, 1);
     assertOneLineError(r);
     assert.match(r.stderr, /refused the credentials/);
   });
 
   test('no delete permission (Developer): exit 1, says Maintainer and api scope', async () => {
-    const r = await glcr(['image', 'rm', `${h.host}/group/project:main`, '--json'], {
-      env: { CI_REGISTRY_USER: 'developer', CI_REGISTRY_PASSWORD: USERS.developer.password },
+    const r = await glcr(['image', 'rm', '--yes', `${h.host}/group/project:main`, '--json'], {
+      env: { CI_REGISTRY: h.host, CI_REGISTRY_USER: 'developer', CI_REGISTRY_PASSWORD: USERS.developer.password },
     });
     assert.equal(r.code, 1);
     assertOneLineError(r);
@@ -92,7 +92,7 @@ describe('glcr image rm (CLI process)', { timeout: 120_000 }, () => {
   });
 
   test('unknown tag: exit 1', async () => {
-    const r = await glcr(['image', 'rm', `${h.host}/group/project:nope`, '--json', '-u', 'maintainer', '--password-stdin'], { input: USERS.maintainer.password });
+    const r = await glcr(['image', 'rm', '--yes', `${h.host}/group/project:nope`, '--json', '-u', 'maintainer', '--password-stdin'], { input: USERS.maintainer.password });
     assert.equal(r.code, 1);
     assertOneLineError(r);
     assert.match(r.stderr, /tag "nope" not found/);
@@ -101,10 +101,10 @@ describe('glcr image rm (CLI process)', { timeout: 120_000 }, () => {
   test('bad usage: exit 2 and nothing sent', async () => {
     const before = h.tokenRequests.length;
     for (const args of [
-      ['image', 'rm', 'group/project:main', '--json'],
-      ['image', 'rm', `${h.host}/Group/project:main`, '--json'],
-      ['image', 'rm', `${h.host}/group/project@sha256:${'a'.repeat(64)}`, '--json'],
-      ['image', 'rm', `${h.host}/group/project:main`, '--json', '--password-stdin'],
+      ['image', 'rm', '--yes', 'group/project:main', '--json'],
+      ['image', 'rm', '--yes', `${h.host}/Group/project:main`, '--json'],
+      ['image', 'rm', '--yes', `${h.host}/group/project@sha256:${'a'.repeat(64)}`, '--json'],
+      ['image', 'rm', '--yes', `${h.host}/group/project:main`, '--json', '--password-stdin'],
     ]) {
       const r = await glcr(args, { input: USERS.maintainer.password });
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
@@ -115,7 +115,7 @@ describe('glcr image rm (CLI process)', { timeout: 120_000 }, () => {
 
   test('--digest removes every tag on the manifest and lists the others', async () => {
     const ref = `${h.host}/group/project:ci-1`;
-    const r = await glcr(['image', 'rm', ref, '--digest', '--json', '-u', 'maintainer', '--password-stdin'], { input: `${USERS.maintainer.password}\n` });
+    const r = await glcr(['image', 'rm', '--yes', ref, '--digest', '--json', '-u', 'maintainer', '--password-stdin'], { input: `${USERS.maintainer.password}\n` });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { removed: ref, mode: 'digest', also_removed: ['ci-2', 'main', 'v1'] });
     for (const t of ['ci-1', 'ci-2', 'main', 'v1']) assert.equal(await inspectRaw(h, 'group/project', t, M), null, t);

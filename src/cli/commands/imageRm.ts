@@ -1,24 +1,34 @@
 // `glcr image rm`: removes a tag (or, with --digest, the manifest and every tag on it) through the
 // registry's own V2 API instead of GitLab's REST API; the work is done by core/registry's removeImage.
 import { UsageError } from '../../core/errors';
-import { removeImage } from '../../core/registry';
-import type { Command } from '../command';
+import { RegistryError, isSameRegistry, parseImageRef, removeImage, type ImageRmResult } from '../../core/registry';
+import type { CliContext, Command } from '../command';
+import { setCriticalSection } from '../criticalSection';
 import { emit } from '../output';
-import { stringFlag } from './shared';
+import { resolveInstanceUrl } from '../settings';
+import { YES_OPTION, requireYes, stringFlag } from './shared';
 
 export const imageRmCommand: Command = {
   words: ['image', 'rm'],
-  usage: 'glcr image rm <registry>/<path>:<tag> [--digest] [-u USER --password-stdin] [--plain-http]',
+  usage: 'glcr image rm <registry>/<path>:<tag> --yes [--digest] [-u USER --password-stdin] [--plain-http]',
   summary: 'remove an image tag through the registry V2 API (like regctl tag rm)',
   args: [{ name: 'reference' }],
   options: [
+    YES_OPTION,
     { name: 'digest', type: 'boolean', description: 'delete the manifest by digest: removes every tag pointing at it' },
-    { name: 'username', short: 'u', type: 'string', value: 'USER', description: 'registry user (with --password-stdin; else $CI_REGISTRY_USER)' },
+    { name: 'username', short: 'u', type: 'string', value: 'USER', description: 'registry user (with --password-stdin; else $CI_REGISTRY_USER for $CI_REGISTRY)' },
     { name: 'password-stdin', type: 'boolean', description: 'read the password or token from standard input (one trailing newline is stripped)' },
     { name: 'plain-http', type: 'boolean', description: 'speak plain http to the registry' },
   ],
   details:
-    'Credentials: -u USER --password-stdin, else $CI_REGISTRY_USER / $CI_REGISTRY_PASSWORD, else anonymous.\n' +
+    'Without --yes nothing is sent (exit 2); --digest needs --yes too.\n' +
+    'Credentials: -u USER --password-stdin; else $CI_REGISTRY_USER / $CI_REGISTRY_PASSWORD, but only when the\n' +
+    'image is on $CI_REGISTRY (host[:port], case-insensitive); else anonymous. The password goes to the\n' +
+    'registry\'s token service only when that is on the registry\'s host or on the GitLab instance (--url,\n' +
+    '$GITLAB_URL, $CI_SERVER_URL, else https://gitlab.com).\n' +
+    'If the registry cannot delete a tag by name, the tag is pointed at a throwaway manifest that is then\n' +
+    'deleted; on any doubt glcr looks at the tag and finishes or restores it, and says which. Ctrl-C in that\n' +
+    'step restores the tag.\n' +
     'JSON: {"removed","mode":"tag"|"digest","also_removed":[…]}.',
   async run(ctx) {
     const username = stringFlag(ctx, 'username');
@@ -28,32 +38,49 @@ export const imageRmCommand: Command = {
       throw new UsageError('-u USER needs --password-stdin (glcr takes no password on the command line)');
     }
     if (username === '') throw new UsageError('-u needs a user name');
+    const ref = parseImageRef(ctx.args[0]);
+    requireYes(ctx, ref.digest || ctx.flags.digest === true ? 'a manifest and every tag on it' : `tag "${ref.tag ?? ''}"`);
+    const trustedRealmOrigins = [new URL(resolveInstanceUrl(ctx.flags, ctx.env)).origin];
 
     let user: string | undefined;
     let password: string | undefined;
+    let skippedCi = '';
     if (fromStdin) {
       user = username;
       password = stripOneNewline(await ctx.readStdin());
       if (password === '') throw new UsageError('--password-stdin: standard input is empty');
     } else {
-      const envUser = ctx.env.CI_REGISTRY_USER;
-      const envPassword = ctx.env.CI_REGISTRY_PASSWORD;
-      if (envUser && envPassword) {
-        user = envUser;
-        password = envPassword;
-      }
+      const ci = ciCredentials(ctx, ref.registry);
+      ({ user, password } = ci);
+      skippedCi = ci.skipped;
     }
     if (password !== undefined) ctx.addSecret(password);
 
-    const result = await removeImage({
-      reference: ctx.args[0],
-      digestMode: ctx.flags.digest === true,
-      username: user,
-      password,
-      plainHttp: ctx.flags['plain-http'] === true,
-      log: ctx.log,
-      signal: ctx.signal,
-    });
+    let result: ImageRmResult;
+    try {
+      result = await removeImage({
+        reference: ctx.args[0],
+        digestMode: ctx.flags.digest === true,
+        username: user,
+        password,
+        plainHttp: ctx.flags['plain-http'] === true,
+        trustedRealmOrigins,
+        log: ctx.log,
+        signal: ctx.signal,
+        onCriticalSection: setCriticalSection,
+      });
+    } catch (e) {
+      if (!(e instanceof RegistryError)) throw e;
+      if (e.kind === 'credentials' && skippedCi) {
+        throw new RegistryError(e.kind, `${e.message} (${skippedCi})`, e.status, e.code);
+      }
+      // An interrupt that had to settle the tag says in which state it left it.
+      if (e.kind === 'cancelled' && e.message !== 'cancelled') {
+        ctx.stderr(`glcr: ${e.message}`);
+        return 1;
+      }
+      throw e;
+    }
     const row = { removed: result.removed, mode: result.mode, also_removed: [...result.also_removed] };
     emit(ctx, row, () => {
       const lines = [`Removed ${row.removed} (${row.mode === 'digest' ? 'by digest' : 'tag only'}).`];
@@ -63,6 +90,22 @@ export const imageRmCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * The job's CI_REGISTRY_USER / CI_REGISTRY_PASSWORD, only for the job's own registry ($CI_REGISTRY): a
+ * mistyped or hostile reference must not receive the job token. `skipped` says why they were not used.
+ */
+function ciCredentials(ctx: CliContext, registry: string): { user?: string; password?: string; skipped: string } {
+  const user = ctx.env.CI_REGISTRY_USER;
+  const password = ctx.env.CI_REGISTRY_PASSWORD;
+  if (!user || !password) return { skipped: '' };
+  const ci = ctx.env.CI_REGISTRY;
+  if (isSameRegistry(registry, ci)) return { user, password, skipped: '' };
+  const why = ci?.trim()
+    ? `the image is on ${registry}, not on $CI_REGISTRY (${ci.trim().slice(0, 100)})`
+    : '$CI_REGISTRY is not set';
+  return { skipped: `CI_REGISTRY_USER / CI_REGISTRY_PASSWORD were not sent: they are used only for $CI_REGISTRY, and ${why}; pass -u USER --password-stdin` };
+}
 
 /** Like docker login --password-stdin: strips one trailing "\n" (and then one "\r"). */
 export function stripOneNewline(text: string): string {

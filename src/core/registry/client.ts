@@ -1,20 +1,24 @@
 // A small Docker Registry V2 / OCI Distribution client for one repository: the token flow (GitLab's
-// /jwt/auth and any Docker-token-spec realm), Basic-challenge and anonymous registries, bounded retries
-// for idempotent requests, timeouts, and manual redirects that drop credentials on any origin change.
+// /jwt/auth and any Docker-token-spec realm), Basic-challenge and anonymous registries, error
+// classification and the manifest, blob and tag-list operations. HTTP (timeouts, retries, redirects that
+// drop credentials on any origin change) is transport.ts.
 //
-// Credentials policy: the password goes only to the token realm (HTTP Basic) or, for a registry that
-// asks for Basic itself, to the registry's origin; a bearer token goes only to the registry's origin.
-// Never over plain HTTP to a non-loopback host unless the caller chose plainHttp. Every message and log
-// line passes through `redact`, which blanks the password, the Basic header value and any token.
+// Credentials policy: the password goes only to a trusted token realm (HTTP Basic; see credentialPolicy.ts)
+// or, for a registry that asks for Basic itself, to the registry's origin; a bearer token goes only to the
+// registry's origin. Never over plain HTTP to a non-loopback host unless the caller chose plainHttp. Every
+// message and log line passes through `redact`, which blanks the password, the Basic header value and any
+// token, and through stripControls: registry text reaches a terminal.
 import * as crypto from 'crypto';
-import fetch, { Headers } from 'node-fetch';
 import type { Logger } from '../types';
 import { ACCEPT_ALL_MANIFESTS } from './mediaTypes';
-import { isLoopbackHost } from './imageRef';
+import { stripControls } from '../text';
+import { isTagName, isLoopbackHost } from './imageRef';
 import { describeBody, parseRegistryErrors, RegistryError } from './errors';
+import { HOW_TO_PASS_CREDENTIALS, requestToken } from './tokenService';
+import { Transport, type RawResponse, type TransportOptions } from './transport';
 import { parseWwwAuthenticate, type AuthChallenge } from './wwwAuthenticate';
 
-export interface RegistryClientOptions {
+export interface RegistryClientOptions extends TransportOptions {
   /** host[:port] as in the image reference */
   registry: string;
   /** host without port/brackets (decides loopback → plain HTTP) */
@@ -28,19 +32,14 @@ export interface RegistryClientOptions {
   actions: string[];
   log?: Logger;
   signal?: AbortSignal;
-  /** Per request (headers and body), ms. Default 30 000. */
-  timeoutMs?: number;
-  /** Extra attempts for GET/HEAD after network errors, 429 and 502-504. Default 2. */
-  maxRetries?: number;
-  userAgent?: string;
+  /**
+   * Origins besides the registry's own host whose token realm may receive the password (the GitLab
+   * instance the user configured). A realm anywhere else gets no credentials.
+   */
+  trustedRealmOrigins?: string[];
 }
 
-export interface RawResponse {
-  status: number;
-  headers: Headers;
-  body: Buffer;
-  url: string;
-}
+export type { RawResponse };
 
 export interface ManifestInfo {
   digest: string;
@@ -52,39 +51,17 @@ export interface ManifestContent extends ManifestInfo {
   bytes: Buffer;
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   headers?: Record<string, string>;
   body?: Buffer;
-  /** null: ignore the caller's AbortSignal (used while the tag is temporarily re-pointed). */
+  /** null: ignore the caller's AbortSignal (writes, and the look-ups that settle a write's outcome, run to their end). */
   signal?: AbortSignal | null;
 }
 
 type Auth = { type: 'bearer'; token: string; scopes: string[] } | { type: 'basic' } | null;
 
-const MAX_REDIRECTS = 5;
-const MAX_BODY = 16 * 1024 * 1024;
-
-/** The first sentence of a long server message (GitLab's 401 text runs to several sentences and a URL). */
-function firstSentence(text: string): string {
-  if (text.length <= 120) return text;
-  const i = text.indexOf('. ');
-  return i > 0 && i < 200 ? text.slice(0, i + 1) : text.slice(0, 200);
-}
-
 export function sha256Digest(data: Buffer | string): string {
   return 'sha256:' + crypto.createHash('sha256').update(data).digest('hex');
-}
-
-function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 export class RegistryClient {
@@ -94,6 +71,7 @@ export class RegistryClient {
   private actions: Set<string>;
   private auth: Auth = null;
   private readonly secrets: string[] = [];
+  private readonly transport: Transport;
 
   constructor(opts: RegistryClientOptions) {
     this.opts = opts;
@@ -101,6 +79,7 @@ export class RegistryClient {
     const http = opts.plainHttp || isLoopbackHost(opts.hostname);
     this.origin = `${http ? 'http' : 'https'}://${opts.registry.toLowerCase()}`;
     this.actions = new Set(opts.actions);
+    this.transport = new Transport(opts, (kind, message, status) => this.error(kind, message, status), (line) => this.debug(line));
     if (opts.password) {
       this.secrets.push(opts.password);
       this.secrets.push(Buffer.from(`${opts.username ?? ''}:${opts.password}`).toString('base64'));
@@ -124,11 +103,11 @@ export class RegistryClient {
   }
 
   error(kind: RegistryError['kind'], message: string, status?: number, code?: string): RegistryError {
-    return new RegistryError(kind, this.redact(message), status, code);
+    return new RegistryError(kind, stripControls(this.redact(message)), status, code);
   }
 
   private debug(msg: string): void {
-    this.opts.log?.debug(this.redact(msg));
+    this.opts.log?.debug(stripControls(this.redact(msg)));
   }
 
   /** Adds actions (e.g. push) to later token requests. */
@@ -141,125 +120,7 @@ export class RegistryClient {
   }
 
   // ------------------------------------------------------------------------------------------------
-  // transport
-
-  private allowedPlain(url: URL): boolean {
-    return url.protocol === 'https:' || !!this.opts.plainHttp || isLoopbackHost(url.hostname);
-  }
-
-  /**
-   * One request with manual redirects (at most 5, no https→http downgrade). `authFor` decides per hop
-   * which Authorization header the target origin may get (none when the origin changed).
-   */
-  private async sendOnce(
-    method: string,
-    url: string,
-    headers: Record<string, string>,
-    body: Buffer | undefined,
-    authFor: (origin: string) => string | undefined,
-    signal: AbortSignal | null | undefined,
-  ): Promise<RawResponse> {
-    let current = url;
-    let m = method;
-    let b = body;
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const u = new URL(current);
-      const h: Record<string, string> = { 'User-Agent': this.opts.userAgent ?? 'glcr', ...headers };
-      const a = authFor(u.origin);
-      if (a) h.Authorization = a;
-      const controller = new AbortController();
-      const timeoutMs = this.opts.timeoutMs ?? 30_000;
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs);
-      const onAbort = () => controller.abort();
-      if (signal?.aborted) controller.abort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        const res = await fetch(current, {
-          method: m,
-          headers: h,
-          body: b,
-          redirect: 'manual',
-          // node-fetch's AbortSignal type is structural; Node's AbortController fits it at run time.
-          signal: controller.signal as unknown as never,
-          size: MAX_BODY,
-        });
-        const buf = m === 'HEAD' ? Buffer.alloc(0) : await res.buffer();
-        this.debug(`${m} ${u.origin}${u.pathname} → ${res.status}`);
-        const loc = res.headers.get('location');
-        if (res.status >= 300 && res.status < 400 && res.status !== 304 && loc) {
-          const next = new URL(loc, current);
-          if (u.protocol === 'https:' && next.protocol !== 'https:') {
-            throw this.error('bad_response', `${u.origin} redirected to a plain-HTTP address; refusing to follow it`);
-          }
-          if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-            throw this.error('bad_response', `${u.origin} redirected to an unsupported address`);
-          }
-          current = next.toString();
-          if (res.status === 303 || ((res.status === 301 || res.status === 302) && m === 'POST')) {
-            m = m === 'HEAD' ? 'HEAD' : 'GET';
-            b = undefined;
-          }
-          continue;
-        }
-        return { status: res.status, headers: res.headers, body: buf, url: current };
-      } catch (e) {
-        if (e instanceof RegistryError) throw e;
-        if (signal?.aborted && !timedOut) throw this.error('cancelled', 'cancelled');
-        const err = e as { code?: string; errno?: string; type?: string; message?: string };
-        if (timedOut) throw this.error('network', `no answer from ${u.origin} within ${Math.round(timeoutMs / 1000)} s`);
-        if (err.type === 'max-size') throw this.error('bad_response', `${u.origin} sent a response larger than 16 MB`);
-        const code = err.code ?? err.errno ?? '';
-        let hint = '';
-        if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO/i.test(code)) {
-          hint = ' (the TLS certificate is not trusted: add its CA with NODE_EXTRA_CA_CERTS=<file.pem>)';
-        } else if (code === 'EPROTO' || /wrong version number|packet length too long/i.test(err.message ?? '')) {
-          hint = ' (the server may speak plain HTTP: use --plain-http)';
-        }
-        const reason = code || (err.message ?? 'error').replace(/^request to \S+ failed, reason: /, '');
-        throw this.error('network', `cannot reach ${u.origin}: ${reason}${hint}`);
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      }
-    }
-    throw this.error('bad_response', `too many redirects from ${new URL(url).origin}`);
-  }
-
-  /** sendOnce plus bounded retries for GET/HEAD (network errors, 429, 502, 503, 504). */
-  private async send(
-    method: string,
-    url: string,
-    headers: Record<string, string>,
-    body: Buffer | undefined,
-    authFor: (origin: string) => string | undefined,
-    signal: AbortSignal | null | undefined,
-  ): Promise<RawResponse> {
-    const idempotent = method === 'GET' || method === 'HEAD';
-    const max = idempotent ? this.opts.maxRetries ?? 2 : 0;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const res = await this.sendOnce(method, url, headers, body, authFor, signal);
-        if (attempt < max && [429, 502, 503, 504].includes(res.status)) {
-          const ra = Number(res.headers.get('retry-after'));
-          await sleep(Number.isFinite(ra) && ra > 0 ? Math.min(ra * 1000, 5000) : 250 * 3 ** attempt, signal);
-          if (signal?.aborted) throw this.error('cancelled', 'cancelled');
-          continue;
-        }
-        return res;
-      } catch (e) {
-        if (e instanceof RegistryError && e.kind === 'network' && attempt < max) {
-          await sleep(250 * 3 ** attempt, signal);
-          if (signal?.aborted) throw this.error('cancelled', 'cancelled');
-          continue;
-        }
-        throw e;
-      }
-    }
-  }
+  // authentication
 
   private registryAuthFor = (origin: string): string | undefined => {
     if (origin !== this.origin || !this.auth) return undefined;
@@ -277,7 +138,7 @@ export class RegistryClient {
     const signal = ro.signal === null ? null : this.opts.signal;
     if (signal?.aborted) throw this.error('cancelled', 'cancelled');
     const headers = ro.headers ?? {};
-    let res = await this.send(method, url, headers, ro.body, this.registryAuthFor, signal);
+    let res = await this.transport.send({ method, url, headers, body: ro.body, authFor: this.registryAuthFor, signal });
     if (res.status !== 401) return res;
     if (new URL(res.url).origin !== this.origin) return res;
     const challenges = parseWwwAuthenticate(res.headers.get('www-authenticate'));
@@ -288,14 +149,29 @@ export class RegistryClient {
       const a = this.auth;
       const covered = a?.type === 'bearer' && wanted.every((s) => a.scopes.includes(s));
       if (covered && bearer.params.error === 'insufficient_scope') return res; // a new token would not help
-      await this.fetchToken(bearer, wanted, signal);
+      const token = await requestToken({
+        challenge: bearer,
+        scopes: wanted,
+        signal,
+        registryOrigin: this.origin,
+        registryHostname: this.opts.hostname,
+        repository: this.repository,
+        username: this.opts.username,
+        password: this.opts.password,
+        plainHttp: !!this.opts.plainHttp,
+        trustedRealmOrigins: this.opts.trustedRealmOrigins ?? [],
+        transport: this.transport,
+        error: (kind, message, status) => this.error(kind, message, status),
+      });
+      this.secrets.push(token);
+      this.auth = { type: 'bearer', token, scopes: wanted };
     } else if (basic) {
       if (!this.hasCredentials || this.auth?.type === 'basic') return res;
       this.auth = { type: 'basic' };
     } else {
       return res;
     }
-    res = await this.send(method, url, headers, ro.body, this.registryAuthFor, signal);
+    res = await this.transport.send({ method, url, headers, body: ro.body, authFor: this.registryAuthFor, signal });
     return res;
   }
 
@@ -309,63 +185,6 @@ export class RegistryClient {
       else extra.push(s);
     }
     return [this.scopeFor(actions), ...extra];
-  }
-
-  private async fetchToken(ch: AuthChallenge, scopes: string[], signal: AbortSignal | null | undefined): Promise<void> {
-    let realm: URL;
-    try {
-      realm = new URL(ch.params.realm);
-    } catch {
-      throw this.error('bad_response', `the registry ${this.origin} sent an invalid token realm`);
-    }
-    if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
-      throw this.error('bad_response', `the registry ${this.origin} sent an unsupported token realm`);
-    }
-    const creds = this.hasCredentials;
-    if (creds && !this.allowedPlain(realm)) {
-      throw this.error(
-        'credentials',
-        `refusing to send the password to the token service ${realm.origin} over plain HTTP (use --plain-http to allow it)`,
-      );
-    }
-    if (ch.params.service) realm.searchParams.set('service', ch.params.service);
-    for (const s of scopes) realm.searchParams.append('scope', s);
-    if (this.opts.username) realm.searchParams.set('account', this.opts.username);
-    const realmOrigin = realm.origin;
-    const basic = creds
-      ? 'Basic ' + Buffer.from(`${this.opts.username ?? ''}:${this.opts.password ?? ''}`).toString('base64')
-      : undefined;
-    const res = await this.send('GET', realm.toString(), { Accept: 'application/json' }, undefined,
-      (origin) => (origin === realmOrigin ? basic : undefined), signal);
-    const detail = firstSentence(describeBody(res.body.toString('utf8')));
-    if (res.status === 401) {
-      throw this.error(
-        'credentials',
-        creds
-          ? `the token service ${realmOrigin} refused the credentials of user "${this.opts.username ?? ''}"` +
-              `${detail ? `: ${detail}` : ''}`
-          : `the registry ${this.origin} requires credentials: pass -u USER --password-stdin or set CI_REGISTRY_USER and CI_REGISTRY_PASSWORD`,
-        401,
-      );
-    }
-    if (res.status === 403) {
-      throw this.error('denied', `the token service ${realmOrigin} denied access to ${this.repository}${detail ? `: ${detail}` : ''}`, 403);
-    }
-    if (res.status !== 200) {
-      throw this.error('bad_response', `the token service ${realmOrigin} answered HTTP ${res.status}${detail ? `: ${detail}` : ''}`, res.status);
-    }
-    let token: unknown;
-    try {
-      const j = JSON.parse(res.body.toString('utf8')) as Record<string, unknown>;
-      token = j.token || j.access_token;
-    } catch {
-      /* below */
-    }
-    if (typeof token !== 'string' || !token) {
-      throw this.error('bad_response', `the token service ${realmOrigin} answered without a token`);
-    }
-    this.secrets.push(token);
-    this.auth = { type: 'bearer', token, scopes };
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -384,7 +203,7 @@ export class RegistryClient {
       const insufficient = ch?.params.error === 'insufficient_scope';
       if (!this.hasCredentials) {
         return this.error('credentials',
-          `the registry ${this.origin} requires credentials to ${what}: pass -u USER --password-stdin or set CI_REGISTRY_USER and CI_REGISTRY_PASSWORD`, s, code);
+          `the registry ${this.origin} requires credentials to ${what}: ${HOW_TO_PASS_CREDENTIALS}`, s, code);
       }
       if (insufficient && method === 'DELETE') {
         return this.error('no_delete_permission',
@@ -416,38 +235,46 @@ export class RegistryClient {
   // operations
 
   /** HEAD a manifest by tag or digest; null when it does not exist (404). */
-  async headManifest(reference: string): Promise<ManifestInfo | null> {
+  async headManifest(reference: string, ro: RequestOptions = {}): Promise<ManifestInfo | null> {
     const path = `/v2/${this.repository}/manifests/${reference}`;
-    const res = await this.request('HEAD', path, { headers: { Accept: ACCEPT_ALL_MANIFESTS } });
+    const res = await this.request('HEAD', path, { ...ro, headers: { Accept: ACCEPT_ALL_MANIFESTS } });
     if (res.status === 404) return null;
     if (res.status !== 200) throw this.fail(res, 'HEAD', `look up ${this.name}:${reference}`);
     const digest = res.headers.get('docker-content-digest');
-    const mediaType = (res.headers.get('content-type') ?? '').split(';')[0].trim();
+    const mediaType = stripControls((res.headers.get('content-type') ?? '').split(';')[0].trim());
     const len = Number(res.headers.get('content-length'));
     if (digest && /^sha(256|512):[a-f0-9]+$/.test(digest)) {
       return { digest, mediaType, size: Number.isFinite(len) ? len : undefined };
     }
-    const full = await this.getManifest(reference);
+    const full = await this.getManifest(reference, ro);
     return full && { digest: full.digest, mediaType: full.mediaType, size: full.size };
   }
 
-  /** GET a manifest with its exact bytes; null on 404. */
-  async getManifest(reference: string): Promise<ManifestContent | null> {
+  /**
+   * GET a manifest with its exact bytes and the digest computed from them; null on 404. A registry whose
+   * sha256 Docker-Content-Digest disagrees with the bytes it sent is refused: nothing may later be deleted
+   * by a digest the client did not compute.
+   */
+  async getManifest(reference: string, ro: RequestOptions = {}): Promise<ManifestContent | null> {
     const path = `/v2/${this.repository}/manifests/${reference}`;
-    const res = await this.request('GET', path, { headers: { Accept: ACCEPT_ALL_MANIFESTS } });
+    const res = await this.request('GET', path, { ...ro, headers: { Accept: ACCEPT_ALL_MANIFESTS } });
     if (res.status === 404) return null;
     if (res.status !== 200) throw this.fail(res, 'GET', `read ${this.name}:${reference}`);
     const computed = sha256Digest(res.body);
     const header = res.headers.get('docker-content-digest');
-    let mediaType = (res.headers.get('content-type') ?? '').split(';')[0].trim();
+    let mediaType = stripControls((res.headers.get('content-type') ?? '').split(';')[0].trim());
     try {
       const j = JSON.parse(res.body.toString('utf8')) as { mediaType?: unknown };
-      if (typeof j.mediaType === 'string' && j.mediaType) mediaType = j.mediaType;
+      if (typeof j.mediaType === 'string' && j.mediaType) mediaType = stripControls(j.mediaType);
     } catch {
       throw this.error('bad_response', `the manifest of ${this.name}:${reference} is not JSON`);
     }
     if (reference.startsWith('sha256:') && computed !== reference) {
       throw this.error('bad_response', `the registry returned a manifest whose digest does not match ${reference}`);
+    }
+    if (header && header.startsWith('sha256:') && header !== computed) {
+      throw this.error('bad_response',
+        `the registry reported digest ${header.slice(0, 71)} for ${this.name}:${reference}, but the manifest it sent hashes to ${computed}`);
     }
     return { digest: header && header.startsWith('sha512:') ? header : computed, mediaType, size: res.body.length, bytes: res.body };
   }
@@ -460,8 +287,11 @@ export class RegistryClient {
     });
   }
 
-  /** PUT a manifest under a tag (or digest); returns the digest the registry reports (or computes). */
-  async putManifest(reference: string, bytes: Buffer, mediaType: string, ro: RequestOptions = {}): Promise<string> {
+  /**
+   * PUT a manifest under a tag (or digest); returns the digest the registry reports in Docker-Content-Digest
+   * (undefined when it sends none). Callers compare it with the digest they computed themselves.
+   */
+  async putManifest(reference: string, bytes: Buffer, mediaType: string, ro: RequestOptions = {}): Promise<string | undefined> {
     const res = await this.request('PUT', `/v2/${this.repository}/manifests/${reference}`, {
       ...ro,
       headers: { 'Content-Type': mediaType },
@@ -470,7 +300,7 @@ export class RegistryClient {
     if (res.status !== 201 && res.status !== 200 && res.status !== 202) {
       throw this.fail(res, 'PUT', `write a manifest to ${this.name}:${reference}`);
     }
-    return res.headers.get('docker-content-digest') || sha256Digest(bytes);
+    return res.headers.get('docker-content-digest')?.trim() || undefined;
   }
 
   /** Monolithic blob upload: POST /blobs/uploads/ then PUT <location>?digest=. Returns the digest. */
@@ -517,7 +347,10 @@ export class RegistryClient {
       }
       if (body.tags != null && !Array.isArray(body.tags)) throw this.error('bad_response', `the tag list of ${this.name} has no tags array`);
       const pageTags = ((body.tags as unknown[] | null) ?? []).filter((t): t is string => typeof t === 'string');
-      tags.push(...pageTags);
+      // A name outside the tag grammar (control characters, "..", slashes) is no tag: never put into a path or printed.
+      const valid = pageTags.filter(isTagName);
+      if (valid.length < pageTags.length) this.debug(`ignored ${pageTags.length - valid.length} invalid tag name(s) in the tag list of ${this.name}`);
+      tags.push(...valid);
       next = undefined;
       const link = res.headers.get('link');
       const m = link ? /<([^>]+)>\s*;[^,]*rel="?next"?/i.exec(link) : null;

@@ -26,6 +26,11 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const EXAMPLE = 'e.g. registry.gitlab.com/group/project:v1';
 
+/** The OCI / Docker tag grammar (a tag in a reference and a name in a registry's tag list). */
+export function isTagName(name: string): boolean {
+  return TAG.test(name);
+}
+
 /** True for localhost, 127.0.0.0/8 and ::1: such registries are spoken to over plain HTTP. */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');

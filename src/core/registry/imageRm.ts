@@ -1,23 +1,18 @@
-// `glcr image rm`: remove ONE tag from a registry (tag mode), or a manifest and every tag on it (digest mode).
+// `glcr image rm`: remove ONE tag from a registry (tag mode, see tagRemoval.ts), or a manifest and every tag
+// on it (digest mode, below).
 //
-// Tag mode never deletes the manifest the tag points at, so sibling tags (and, for a multi-arch tag, the
-// index and its children) stay. It tries the OCI tag delete (DELETE /v2/<name>/manifests/<tag>, GitLab's
-// registry since 16.4). Where the registry refuses it (Distribution 2.8: 400 DIGEST_INVALID; others 405
-// UNSUPPORTED) it first checks that deletes are enabled at all by deleting a random digest that cannot
-// exist (404 = enabled, 405 = disabled; nothing changes either way), then re-points the tag at a tiny
-// unique placeholder manifest (zero layers, a config blob holding a random nonce) and deletes that
-// placeholder by digest. If that last delete fails, the tag is put back exactly (the original manifest
-// bytes are re-pushed under the tag, which gives the same digest), so a failure never leaves the tag
-// pointing at the placeholder unless restoring fails too, which the error then says.
-import * as crypto from 'crypto';
+// Digest mode deletes by a digest the user gave (`@sha256:…`) or one glcr computed from the manifest bytes
+// the tag resolves to, never by a digest the registry merely reported. Its DELETE is never re-sent; when the
+// answer is lost or says nothing definite (timeout, reset, 5xx), glcr looks the manifest up and reports
+// deleted, not deleted, or "outcome unknown".
 import { UsageError } from '../errors';
 import type { Logger } from '../types';
 import { RegistryError } from './errors';
 import { parseImageRef, type ImageRef } from './imageRef';
-import { RegistryClient, type ManifestContent } from './client';
-import {
-  MT_DOCKER_CONFIG, MT_DOCKER_LIST, MT_DOCKER_MANIFEST, MT_OCI_CONFIG, MT_OCI_MANIFEST,
-} from './mediaTypes';
+import { RegistryClient, type ManifestInfo } from './client';
+import { asRegistryError, isSuccess, isUncertain, removeTag, type CriticalState } from './tagRemoval';
+
+export type { CriticalState } from './tagRemoval';
 
 export interface ImageRmOptions {
   reference: string;
@@ -25,8 +20,12 @@ export interface ImageRmOptions {
   username?: string;
   password?: string;
   plainHttp?: boolean;
+  /** Origins besides the registry's host whose token realm may receive the password (see credentialPolicy.ts). */
+  trustedRealmOrigins?: string[];
   log?: Logger;
   signal?: AbortSignal;
+  /** Told what is under way while a tag temporarily points at a placeholder, and null when that is over. */
+  onCriticalSection?: (state: CriticalState | null) => void;
 }
 
 export interface ImageRmResult {
@@ -37,10 +36,6 @@ export interface ImageRmResult {
 
 /** Tags looked up at once in digest mode. */
 const HEAD_CONCURRENCY = 8;
-
-function isSuccess(status: number): boolean {
-  return status === 200 || status === 202 || status === 204;
-}
 
 export async function removeImage(opts: ImageRmOptions): Promise<ImageRmResult> {
   const ref = parseImageRef(opts.reference);
@@ -56,16 +51,17 @@ export async function removeImage(opts: ImageRmOptions): Promise<ImageRmResult> 
     username: opts.username,
     password: opts.password,
     plainHttp: opts.plainHttp,
+    trustedRealmOrigins: opts.trustedRealmOrigins,
     actions: ['pull', 'delete'],
     log: opts.log,
     signal: opts.signal,
   });
   try {
     if (opts.digestMode) {
-      const also = await removeDigest(client, ref, opts.log);
+      const also = await removeDigest(client, ref, opts);
       return { removed: opts.reference, mode: 'digest', also_removed: also };
     }
-    await removeTag(client, ref, opts.log);
+    await removeTag({ client, tag: ref.tag as string, log: opts.log, signal: opts.signal, onCriticalSection: opts.onCriticalSection });
     return { removed: opts.reference, mode: 'tag', also_removed: [] };
   } catch (e) {
     if (e instanceof RegistryError || e instanceof UsageError) throw e;
@@ -74,91 +70,12 @@ export async function removeImage(opts: ImageRmOptions): Promise<ImageRmResult> 
   }
 }
 
-async function removeTag(client: RegistryClient, ref: ImageRef, log?: Logger): Promise<void> {
-  const tag = ref.tag as string;
-  const target = await client.headManifest(tag);
-  if (!target) throw client.error('unknown_tag', `tag "${tag}" not found in ${client.name}`, 404);
-  log?.info(`${client.name}:${tag} points at ${target.digest} (${target.mediaType || 'unknown type'})`);
-
-  const res = await client.deleteManifest(tag);
-  if (isSuccess(res.status)) {
-    log?.info(`removed tag ${tag} (the registry deletes tags by name)`);
-    return;
-  }
-  if (res.status === 404) throw client.error('unknown_tag', `tag "${tag}" not found in ${client.name}`, 404);
-  if (res.status !== 400 && res.status !== 405 && res.status !== 501) {
-    throw client.fail(res, 'DELETE', `remove tag ${tag}`);
-  }
-  log?.info(`the registry cannot delete a tag by name (HTTP ${res.status}); re-pointing it at a placeholder and deleting that`);
-
-  // Are deletes enabled at all? A random digest cannot exist: 404 → yes, 405 → no. Nothing changes.
-  const probe = await client.deleteManifest(sha256Hex(crypto.randomBytes(32)));
-  if (probe.status === 405) {
-    throw client.error('deletes_disabled',
-      `the registry ${client.origin} does not allow deletes (HTTP 405 UNSUPPORTED): tag "${tag}" was left unchanged; an administrator must enable deletes (Distribution: storage.delete.enabled)`,
-      405, 'UNSUPPORTED');
-  }
-  if (probe.status === 401 || probe.status === 403) throw client.fail(probe, 'DELETE', `delete from ${client.name}`);
-
-  const original = await client.getManifest(tag);
-  if (!original) throw client.error('unknown_tag', `tag "${tag}" not found in ${client.name}`, 404);
-
-  client.requireActions(['push']);
-  const placeholder = await buildPlaceholder(client, tag, original);
-  // From here on the caller's cancel is ignored: the tag must end up removed or restored.
-  const critical = { signal: null };
-  const placeholderDigest = await client.putManifest(tag, placeholder.bytes, placeholder.mediaType, critical);
-  log?.debug(`tag ${tag} now points at placeholder ${placeholderDigest}`);
-  let failure: RegistryError;
-  try {
-    const del = await client.deleteManifest(placeholderDigest, critical);
-    if (isSuccess(del.status)) {
-      log?.info(`removed tag ${tag}; ${original.digest} and its other tags are untouched`);
-      return;
-    }
-    failure = client.fail(del, 'DELETE', `delete placeholder ${placeholderDigest}`);
-  } catch (e) {
-    failure = e instanceof RegistryError ? e : client.error('bad_response', String((e as Error)?.message ?? e));
-  }
-  // Put the tag back where it was.
-  try {
-    await client.putManifest(tag, original.bytes, original.mediaType, critical);
-  } catch {
-    throw client.error(failure.kind,
-      `${failure.message}; restoring the tag failed too: ${client.name}:${tag} now points at placeholder ${placeholderDigest} instead of ${original.digest}`,
-      failure.status, failure.code);
-  }
-  throw client.error(failure.kind, `${failure.message}; tag "${tag}" was restored to ${original.digest}`, failure.status, failure.code);
-}
-
-function sha256Hex(data: Buffer): string {
-  return 'sha256:' + crypto.createHash('sha256').update(data).digest('hex');
-}
-
-/** A zero-layer manifest of the original's family (Docker v2 for Docker types, OCI otherwise) whose config holds a nonce. */
-async function buildPlaceholder(client: RegistryClient, tag: string, original: ManifestContent): Promise<{ bytes: Buffer; mediaType: string }> {
-  const docker = original.mediaType === MT_DOCKER_MANIFEST || original.mediaType === MT_DOCKER_LIST;
-  const config = Buffer.from(JSON.stringify({
-    architecture: 'amd64',
-    os: 'linux',
-    config: { Labels: { 'glcr.placeholder': `removing tag ${tag}`, 'glcr.nonce': crypto.randomBytes(16).toString('hex') } },
-    rootfs: { type: 'layers', diff_ids: [] },
-  }));
-  const configDigest = await client.uploadBlob(config);
-  const mediaType = docker ? MT_DOCKER_MANIFEST : MT_OCI_MANIFEST;
-  const manifest = {
-    schemaVersion: 2,
-    mediaType,
-    config: { mediaType: docker ? MT_DOCKER_CONFIG : MT_OCI_CONFIG, digest: configDigest, size: config.length },
-    layers: [] as unknown[],
-  };
-  return { bytes: Buffer.from(JSON.stringify(manifest)), mediaType };
-}
-
-async function removeDigest(client: RegistryClient, ref: ImageRef, log?: Logger): Promise<string[]> {
+async function removeDigest(client: RegistryClient, ref: ImageRef, opts: ImageRmOptions): Promise<string[]> {
+  const log = opts.log;
   let digest: string;
   if (ref.tag) {
-    const target = await client.headManifest(ref.tag);
+    // Computed from the bytes (getManifest refuses a registry whose reported digest disagrees).
+    const target = await client.getManifest(ref.tag);
     if (!target) throw client.error('unknown_tag', `tag "${ref.tag}" not found in ${client.name}`, 404);
     digest = target.digest;
   } else {
@@ -180,15 +97,40 @@ async function removeDigest(client: RegistryClient, ref: ImageRef, log?: Logger)
   };
   await Promise.all(Array.from({ length: Math.min(HEAD_CONCURRENCY, tags.length) }, worker));
 
-  const res = await client.deleteManifest(digest);
-  if (!isSuccess(res.status)) {
+  if (opts.signal?.aborted) throw client.error('cancelled', 'cancelled');
+  await deleteDigest(client, digest, log);
+  const also = pointing.filter((t) => t !== ref.tag).sort();
+  log?.info(`removed ${digest}${also.length ? ` and tags ${also.join(', ')}` : ''}`);
+  return also;
+}
+
+/** DELETE by digest, sent once and run to its end; an answer that says nothing definite is settled by a look-up. */
+async function deleteDigest(client: RegistryClient, digest: string, log?: Logger): Promise<void> {
+  let failure: RegistryError;
+  try {
+    const res = await client.deleteManifest(digest, { signal: null });
+    if (isSuccess(res.status)) return;
     if (res.status === 404) throw client.error('unknown_tag', `manifest ${digest} not found in ${client.name}`, 404);
     if (res.status === 409) {
       throw client.fail(res, 'DELETE', `delete manifest ${digest} (a multi-arch index may still reference it; delete the index first)`);
     }
-    throw client.fail(res, 'DELETE', `delete manifest ${digest}`);
+    failure = client.fail(res, 'DELETE', `delete manifest ${digest}`);
+    if (!isUncertain(res.status)) throw failure;
+  } catch (e) {
+    if (e instanceof RegistryError && e.kind !== 'network') throw e;
+    failure = asRegistryError(client, e);
   }
-  const also = pointing.filter((t) => t !== ref.tag).sort();
-  log?.info(`removed ${digest}${also.length ? ` and tags ${also.join(', ')}` : ''}`);
-  return also;
+  let after: ManifestInfo | null;
+  try {
+    after = await client.headManifest(digest, { signal: null });
+  } catch (e) {
+    throw client.error(failure.kind,
+      `outcome unknown: the registry may have deleted manifest ${digest} and every tag on it (${failure.message}; looking it up failed too: ${asRegistryError(client, e).message})`,
+      failure.status, failure.code);
+  }
+  if (after === null) {
+    log?.info(`the answer to deleting ${digest} was lost, but the manifest is gone`);
+    return;
+  }
+  throw client.error(failure.kind, `${failure.message}; manifest ${digest} is still there (nothing was deleted)`, failure.status, failure.code);
 }

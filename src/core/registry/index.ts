@@ -1,5 +1,6 @@
 // Public API of the registry (Docker Registry V2 / OCI Distribution) client.
-export { removeImage, type ImageRmOptions, type ImageRmResult } from './imageRm';
+export { removeImage, type CriticalState, type ImageRmOptions, type ImageRmResult } from './imageRm';
+export { isSameRegistry, isTrustedRealm } from './credentialPolicy';
 export { RegistryError, type RegistryErrorKind } from './errors';
 export { parseImageRef, formatImageRef, isLoopbackHost, type ImageRef } from './imageRef';
 export { parseWwwAuthenticate, type AuthChallenge } from './wwwAuthenticate';
