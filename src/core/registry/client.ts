@@ -517,7 +517,7 @@ export class RegistryClient {
       }
       if (body.tags != null && !Array.isArray(body.tags)) throw this.error('bad_response', `the tag list of ${this.name} has no tags array`);
       const pageTags = ((body.tags as unknown[] | null) ?? []).filter((t): t is string => typeof t === 'string');
-      tags.push(...pageTags);
+      for (const t of pageTags) tags.push(t); // not push(...): one registry page may hold every tag
       next = undefined;
       const link = res.headers.get('link');
       const m = link ? /<([^>]+)>\s*;[^,]*rel="?next"?/i.exec(link) : null;
