@@ -115,6 +115,7 @@ export async function recheckPreview(
   rule: Rule | CompiledRule,
   opts: OperationOptions & { now?: number } = {},
 ): Promise<PlanRecheck> {
+  if (preview.delete.length === 0) return { delete: [], changed: [], nowKept: [] };
   const keptByN = preview.decisions.filter((d) => d.reason === 'keep_n');
   const shown = new Map(preview.tags.map((t) => [t.name, t]));
   const expectations = [...preview.delete, ...keptByN.map((d) => d.name)].map((name) => {
