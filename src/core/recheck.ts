@@ -50,7 +50,7 @@ export async function recheckTags(
   project: ProjectRef,
   repositoryId: number,
   expected: readonly TagExpectation[],
-  opts: OperationOptions = {},
+  opts: OperationOptions & { readAll?: boolean } = {},
 ): Promise<TagRecheck> {
   const names = expected.map((e) => e.name);
   const current = new Map<string, TagDetails>();
@@ -69,17 +69,23 @@ export async function recheckTags(
   return { unchanged, changed, current };
 }
 
-/** The named tags that exist. A named read answers 404 when one is gone; then the full list tells which. */
+/**
+ * The named tags that exist. A named read answers 404 when one is gone; then the full list tells which.
+ * `readAll`: most of the repository is named, so the full listing (read along two cursor chains at once
+ * over GraphQL) is the faster way.
+ */
 async function readExisting(
-  api: RegistryApi, project: ProjectRef, repositoryId: number, names: string[], opts: OperationOptions,
+  api: RegistryApi, project: ProjectRef, repositoryId: number, names: string[], opts: OperationOptions & { readAll?: boolean },
 ): Promise<TagDetails[]> {
   if (names.length === 0) return [];
+  const wanted = new Set(names);
+  const readAll = async () => (await api.listTagDetails(project, repositoryId, undefined, { signal: opts.signal })).filter((d) => wanted.has(d.name));
+  if (opts.readAll === true) return readAll();
   try {
     return await api.listTagDetails(project, repositoryId, names, { signal: opts.signal });
   } catch (e) {
     if (!(e instanceof GitLabError && e.kind === 'not_found')) throw e;
-    const wanted = new Set(names);
-    return (await api.listTagDetails(project, repositoryId, undefined, { signal: opts.signal })).filter((d) => wanted.has(d.name));
+    return readAll();
   }
 }
 
@@ -122,7 +128,8 @@ export async function recheckPreview(
     const t = shown.get(name);
     return { name, digest: t?.digest ?? null, created_at: t?.created_at ?? null };
   });
-  const check = await recheckTags(api, project, repositoryId, expectations, opts);
+  const readAll = expectations.length * 2 > preview.tags.length;
+  const check = await recheckTags(api, project, repositoryId, expectations, { signal: opts.signal, readAll });
   const previewed = new Set(preview.delete);
   const changed = check.changed.filter((c) => previewed.has(c.name));
   if (check.changed.length === 0) return { delete: [...preview.delete], changed: [], nowKept: [] };
