@@ -75,6 +75,21 @@ test('recheckPreview: nothing changed → exactly the preview; a keep_n tag gone
   });
 });
 
+test('recheckPreview over most of the repository (full listing): a re-pushed and a removed tag are found', async () => {
+  const { d, api } = await fresh();
+  const rule = { deleteRegex: '.*', keepN: 1 };
+  const preview = await previewRule(api, PROJECT_ID, REPO_ID, rule);
+  assert.equal(preview.delete.length, 28); // 30 tags: latest, and pr-123 (no date = newest) kept
+  await repushTag(d, PROJECT_ID, REPO_ID, 'v1.0.0', 'main-a1c2c6');
+  await removeTag(d, PROJECT_ID, REPO_ID, 'feature-eta');
+  d.resetLog();
+  const plan = await recheckPreview(api, PROJECT_ID, REPO_ID, preview, rule);
+  assert.deepEqual(plan.changed, [{ name: 'feature-eta', change: 'gone' }, { name: 'v1.0.0', change: 'digest' }]);
+  assert.deepEqual(plan.nowKept, []);
+  assert.deepEqual(plan.delete, preview.delete.filter((n) => n !== 'feature-eta' && n !== 'v1.0.0'));
+  assert.ok(!d.requests.some((q) => /\/tags\/[^/]+$/.test(q.path)), 'no per-tag reads: the list was read whole');
+});
+
 /** Runs `glcr bulk` in this process with an API that lets `between` act once the preview has read the tags. */
 async function bulkInProcess(d: GitLabDouble, api: RegistryApi, args: string[], between: () => Promise<void>): Promise<{ code: number; out: string[]; err: string[] }> {
   let fired = false;
