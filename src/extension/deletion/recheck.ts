@@ -30,10 +30,14 @@ function changeText(change: TagChange): string {
   }
 }
 
-/** Runs `work` under a cancellable notification; undefined when the user cancelled it. */
+/**
+ * Runs `work` with progress in the status bar; undefined when cancelled. Not a notification: VS Code drops
+ * toasts beyond three within 800 ms, and the deletion's progress, its report and the garbage-collection
+ * notice follow right after.
+ */
 async function withCheckProgress<T>(ctx: CommandContext, work: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
   return ctx.ui.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the tags again before deleting'), cancellable: true },
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the tags again before deleting') },
     async (_progress, token) => {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
