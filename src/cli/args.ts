@@ -88,7 +88,7 @@ export function parseArgv(argv: readonly string[], table: OptionTable): ParsedAr
   while (i < argv.length) {
     const arg = argv[i++];
     if (arg === '--') {
-      positionals.push(...argv.slice(i));
+      for (; i < argv.length; i++) positionals.push(argv[i]); // not push(...): argv may hold 100,000+ tag names
       break;
     }
     if (arg.startsWith('--') && arg.length > 2) {

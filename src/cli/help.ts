@@ -8,7 +8,7 @@ function optionLine(o: CommandOption): string {
 }
 
 export function generalHelp(commands: readonly Command[], version: string): string {
-  const width = Math.max(...commands.map((c) => c.words.join(' ').length));
+  const width = commands.reduce((w, c) => Math.max(w, c.words.join(' ').length), 0);
   return [
     `glcr ${version} — browse and delete GitLab Container Registry images`,
     '',

@@ -2,6 +2,7 @@
 // the repository name, `.` for the root image, or its full path). Names and paths are looked up in the
 // project's repository list, which a CI job token may read (it cannot read /registry/repositories/:id).
 import { GitLabError, UsageError } from '../core/errors';
+import { assertNoDotSegments, checkTagName } from '../core/names';
 import type { RegistryApi } from '../core/registryApi';
 import type { Page, PageRequest, ProjectRef, Repository } from '../core/types';
 import { printable } from './args';
@@ -18,7 +19,7 @@ export async function collectPages<T>(
   for (let n = 0; n < maxPages; n++) {
     if (signal?.aborted) throw new GitLabError('cancelled', undefined, 'interrupted');
     const page = await fetchPage(cursor === undefined ? { perPage: 100 } : { cursor, perPage: 100 });
-    all.push(...page.items);
+    for (const item of page.items) all.push(item); // not push(...items): a huge page would overflow the stack
     if (page.next === undefined || page.next === '' || seen.has(page.next)) return all;
     seen.add(page.next);
     cursor = page.next;
@@ -26,10 +27,16 @@ export async function collectPages<T>(
   throw new GitLabError('bad_response', undefined, `gave up after ${maxPages} pages: the listing never ended`);
 }
 
-/** `123` → 123 (an id); anything else is a full path (`group/sub/project`). */
+/** Tag names from the command line, duplicates dropped; each must follow the OCI tag grammar (exit 2 otherwise). */
+export function parseTagNames(args: readonly string[]): string[] {
+  return [...new Set(args)].map(checkTagName);
+}
+
+/** `123` → 123 (an id); anything else is a full path (`group/sub/project`), never one with a `.`/`..` segment. */
 export function parseProjectRef(text: string, what = 'project'): ProjectRef {
   const t = text.trim().replace(/^\/+|\/+$/g, '');
   if (t === '') throw new UsageError(`the ${what} is empty: give its numeric id or its full path (group/project)`);
+  assertNoDotSegments(t, `${what} path`);
   if (/^\d+$/.test(t)) {
     const id = Number(t);
     if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`invalid ${what} id "${printable(t)}"`);
@@ -58,6 +65,7 @@ export async function resolveRepository(
 ): Promise<ResolvedRepository> {
   const t = text.trim();
   if (t === '') throw new UsageError('the repository is empty: give its id, its name, "." for the root image, or its full path');
+  if (t !== '.') assertNoDotSegments(t, 'repository');
   if (/^\d+$/.test(t)) {
     const id = Number(t);
     if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`invalid repository id "${printable(t)}"`);

@@ -13,6 +13,8 @@ import type {
   PageRequest, Project, ProjectRef, Repository, RepositoryStatus, Tag, TagDetails, TagFailure,
   TagProtectionRule, TokenCheck, TokenInfo, User,
 } from './types';
+import { hasDotSegment } from './names';
+import { stripControls } from './text';
 import { encodeProjectRef } from './url';
 
 /** ClientOptions plus knobs for tests and benchmarks. */
@@ -619,6 +621,7 @@ function repoId(id: number): number {
 }
 
 function encodeTagName(name: string): string {
-  if (name === '' || name.includes('/')) throw new UsageError(`Invalid tag name: "${name}"`);
+  // "." and ".." would be folded into the tag list's path (a DELETE there is the bulk delete).
+  if (name === '' || name.includes('/') || hasDotSegment(name)) throw new UsageError(`Invalid tag name: "${stripControls(name)}"`);
   return encodeURIComponent(name);
 }

@@ -1,6 +1,7 @@
 // Instance URL handling: one canonical form per instance, and refusal of anything that could leak a token
 // (credentials in the URL, another scheme, plain http to a remote host).
 import { UsageError } from './errors';
+import { assertNoDotSegments } from './names';
 import type { GroupRef, ProjectRef } from './types';
 
 /**
@@ -100,5 +101,5 @@ export function encodeProjectRef(ref: ProjectRef | GroupRef): string {
   const trimmed = ref.trim().replace(/^\/+|\/+$/g, '');
   if (trimmed === '') throw new UsageError('The project or group path is empty.');
   if (/^\d+$/.test(trimmed)) return trimmed;
-  return encodeURIComponent(trimmed);
+  return encodeURIComponent(assertNoDotSegments(trimmed, 'project or group path'));
 }

@@ -4,7 +4,8 @@
 import { GitLabError, UsageError } from '../../core/errors';
 import { bulkParamsFromRule, compileRule, type Rule } from '../../core/rules';
 import { previewRule, type RulePreview } from '../../core/rules/preview';
-import type { DeleteReport } from '../../core/types';
+import { CHANGED_SINCE_PREVIEW, describeChange, recheckPreview, type PlanRecheck } from '../../core/recheck';
+import type { DeleteReport, TagFailure } from '../../core/types';
 import { printable } from '../args';
 import type { CliContext, Command, CommandOption } from '../command';
 import { emit, formatTable } from '../output';
@@ -102,7 +103,9 @@ export const bulkCommand: Command = {
     'tags protected from you are kept. Exactly one of --dry-run and --yes.\n' +
     'JSON: --dry-run {"delete":[…],"keep":[…],"reasons":{tag:reason},"warnings":[…]} (names in code-point order);\n' +
     '--yes {"deleted":[…],"failed":[{"tag","error"}]} as glcr rm (exactly the previewed delete list; exit 1 if any\n' +
-    'failed); --yes --server {"scheduled":true} (GitLab runs it later, at most once an hour per repository).\n' +
+    'failed). Just before deleting, the listed tags are read again: one re-pushed, re-dated or gone since the\n' +
+    'preview (or now kept by keep_n because of such a change) is not deleted and is failed "changed since the\n' +
+    'preview — not deleted (…)". --yes --server {"scheduled":true} (GitLab runs it later, at most once an hour per repository).\n' +
     'Tag protection needs Maintainer to read; otherwise a warning says it could not be checked.',
   async run(ctx) {
     const dryRun = ctx.flags['dry-run'] === true;
@@ -147,7 +150,10 @@ export const bulkCommand: Command = {
       return 0;
     }
 
-    const names = preview.delete;
+    // Re-read the previewed tags just before deleting: one re-pushed or removed meanwhile is skipped.
+    const plan = await recheckPreview(api, project, repo.id, preview, compiled, { signal: ctx.signal });
+    const skipped = skippedByRecheck(plan);
+    const names = plan.delete;
     let report: DeleteReport;
     try {
       report = names.length === 0 ? { deleted: [], failed: [] } : await api.deleteTags(project, repo.id, names, { signal: ctx.signal });
@@ -158,9 +164,17 @@ export const bulkCommand: Command = {
         ? { deleted: [], failed: [], notAttempted: names }
         : { deleted: [], failed: names.map((tag) => ({ tag, error: e.message })) };
     }
-    return printDeleteReport(ctx, names, report, label);
+    return printDeleteReport(ctx, preview.delete, { ...report, failed: [...report.failed, ...skipped] }, label);
   },
 };
+
+/** Previewed tags the re-check kept from deletion, as failed entries starting "changed since the preview — not deleted". */
+function skippedByRecheck(plan: PlanRecheck): TagFailure[] {
+  return [
+    ...plan.changed.map((c) => ({ tag: c.name, error: `${CHANGED_SINCE_PREVIEW} (${describeChange(c.change)})` })),
+    ...plan.nowKept.map((k) => ({ tag: k.name, error: `${CHANGED_SINCE_PREVIEW} (other tags changed; the rule now keeps it: ${k.reason})` })),
+  ];
+}
 
 function ruleFromFlags(ctx: CliContext): Rule {
   const deleteRegex = stringFlag(ctx, 'delete');

@@ -34,7 +34,7 @@ function policyObject(p: CleanupPolicy): CleanupPolicy {
 function policyText(p: CleanupPolicy | null): string {
   if (p === null) return 'No cleanup policy.';
   const rows: Array<[string, unknown]> = Object.entries(policyObject(p));
-  const width = Math.max(...rows.map(([k]) => k.length));
+  const width = rows.reduce((w, [k]) => Math.max(w, k.length), 0);
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v === null ? '-' : String(v)}`).join('\n');
 }
 

@@ -2,7 +2,7 @@ import { GitLabError, UsageError } from '../../core/errors';
 import type { DeleteReport } from '../../core/types';
 import type { CliContext, Command } from '../command';
 import { compareCodePoints, emit, plural, sortBy } from '../output';
-import { parseProjectRef, resolveRepository } from '../resolve';
+import { parseProjectRef, parseTagNames, resolveRepository } from '../resolve';
 import { YES_OPTION, requireYes } from './shared';
 
 /** The error recorded for tags that were never sent because of SIGINT. */
@@ -26,8 +26,7 @@ export const rmCommand: Command = {
     `On Ctrl-C no further deletes are sent; tags not sent are failed "${NOT_ATTEMPTED}". Exit 1 if any failed.`,
   async run(ctx) {
     requireYes(ctx, 'tags');
-    const names = [...new Set(ctx.args.slice(2))];
-    if (names.some((n) => n.trim() === '')) throw new UsageError('a tag name is empty');
+    const names = parseTagNames(ctx.args.slice(2));
     const api = ctx.api();
     const project = parseProjectRef(ctx.args[0]);
 

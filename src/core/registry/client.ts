@@ -12,7 +12,8 @@ import * as crypto from 'crypto';
 import type { Logger } from '../types';
 import { ACCEPT_ALL_MANIFESTS } from './mediaTypes';
 import { stripControls } from '../text';
-import { isTagName, isLoopbackHost } from './imageRef';
+import { isLoopbackHost } from './imageRef';
+import { isTagName } from '../names';
 import { describeBody, parseRegistryErrors, RegistryError } from './errors';
 import { HOW_TO_PASS_CREDENTIALS, requestToken } from './tokenService';
 import { Transport, type RawResponse, type TransportOptions } from './transport';
@@ -348,9 +349,12 @@ export class RegistryClient {
       if (body.tags != null && !Array.isArray(body.tags)) throw this.error('bad_response', `the tag list of ${this.name} has no tags array`);
       const pageTags = ((body.tags as unknown[] | null) ?? []).filter((t): t is string => typeof t === 'string');
       // A name outside the tag grammar (control characters, "..", slashes) is no tag: never put into a path or printed.
-      const valid = pageTags.filter(isTagName);
-      if (valid.length < pageTags.length) this.debug(`ignored ${pageTags.length - valid.length} invalid tag name(s) in the tag list of ${this.name}`);
-      tags.push(...valid);
+      let invalid = 0;
+      for (const t of pageTags) {
+        if (isTagName(t)) tags.push(t); // not push(...): one registry page may hold every tag
+        else invalid++;
+      }
+      if (invalid > 0) this.debug(`ignored ${invalid} invalid tag name(s) in the tag list of ${this.name}`);
       next = undefined;
       const link = res.headers.get('link');
       const m = link ? /<([^>]+)>\s*;[^,]*rel="?next"?/i.exec(link) : null;

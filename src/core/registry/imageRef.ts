@@ -4,6 +4,7 @@
 // and no implicit `latest`: removing something must name it exactly). Error messages never quote the part
 // before the first `/` when it looks like `user:password@…`, so a mistyped secret is not echoed.
 import { UsageError } from '../errors';
+import { isTagName } from '../names';
 
 export interface ImageRef {
   /** host[:port] as given, e.g. registry.gitlab.com or 127.0.0.1:5000 or [::1]:5000 */
@@ -22,14 +23,9 @@ export interface ImageRef {
 
 const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const EXAMPLE = 'e.g. registry.gitlab.com/group/project:v1';
 
-/** The OCI / Docker tag grammar (a tag in a reference and a name in a registry's tag list). */
-export function isTagName(name: string): boolean {
-  return TAG.test(name);
-}
 
 /** True for localhost, 127.0.0.0/8 and ::1: such registries are spoken to over plain HTTP. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -114,7 +110,7 @@ export function parseImageRef(input: string): ImageRef {
   if (colon >= 0) {
     tag = pathAndTag.slice(colon + 1);
     pathAndTag = pathAndTag.slice(0, colon);
-    if (!TAG.test(tag)) {
+    if (!isTagName(tag)) {
       throw new UsageError(
         `invalid tag "${tag.slice(0, 140)}": a tag is 1 to 128 characters of letters, digits, _ . and -, not starting with . or -`,
       );

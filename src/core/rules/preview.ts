@@ -114,7 +114,8 @@ function keepNTieWarning(evaluation: Evaluation, keepN: number | null, now: numb
   if (candidates.length <= keepN) return undefined;
   const kept = candidates.filter((d) => d.reason === 'keep_n');
   const rest = candidates.filter((d) => d.reason !== 'keep_n');
-  const boundary = Math.min(...kept.map(stamp));
+  // A loop, not Math.min(...list): keep_n may keep more tags than a call can take as arguments.
+  const boundary = kept.reduce((min, d) => Math.min(min, stamp(d)), Infinity);
   const tied = rest.filter((d) => stamp(d) === boundary);
   if (tied.length === 0) return undefined;
   const keptTied = kept.filter((d) => stamp(d) === boundary).length;

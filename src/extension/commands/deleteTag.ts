@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { confirmCountByTyping } from '../deletion/confirmByTyping';
+import { recheckTagNodes, type SkippedTag } from '../deletion/recheck';
 import { showGarbageCollectionNoticeOnce } from '../deletion/garbageCollectionNotice';
 import { cannotBeUndone } from '../deletion/wording';
 import { describeError, handleError, showErrorWithLogs } from '../errors';
@@ -83,21 +84,27 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
   if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) return undefined;
   // Many tags: the modal is not enough, the user also types the number (gitlabRegistry.confirmTypingThreshold).
   if (!(await confirmCountByTyping(ctx.ui, targets.length))) return undefined;
-  return runTagDeletion(ctx, targets);
+  // The selection may be minutes old: tags re-pushed or removed since the tree showed them are skipped.
+  const checked = await recheckTagNodes(ctx, targets);
+  if (!checked) return undefined;
+  return runTagDeletion(ctx, checked.targets, checked.skipped);
 }
 
 /**
  * Deletes exactly `targets` (already confirmed) with cancellable progress, then reports per tag, logs,
  * updates the tree and shows the one-time garbage-collection notice. Shared with Delete Tags by Rule.
+ * `skipped`: tags the re-check left out (changed since shown), reported as failed with their reason.
  */
-export async function runTagDeletion(ctx: CommandContext, targets: TagNode[]): Promise<TagDeletionOutcome> {
+export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], skipped: SkippedTag[] = []): Promise<TagDeletionOutcome> {
   // Group by repository: the core deletes one repository's tags with bounded concurrency.
   const groups = new Map<string, TagNode[]>();
   for (const t of targets) {
     const k = `${t.accountId}|${t.projectId}|${t.repositoryId}`;
-    groups.set(k, [...(groups.get(k) ?? []), t]);
+    const group = groups.get(k);
+    if (group) group.push(t); // not a copy per tag: that is quadratic for 100,000 tags
+    else groups.set(k, [t]);
   }
-  const outcome: TagDeletionOutcome = { deleted: [], failed: [], notAttempted: [] };
+  const outcome: TagDeletionOutcome = { deleted: [], failed: [...skipped], notAttempted: [] };
   const deletedInstances = new Set<string>();
 
   await ctx.ui.withProgress(
@@ -112,7 +119,7 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[]): P
           const byName = new Map(group.map((t) => [t.tag.name, t]));
           const names = [...byName.keys()];
           if (abort.signal.aborted) {
-            outcome.notAttempted.push(...names.map((n) => byName.get(n)!.tag.location));
+            for (const n of names) outcome.notAttempted.push(byName.get(n)!.tag.location); // not push(...): may be 100,000+
             continue;
           }
           let reported = 0;
@@ -149,7 +156,7 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[]): P
   for (const l of outcome.deleted) ctx.log.info(`Deleted ${l}`);
   for (const f of outcome.failed) ctx.log.error(`Failed to delete ${f.location}: ${f.error}`);
   for (const l of outcome.notAttempted) ctx.log.warn(`Not attempted (cancelled): ${l}`);
-  reportTagOutcome(ctx, outcome, targets.length);
+  reportTagOutcome(ctx, outcome, targets.length + skipped.length);
   for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.extension.globalState, url);
   return outcome;
 }

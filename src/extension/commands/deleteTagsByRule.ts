@@ -6,11 +6,13 @@ import * as vscode from 'vscode';
 import { GitLabError } from '../../core/errors';
 import { bulkParamsFromRule, compileRule, type Rule } from '../../core/rules/engine';
 import { parseDuration } from '../../core/rules/duration';
+import { PREVIEW_MAX_AGE_MS } from '../../core/recheck';
 import { previewRule, type RulePreview } from '../../core/rules/preview';
 import { compileRe2, hasTopLevelAlternation } from '../../core/rules/regex';
 import type { Repository } from '../../core/types';
 import type { Account } from '../accounts/account';
 import { confirmCountByTyping } from '../deletion/confirmByTyping';
+import { recheckRulePreview } from '../deletion/recheck';
 import { cannotBeUndone } from '../deletion/wording';
 import { describeError, handleError, showErrorWithLogs } from '../errors';
 import type { PreviewChoice } from '../rules/previewHtml';
@@ -167,7 +169,8 @@ async function computePreview(ctx: CommandContext, target: Target, rule: Rule): 
   );
 }
 
-async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): Promise<RuleDeletionOutcome | undefined> {
+/** The preview and what the webview shows of it. */
+async function previewView(ctx: CommandContext, target: Target, rule: Rule) {
   const preview = await computePreview(ctx, target, rule);
   if (!preview) return undefined;
   const { repository, account } = target;
@@ -177,12 +180,27 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
     rule, instanceUrl: account.instanceUrl, sections: [section], actions: true, t: vscode.l10n.t,
   });
   ctx.log.info(`Rule preview for ${repository.location}: delete ${section.deleteNames.length}, keep ${section.totals.keepCount}.`);
+  return { preview, section, model };
+}
+
+async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): Promise<RuleDeletionOutcome | undefined> {
+  let view = await previewView(ctx, target, rule);
+  if (!view) return undefined;
+  const { repository, account } = target;
 
   // The preview stays the place to decide: a cancelled modal shows it again.
   for (let round = 0; round < 20; round++) {
+    const { preview, section, model } = view;
     const choice = await ctx.ui.showPreview(model);
     const outcome: RuleDeletionOutcome = { rule, preview, model, choice };
     if (choice === 'cancel') return outcome;
+    if (choice === 'delete' && Date.now() - preview.now > PREVIEW_MAX_AGE_MS) {
+      // An old preview is read again and shown for a fresh decision (core/recheck.ts PREVIEW_MAX_AGE_MS).
+      void vscode.window.showInformationMessage(vscode.l10n.t('The preview was more than {0} minutes old, so the tags were read again. Check the new preview before deleting.', PREVIEW_MAX_AGE_MS / 60_000));
+      view = await previewView(ctx, target, rule);
+      if (!view) return undefined;
+      continue;
+    }
     if (choice === 'delete') {
       const names = section.deleteNames;
       if (names.length === 0) {
@@ -199,8 +217,11 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
       ].join('\n\n');
       if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) continue;
       if (!(await confirmCountByTyping(ctx.ui, names.length))) continue;
+      // Just before deleting: tags changed since the preview (re-pushed, re-dated, gone) are skipped.
+      const checked = await recheckRulePreview(ctx, ctx.clients.forAccount(account), preview, rule, repository);
+      if (!checked) continue;
       const byName = new Map(preview.tags.map((t) => [t.name, t]));
-      const targets: TagNode[] = names.map((name) => {
+      const targets: TagNode[] = checked.names.map((name) => {
         const t = byName.get(name);
         return {
           kind: 'tag', id: `rule/${repository.id}/${name}`, accountId: account.id,
@@ -208,7 +229,7 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
           tag: { name, path: t?.path ?? `${repository.path}:${name}`, location: t?.location ?? `${repository.location}:${name}` },
         };
       });
-      outcome.deletion = await runTagDeletion(ctx, targets);
+      outcome.deletion = await runTagDeletion(ctx, targets, checked.skipped);
       return outcome;
     }
     // schedule

@@ -24,7 +24,7 @@ async function allPages<T>(list: (page: PageRequest) => Promise<Page<T>>): Promi
   let cursor: string | undefined;
   for (let i = 0; i < 50; i++) {
     const page = await list({ cursor, perPage: 100 });
-    items.push(...page.items);
+    for (const item of page.items) items.push(item); // not push(...items): a huge page would overflow the stack
     cursor = page.next;
     if (!cursor) break;
   }

@@ -41,7 +41,7 @@ export async function previewCleanupPolicy(ctx: CommandContext, node?: unknown):
           let cursor: string | undefined;
           do {
             const page = await api.listProjectRepositories(target.projectId, { perPage: 100, cursor });
-            repositories.push(...page.items);
+            for (const r of page.items) repositories.push(r); // not push(...): a huge page would overflow the stack
             cursor = page.next;
           } while (cursor && repositories.length < MAX_REPOSITORIES && !abort.signal.aborted);
           const access: TagProtectionAccess | null = await api.getTagProtectionAccess(target.projectId).catch(() => null);
