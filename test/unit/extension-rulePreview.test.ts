@@ -140,6 +140,19 @@ describe('preview HTML', () => {
     assert.notEqual(nonce, makeNonce());
   });
 
+  test('the nonce comes from the CSPRNG, not Math.random (which is predictable)', () => {
+    const original = Math.random;
+    Math.random = () => 0;
+    try {
+      const first = makeNonce();
+      assert.match(first, /^[0-9a-f]{32}$/);
+      assert.notEqual(first, makeNonce());
+      assert.notEqual(first, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    } finally {
+      Math.random = original;
+    }
+  });
+
   test('the page: CSP meta, nonce on script and style, hostile names and digests escaped everywhere', () => {
     const hostile = tag('x"><script>alert(1)</script>', 10, 'sha256:"><b>d', 5);
     const tags = [...TAGS, hostile];
