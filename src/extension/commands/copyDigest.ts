@@ -21,12 +21,7 @@ export async function copyDigest(ctx: CommandContext, node?: unknown): Promise<s
       target = { account: path.account, projectId: path.repository.project_id, repositoryId: path.repository.id, name: tags[0].name };
     }
     if (!target) return undefined;
-    const cache = ctx.provider.cache.for(target.account.id);
-    let details = cache.tagDetails(target.repositoryId, target.name);
-    if (!details) {
-      details = await ctx.clients.forAccount(target.account).getTagDetails(target.projectId, target.repositoryId, target.name);
-      cache.setTagDetails(target.repositoryId, details);
-    }
+    const details = await ctx.model.loadTagDetails(target.account.id, target.projectId, target.repositoryId, target.name);
     if (!details.digest) {
       void vscode.window.showWarningMessage(vscode.l10n.t('GitLab reports no digest for {0}.', details.location));
       return undefined;

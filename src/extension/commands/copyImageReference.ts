@@ -13,7 +13,7 @@ export async function copyImageReference(ctx: CommandContext, node?: unknown, no
       references = selection.flatMap((n) => {
         if (isTagNode(n)) return [n.tag.location];
         if (isRepositoryNode(n)) {
-          const repo = ctx.provider.repository(n.accountId, n.repositoryId);
+          const repo = ctx.model.repository(n.accountId, n.repositoryId);
           return repo ? [repo.location] : [];
         }
         return [];

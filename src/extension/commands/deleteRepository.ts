@@ -27,7 +27,7 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
     let targets: Target[];
     if (isRepositoryNode(node)) {
       targets = selectionFor(node, nodes, isRepositoryNode).flatMap((n: RepositoryNode) => {
-        const repository = ctx.provider.repository(n.accountId, n.repositoryId);
+        const repository = ctx.model.repository(n.accountId, n.repositoryId);
         return repository ? [{ accountId: n.accountId, repository }] : [];
       });
     } else {
@@ -56,16 +56,16 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
     const instances = new Set<string>();
     for (const t of targets) {
       try {
-        const result = await ctx.provider.apiFor(t.accountId).deleteRepository(t.repository.project_id, t.repository.id);
+        const result = await ctx.clients.api(t.accountId).deleteRepository(t.repository.project_id, t.repository.id);
         ctx.log.info(`Deletion of ${t.repository.location} accepted (status: ${result.status}).`);
         outcome.scheduled.push(t.repository.location);
         const account = ctx.store.get(t.accountId);
         if (account) instances.add(account.instanceUrl);
         if (result.status === 'deleted') {
-          ctx.provider.repositoryChanged(t.accountId, t.repository.id, 'gone');
+          ctx.model.repositoryChanged(t.accountId, t.repository.id, 'gone');
         } else {
           const status = result.status === 'delete_ongoing' || result.status === 'delete_failed' ? result.status : 'delete_scheduled';
-          ctx.provider.repositoryChanged(t.accountId, t.repository.id, status);
+          ctx.model.repositoryChanged(t.accountId, t.repository.id, status);
           ctx.poller.watch(t.accountId, t.repository.id);
         }
       } catch (err) {
@@ -91,10 +91,10 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
 
 /** The number of tags for the confirmation: from the tree when listed, else asked from GitLab. */
 async function tagCount(ctx: CommandContext, t: Target): Promise<number | undefined> {
-  const cached = ctx.provider.cache.for(t.accountId).tags.get(t.repository.id);
+  const cached = ctx.model.listedTags(t.accountId, t.repository.id);
   if (cached) return cached.length;
   try {
-    const repo = await ctx.provider.apiFor(t.accountId).getRepository(t.repository.id, { tagsCount: true });
+    const repo = await ctx.clients.api(t.accountId).getRepository(t.repository.id, { tagsCount: true });
     return repo.tags_count;
   } catch (err) {
     ctx.log.warn(`Counting the tags of ${t.repository.location}: ${describeError(err)}`);

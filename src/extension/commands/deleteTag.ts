@@ -117,7 +117,7 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[]): P
           }
           let reported = 0;
           try {
-            const report = await ctx.provider.apiFor(accountId).deleteTags(projectId, repositoryId, names, {
+            const report = await ctx.clients.api(accountId).deleteTags(projectId, repositoryId, names, {
               signal: abort.signal,
               onProgress: (d) => {
                 const step = d - reported;
@@ -129,9 +129,9 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[]): P
             for (const n of report.deleted) outcome.deleted.push(byName.get(n)?.tag.location ?? n);
             for (const f of report.failed) outcome.failed.push({ location: byName.get(f.tag)?.tag.location ?? f.tag, error: f.error });
             for (const n of report.notAttempted ?? []) outcome.notAttempted.push(byName.get(n)?.tag.location ?? n);
-            if (report.failed.some((f) => f.status === 401)) ctx.provider.markUnauthorized(accountId, new Error(report.failed[0].error));
+            if (report.failed.some((f) => f.status === 401)) ctx.model.markUnauthorized(accountId, new Error(report.failed[0].error));
             if (report.deleted.length) {
-              ctx.provider.tagsRemoved(accountId, repositoryId, report.deleted);
+              ctx.model.tagsRemoved(accountId, repositoryId, report.deleted);
               const account = ctx.store.get(accountId);
               if (account) deletedInstances.add(account.instanceUrl);
             }

@@ -62,8 +62,8 @@ async function resolveTarget(ctx: CommandContext, node: unknown): Promise<Target
   if (isRepositoryNode(node)) {
     const account = ctx.store.get(node.accountId);
     if (!account) return undefined;
-    const repository = ctx.provider.repository(node.accountId, node.repositoryId)
-      ?? await ctx.provider.apiFor(node.accountId).getRepository(node.repositoryId);
+    const repository = ctx.model.repository(node.accountId, node.repositoryId)
+      ?? await ctx.clients.api(node.accountId).getRepository(node.repositoryId);
     return { account, repository };
   }
   const path = await pickRepositoryPath(ctx, (a) => !a.readOnly);
@@ -149,7 +149,7 @@ export async function promptRule(ui: Ui): Promise<Rule | undefined> {
 }
 
 async function computePreview(ctx: CommandContext, target: Target, rule: Rule): Promise<RulePreview | undefined> {
-  const api = ctx.clients.forAccount(target.account);
+  const api = ctx.clients.api(target.account.id);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the tags of {0}', target.repository.location), cancellable: true },
     async (progress, token) => {
@@ -221,7 +221,7 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
     ].join('\n\n');
     if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Schedule')))) continue;
     try {
-      await ctx.clients.forAccount(account).scheduleBulkDelete(repository.project_id, repository.id, bulkParamsFromRule(rule));
+      await ctx.clients.api(account.id).scheduleBulkDelete(repository.project_id, repository.id, bulkParamsFromRule(rule));
       outcome.scheduled = true;
       ctx.log.info(`Scheduled GitLab's cleanup of ${repository.location} (${JSON.stringify(bulkParamsFromRule(rule))}).`);
       void vscode.window.showInformationMessage(vscode.l10n.t('GitLab accepted the cleanup of {0}; it runs in the background. Refresh the repository later to see the result.', repository.location));

@@ -24,7 +24,7 @@ export async function editCleanupPolicy(ctx: CommandContext, node?: unknown): Pr
       void vscode.window.showWarningMessage(vscode.l10n.t('Editing the cleanup policy needs a token with the "api" scope; this account is read-only.'));
       return undefined;
     }
-    const api = ctx.clients.forAccount(target.account);
+    const api = ctx.clients.api(target.account.id);
     const before = await api.getCleanupPolicy(target.projectId);
     const t = vscode.l10n.t;
 
@@ -81,7 +81,7 @@ export async function editCleanupPolicy(ctx: CommandContext, node?: unknown): Pr
       }
       throw err;
     }
-    ctx.provider.policyChanged(target.account.id, target.projectId, saved);
+    ctx.model.policyChanged(target.account.id, target.projectId, saved);
     ctx.log.info(`Saved the cleanup policy of ${target.projectPath}: ${JSON.stringify(saved)}`);
     void vscode.window.showInformationMessage(t('Saved the cleanup policy of {0}: {1}.', target.projectPath, policyDescription(saved, t)));
     return saved;

@@ -13,7 +13,7 @@ export async function registryPageUrl(ctx: CommandContext, node: unknown): Promi
     case 'project': return `${node.project.web_url}/container_registry`;
     case 'repository':
     case 'tag': {
-      const project = await ctx.provider.project(node.accountId, node.projectId);
+      const project = await ctx.model.project(node.accountId, node.projectId);
       return `${project.web_url}/container_registry/${node.repositoryId}`;
     }
     default: return undefined;

@@ -22,7 +22,7 @@ export async function previewCleanupPolicy(ctx: CommandContext, node?: unknown):
     const target = await policyTarget(ctx, node);
     if (!target) return undefined;
     const t = vscode.l10n.t;
-    const api = ctx.clients.forAccount(target.account);
+    const api = ctx.clients.api(target.account.id);
     const model = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: t('Previewing the cleanup policy of {0}', target.projectPath), cancellable: true },
       async (progress, token) => {
@@ -34,7 +34,7 @@ export async function previewCleanupPolicy(ctx: CommandContext, node?: unknown):
             void vscode.window.showInformationMessage(t('GitLab did not include a cleanup policy for {0}.', target.projectPath));
             return undefined;
           }
-          ctx.provider.policyChanged(target.account.id, target.projectId, policy);
+          ctx.model.policyChanged(target.account.id, target.projectId, policy);
           const rule = ruleFromPolicy(policy);
           const compiled = compileRule(rule);
           const repositories: Repository[] = [];

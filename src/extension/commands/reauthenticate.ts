@@ -43,7 +43,7 @@ export async function reauthenticate(ctx: CommandContext, node?: unknown): Promi
     });
     if (!token || !checked) return false;
     await ctx.store.save(accountFromCheck(account.instanceUrl, checked, account.allowHttp, 'stored'), token);
-    ctx.provider.clearUnauthorized(account.id);
+    ctx.model.clearUnauthorized(account.id);
     ctx.log.info(`Re-authenticated ${account.id}.`);
     return true;
   } catch (err) {

@@ -35,7 +35,7 @@ export async function removeAccount(ctx: CommandContext, node?: unknown): Promis
     if (!ok) return false;
     await ctx.store.remove(account.id);
     ctx.clients.invalidate(account.id);
-    ctx.provider.forgetAccount(account.id);
+    ctx.model.forgetAccount(account.id);
     return true;
   } catch (err) {
     handleError(ctx.log, vscode.l10n.t('Removing the account failed'), err);

@@ -63,7 +63,7 @@ export async function addAccount(a: GitLabRegistryApi, token: TokenName | string
 export async function removeAllAccounts(a: GitLabRegistryApi): Promise<void> {
   await a.store.ready();
   for (const account of a.store.list()) if (account.source === 'stored') await a.store.remove(account.id);
-  a.provider.refresh();
+  a.model.refresh();
 }
 
 export function label(a: GitLabRegistryApi, node: TreeNode): string {

@@ -95,7 +95,7 @@ async function addTagNodesOf(a: Api, repo: TreeNode, wanted: number): Promise<Ta
     const tags = kids.filter((k): k is TagNode => k.kind === 'tag');
     const more = kids.find((k) => k.kind === 'loadMore');
     if (tags.length >= wanted || !more || more.kind !== 'loadMore') return tags;
-    await a.provider.loadMore(more);
+    await a.model.loadMore(more);
   }
   throw new Error('could not list enough tags');
 }
@@ -339,7 +339,7 @@ test('removing an account while tag details are still queued does not stall the 
 
 function newPoller(a: Api, changes: string[]): RepositoryDeletionPoller {
   const Poller = a.poller.constructor as new (...args: unknown[]) => RepositoryDeletionPoller;
-  const p = new Poller((id: string) => a.provider.apiFor(id), (_acc: string, repo: number, status: string) => changes.push(`${repo}:${status}`), a.log);
+  const p = new Poller((id: string) => a.clients.api(id), (_acc: string, repo: number, status: string) => changes.push(`${repo}:${status}`), a.log);
   p.options = { initialDelayMs: 100, maxDelayMs: 200, maxAttempts: 500 };
   return p;
 }
@@ -355,7 +355,7 @@ test('the deletion poller survives errors on its GET (5xx, resets, 403) and repo
   try {
     const { account } = await addAccount(a, 'owner');
     assert.ok(account);
-    await a.provider.apiFor(account.id).deleteRepository(3, 5);
+    await a.clients.api(account.id).deleteRepository(3, 5);
     const route = '^/api/v4/registry/repositories/5$';
     await harness.control('POST', '/__double/faults', { method: 'GET', path: route, status: 500, times: 3 });
     await harness.control('POST', '/__double/faults', { method: 'GET', path: route, reset: true, times: 1 });
@@ -386,7 +386,7 @@ async function scheduledDeletions(a: Api): Promise<{ accountId: string; count: (
   await harness.restartDouble({ repositoryDeletionStepMs: 0 });
   const { account } = await addAccount(a, 'owner');
   assert.ok(account);
-  const gitlab = a.provider.apiFor(account.id);
+  const gitlab = a.clients.api(account.id);
   await gitlab.deleteRepository(3, 6);
   await gitlab.deleteRepository(4, 7);
   await harness.control('POST', '/__double/reset-log');
@@ -625,7 +625,7 @@ test('accounts removed in another window disappear here without a refresh (Secre
     other.dispose();
     await harness.waitFor(async () => fired > 0 && (await children(a)).length === 0, { timeoutMs: 5000, message: '@alice gone without refresh' });
     assert.strictEqual(a.store.token(owner.id), undefined);
-    assert.throws(() => a.provider.apiFor(owner.id), /removed/);
+    assert.throws(() => a.clients.api(owner.id), /removed/);
   } finally {
     sub.dispose();
     await removeAllAccounts(a);
