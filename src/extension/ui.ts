@@ -24,11 +24,37 @@ export interface PickItem<T> extends vscode.QuickPickItem {
 }
 
 /**
- * Every interactive prompt the commands use. Integration tests replace members of the instance exported
- * by the test API (e.g. `api.ui.confirm = async () => true`) instead of driving VS Code's widgets; the
- * end-to-end tests drive the real widgets.
+ * Every message and interactive prompt the extension shows: nothing else calls `vscode.window.show*`.
+ * Integration tests replace members of the instance exported by the test API (e.g.
+ * `api.ui.confirm = async () => true`, or `api.ui.info` to record notifications) instead of driving VS
+ * Code's widgets; the end-to-end tests drive the real widgets.
  */
 export class Ui {
+  /** An information notification; resolves with the button chosen (undefined when dismissed). */
+  info(message: string, ...buttons: string[]): Thenable<string | undefined> {
+    return vscode.window.showInformationMessage(message, ...buttons);
+  }
+
+  /** A warning notification (not modal); resolves with the button chosen. */
+  warn(message: string, ...buttons: string[]): Thenable<string | undefined> {
+    return vscode.window.showWarningMessage(message, ...buttons);
+  }
+
+  /** An error notification; resolves with the button chosen. */
+  error(message: string, ...buttons: string[]): Thenable<string | undefined> {
+    return vscode.window.showErrorMessage(message, ...buttons);
+  }
+
+  /** Opens a web page in the user's browser (callers check the URL first). */
+  openExternal(url: string): Thenable<boolean> {
+    return vscode.env.openExternal(vscode.Uri.parse(url, true));
+  }
+
+  /** A short note in the status bar (e.g. "Copied …"), gone after a few seconds. */
+  status(message: string): void {
+    vscode.window.setStatusBarMessage(message, 3000);
+  }
+
   /** A modal warning; true only when the user chose the confirming button. */
   async confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {
     const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, confirmLabel);

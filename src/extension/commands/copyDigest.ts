@@ -23,14 +23,14 @@ export async function copyDigest(ctx: CommandContext, node?: unknown): Promise<s
     if (!target) return undefined;
     const details = await ctx.model.loadTagDetails(target.account.id, target.projectId, target.repositoryId, target.name);
     if (!details.digest) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('GitLab reports no digest for {0}.', details.location));
+      void ctx.ui.warn(vscode.l10n.t('GitLab reports no digest for {0}.', details.location));
       return undefined;
     }
     await vscode.env.clipboard.writeText(details.digest);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', details.digest), 3000);
+    ctx.ui.status(vscode.l10n.t('Copied {0}', details.digest));
     return details.digest;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Copying the digest failed'), err);
+    handleError(ctx, vscode.l10n.t('Copying the digest failed'), err);
     return undefined;
   }
 }

@@ -28,10 +28,10 @@ export async function copyImageReference(ctx: CommandContext, node?: unknown, no
     if (references.length === 0) return undefined;
     const text = references.join('\n');
     await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', references.length === 1 ? text : vscode.l10n.t('{0} image references', references.length)), 3000);
+    ctx.ui.status(vscode.l10n.t('Copied {0}', references.length === 1 ? text : vscode.l10n.t('{0} image references', references.length)));
     return text;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Copying the image reference failed'), err);
+    handleError(ctx, vscode.l10n.t('Copying the image reference failed'), err);
     return undefined;
   }
 }

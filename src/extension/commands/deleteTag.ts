@@ -41,7 +41,7 @@ export async function deleteTag(ctx: CommandContext, node?: unknown, nodes?: unk
     }
     return await deleteTagNodes(ctx, targets);
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Deleting tags failed'), err);
+    handleError(ctx, vscode.l10n.t('Deleting tags failed'), err);
     return undefined;
   }
 }
@@ -61,7 +61,7 @@ async function pickFromPalette(ctx: CommandContext): Promise<TagNode[] | undefin
 async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promise<TagDeletionOutcome | undefined> {
   const readOnly = requested.filter((t) => ctx.store.get(t.accountId)?.readOnly);
   if (readOnly.length) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('Skipping {0} tag(s) of read-only accounts: deleting needs a token with the "api" scope.', readOnly.length));
+    void ctx.ui.warn(vscode.l10n.t('Skipping {0} tag(s) of read-only accounts: deleting needs a token with the "api" scope.', readOnly.length));
   }
   // One entry per tag, even if it was selected in two places (under its group and its project).
   const unique = new Map<string, TagNode>();
@@ -150,13 +150,13 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[]): P
   for (const f of outcome.failed) ctx.log.error(`Failed to delete ${f.location}: ${f.error}`);
   for (const l of outcome.notAttempted) ctx.log.warn(`Not attempted (cancelled): ${l}`);
   reportTagOutcome(ctx, outcome, targets.length);
-  for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.extension.globalState, url);
+  for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
   return outcome;
 }
 
 function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: number): void {
   if (o.failed.length === 0 && o.notAttempted.length === 0) {
-    void vscode.window.showInformationMessage(total === 1
+    void ctx.ui.info(total === 1
       ? vscode.l10n.t('Deleted {0}.', o.deleted[0] ?? '')
       : vscode.l10n.t('Deleted {0} tags.', o.deleted.length));
     return;
@@ -169,5 +169,5 @@ function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: num
       : vscode.l10n.t('{0} failed, e.g. {1} ({2}).', o.failed.length, first.location, first.error));
   }
   if (o.notAttempted.length) parts.push(vscode.l10n.t('{0} not attempted (cancelled).', o.notAttempted.length));
-  showErrorWithLogs(ctx.log, parts.join(' '));
+  showErrorWithLogs(ctx, parts.join(' '));
 }

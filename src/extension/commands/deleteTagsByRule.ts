@@ -46,14 +46,14 @@ export async function deleteTagsByRule(ctx: CommandContext, node?: unknown): Pro
     const target = await resolveTarget(ctx, node);
     if (!target) return undefined;
     if (target.account.readOnly) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Deleting needs a token with the "api" scope; this account is read-only.'));
+      void ctx.ui.warn(vscode.l10n.t('Deleting needs a token with the "api" scope; this account is read-only.'));
       return undefined;
     }
     const rule = await promptRule(ctx.ui);
     if (!rule) return undefined;
     return await previewAndAct(ctx, target, rule);
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Deleting tags by rule failed'), err);
+    handleError(ctx, vscode.l10n.t('Deleting tags by rule failed'), err);
     return undefined;
   }
 }
@@ -186,7 +186,7 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
     if (choice === 'delete') {
       const names = section.deleteNames;
       if (names.length === 0) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('The rule selects no tag to delete.'));
+        void ctx.ui.info(vscode.l10n.t('The rule selects no tag to delete.'));
         continue;
       }
       const { shown, more } = firstNames(names, 5);
@@ -224,12 +224,12 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
       await ctx.clients.api(account.id).scheduleBulkDelete(repository.project_id, repository.id, bulkParamsFromRule(rule));
       outcome.scheduled = true;
       ctx.log.info(`Scheduled GitLab's cleanup of ${repository.location} (${JSON.stringify(bulkParamsFromRule(rule))}).`);
-      void vscode.window.showInformationMessage(vscode.l10n.t('GitLab accepted the cleanup of {0}; it runs in the background. Refresh the repository later to see the result.', repository.location));
+      void ctx.ui.info(vscode.l10n.t('GitLab accepted the cleanup of {0}; it runs in the background. Refresh the repository later to see the result.', repository.location));
     } catch (err) {
       outcome.scheduled = false;
       outcome.scheduleError = scheduleErrorText(err, repository.location);
       ctx.log.error(`Scheduling the cleanup of ${repository.location}: ${err instanceof Error ? err.message : String(err)}`);
-      showErrorWithLogs(ctx.log, outcome.scheduleError);
+      showErrorWithLogs(ctx, outcome.scheduleError);
     }
     return outcome;
   }

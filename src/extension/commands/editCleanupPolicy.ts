@@ -21,7 +21,7 @@ export async function editCleanupPolicy(ctx: CommandContext, node?: unknown): Pr
     const target = await policyTarget(ctx, node, (a) => !a.readOnly);
     if (!target) return undefined;
     if (target.account.readOnly) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Editing the cleanup policy needs a token with the "api" scope; this account is read-only.'));
+      void ctx.ui.warn(vscode.l10n.t('Editing the cleanup policy needs a token with the "api" scope; this account is read-only.'));
       return undefined;
     }
     const api = ctx.clients.api(target.account.id);
@@ -76,17 +76,17 @@ export async function editCleanupPolicy(ctx: CommandContext, node?: unknown): Pr
       if (err instanceof GitLabError && err.kind === 'forbidden') {
         const message = t('Saving the cleanup policy of {0} needs the Maintainer role on the project ({1}).', target.projectPath, err.message);
         ctx.log.error(message);
-        showErrorWithLogs(ctx.log, message);
+        showErrorWithLogs(ctx, message);
         return undefined;
       }
       throw err;
     }
     ctx.model.policyChanged(target.account.id, target.projectId, saved);
     ctx.log.info(`Saved the cleanup policy of ${target.projectPath}: ${JSON.stringify(saved)}`);
-    void vscode.window.showInformationMessage(t('Saved the cleanup policy of {0}: {1}.', target.projectPath, policyDescription(saved, t)));
+    void ctx.ui.info(t('Saved the cleanup policy of {0}: {1}.', target.projectPath, policyDescription(saved, t)));
     return saved;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Editing the cleanup policy failed'), err);
+    handleError(ctx, vscode.l10n.t('Editing the cleanup policy failed'), err);
     return undefined;
   }
 }

@@ -8,6 +8,6 @@ export async function loadMore(ctx: CommandContext, node?: unknown): Promise<voi
   try {
     await ctx.model.loadMore(node);
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Loading more items failed'), err);
+    handleError(ctx, vscode.l10n.t('Loading more items failed'), err);
   }
 }

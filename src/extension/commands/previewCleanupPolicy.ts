@@ -31,7 +31,7 @@ export async function previewCleanupPolicy(ctx: CommandContext, node?: unknown):
         try {
           const policy = await api.getCleanupPolicy(target.projectId);
           if (!policy) {
-            void vscode.window.showInformationMessage(t('GitLab did not include a cleanup policy for {0}.', target.projectPath));
+            void ctx.ui.info(t('GitLab did not include a cleanup policy for {0}.', target.projectPath));
             return undefined;
           }
           ctx.model.policyChanged(target.account.id, target.projectId, policy);
@@ -72,13 +72,13 @@ export async function previewCleanupPolicy(ctx: CommandContext, node?: unknown):
     );
     if (!model) return undefined;
     if (model.sections.length === 0) {
-      void vscode.window.showInformationMessage(t('{0} has no image repositories.', target.projectPath));
+      void ctx.ui.info(t('{0} has no image repositories.', target.projectPath));
       return model;
     }
     void ctx.ui.showPreview(model);
     return model;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Previewing the cleanup policy failed'), err);
+    handleError(ctx, vscode.l10n.t('Previewing the cleanup policy failed'), err);
     return undefined;
   }
 }

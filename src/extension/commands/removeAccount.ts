@@ -38,7 +38,7 @@ export async function removeAccount(ctx: CommandContext, node?: unknown): Promis
     ctx.model.forgetAccount(account.id);
     return true;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Removing the account failed'), err);
+    handleError(ctx, vscode.l10n.t('Removing the account failed'), err);
     return false;
   }
 }

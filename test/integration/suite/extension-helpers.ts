@@ -32,6 +32,31 @@ export function answerConfirm(a: GitLabRegistryApi, answer: boolean): { message:
   return asked;
 }
 
+export interface ShownMessage {
+  level: 'info' | 'warning' | 'error';
+  text: string;
+  buttons: string[];
+}
+
+/**
+ * Records every notification the extension shows through its Ui seam (info, warning, error), answered as
+ * if dismissed; `restore()` puts the Ui's own methods back.
+ */
+export function captureMessages(a: GitLabRegistryApi): { messages: ShownMessage[]; restore: () => void } {
+  const messages: ShownMessage[] = [];
+  const record = (level: ShownMessage['level']) => async (text: string, ...buttons: string[]) => {
+    messages.push({ level, text, buttons });
+    return undefined;
+  };
+  a.ui.info = record('info');
+  a.ui.warn = record('warning');
+  a.ui.error = record('error');
+  return {
+    messages,
+    restore: () => { for (const key of ['info', 'warn', 'error']) delete (a.ui as unknown as Record<string, unknown>)[key]; },
+  };
+}
+
 /**
  * Runs "Add Account" with the two input boxes answered: the URL box returns `url` (default: the double),
  * the token box runs the command's own validation on `token` like pressing Enter would and returns the

@@ -11,7 +11,7 @@ import type { RepositoryDeletionPoller } from '../../../src/extension/deletion/r
 import type { AccountStore } from '../../../src/extension/accounts/accountStore';
 import type { TagNode } from '../../../src/extension/tree/nodes';
 import {
-  addAccount, answerConfirm, api, children, description, doubleHost, doubleRepo, doubleTagNames, fresh, label, labels,
+  addAccount, answerConfirm, api, captureMessages, children, description, doubleHost, doubleRepo, doubleTagNames, fresh, label, labels,
   path as treePath, removeAllAccounts, requests, restoreUi, type GitLabRegistryApi, type TreeNode,
 } from './extension-helpers';
 
@@ -23,23 +23,6 @@ const TOKENS_KEY = 'gitlabRegistry.tokens';
 const log = async (): Promise<LogEntry[]> => (await requests()) as unknown as LogEntry[];
 const tagName = (location: string): string => location.slice(location.lastIndexOf(':') + 1);
 const sorted = (xs: Iterable<string>): string[] => [...xs].sort();
-
-/** Records every message the extension shows (error/warning/information) while `fn` runs. */
-function captureMessages(): { messages: { level: string; text: string; items: string[] }[]; restore: () => void } {
-  const w = vscode.window as unknown as Record<string, (...args: unknown[]) => Thenable<unknown>>;
-  const messages: { level: string; text: string; items: string[] }[] = [];
-  const originals: Record<string, (...args: unknown[]) => Thenable<unknown>> = {};
-  for (const [key, level] of [['showErrorMessage', 'error'], ['showWarningMessage', 'warning'], ['showInformationMessage', 'info']] as const) {
-    originals[key] = w[key];
-    w[key] = (...args: unknown[]) => {
-      const [text, ...rest] = args;
-      const options = rest.find((r) => typeof r === 'object' && r !== null && !('title' in (r as object))) as { detail?: string } | undefined;
-      messages.push({ level, text: `${String(text)}${options?.detail ? `\n${options.detail}` : ''}`, items: rest.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))) });
-      return Promise.resolve(undefined); // as if dismissed: nothing waits for a user
-    };
-  }
-  return { messages, restore: () => { for (const [k, f] of Object.entries(originals)) w[k] = f; } };
-}
 
 /** Every line given to the extension's Log (debug included: the HTTP lines) while active. */
 function captureLog(a: Api): { lines: string[]; restore: () => void } {
@@ -149,7 +132,7 @@ test('600 selected tags deleted while ~10% of requests fail: exactly those go, s
     const before = await doubleTagNames(1);
     await harness.control('POST', '/__double/reset-log');
     await putRandomFaults({ rate: 0.1, seed: 7, kinds: ['500', '502', '503', 'reset', 'resetAfterProcessing', 'timeout', '429burst'], hangMs: 300, retryAfterSeconds: 1 });
-    const shown = captureMessages();
+    const shown = captureMessages(a);
     let outcome: TagDeletionOutcome | undefined;
     try {
       outcome = await deleteNodes(a, nodes);
@@ -216,7 +199,7 @@ test('Cancel during a long deletion: no new deletion request after it, the repor
       };
       return task(progress, source.token);
     };
-    const shown = captureMessages();
+    const shown = captureMessages(a);
     let outcome: TagDeletionOutcome | undefined;
     try {
       outcome = await deleteNodes(a, nodes);
@@ -264,7 +247,7 @@ test('Cancel while mutations in flight fail (500): still no deletion request aft
       const source = new vscode.CancellationTokenSource();
       return task({ report: () => { if (cancelledAt === 0) { cancelledAt = Date.now(); source.cancel(); } } }, source.token);
     };
-    const shown = captureMessages();
+    const shown = captureMessages(a);
     let outcome: TagDeletionOutcome | undefined;
     try {
       outcome = await deleteNodes(a, nodes);
@@ -451,7 +434,7 @@ test('a distinctive token is only in SecretStorage: not in logs, messages, promp
   await harness.control('POST', '/__double/tokens', { value: canary, like: 'owner' });
   await harness.control('POST', '/__double/reset-log');
   const logged = captureLog(a);
-  const shown = captureMessages();
+  const shown = captureMessages(a);
   const asked: string[] = [];
   const haystack: { where: string; text: string }[] = [];
   try {
