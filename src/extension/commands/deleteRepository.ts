@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Repository } from '../../core/types';
 import { showGarbageCollectionNoticeOnce } from '../deletion/garbageCollectionNotice';
+import { confirmRepositoriesByTyping } from '../deletion/confirmByTyping';
 import { cannotBeUndone } from '../deletion/wording';
 import { describeError, handleError, showErrorWithLogs } from '../errors';
 import { isRepositoryNode, type RepositoryNode } from '../tree/nodes';
@@ -37,7 +38,7 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
     }
     targets = targets.filter((t, i) => targets.findIndex((o) => o.accountId === t.accountId && o.repository.id === t.repository.id) === i);
     if (targets.some((t) => ctx.store.get(t.accountId)?.readOnly)) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Read-only account: deleting needs a token with the "api" scope.'));
+      void ctx.ui.warn(vscode.l10n.t('Read-only account: deleting needs a token with the "api" scope.'));
       targets = targets.filter((t) => !ctx.store.get(t.accountId)?.readOnly);
     }
     if (targets.length === 0) return undefined;
@@ -51,6 +52,8 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
       : vscode.l10n.t('Delete {0} image repositories with all their tags?', targets.length);
     const detail = `${lines.join('\n')}\n\n${vscode.l10n.t('GitLab deletes the repository and every tag in it in the background.')} ${cannotBeUndone()}`;
     if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) return undefined;
+    // Thousands of tags in the repositories ask to type the count, as deleting that many tags does.
+    if (!(await confirmRepositoriesByTyping(ctx.ui, counts))) return undefined;
 
     const outcome: RepositoryDeletionOutcome = { scheduled: [], failed: [] };
     const instances = new Set<string>();
@@ -74,17 +77,17 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
       }
     }
     if (outcome.failed.length) {
-      showErrorWithLogs(ctx.log, vscode.l10n.t('Could not delete {0}: {1}', outcome.failed[0].location, outcome.failed[0].error));
+      showErrorWithLogs(ctx, vscode.l10n.t('Could not delete {0}: {1}', outcome.failed[0].location, outcome.failed[0].error));
     }
     if (outcome.scheduled.length) {
-      void vscode.window.showInformationMessage(outcome.scheduled.length === 1
+      void ctx.ui.info(outcome.scheduled.length === 1
         ? vscode.l10n.t('Deletion of {0} scheduled: GitLab deletes it in the background.', outcome.scheduled[0])
         : vscode.l10n.t('Deletion of {0} image repositories scheduled: GitLab deletes them in the background.', outcome.scheduled.length));
     }
-    for (const url of instances) await showGarbageCollectionNoticeOnce(ctx.extension.globalState, url);
+    for (const url of instances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
     return outcome;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Deleting the image repository failed'), err);
+    handleError(ctx, vscode.l10n.t('Deleting the image repository failed'), err);
     return undefined;
   }
 }

@@ -1,11 +1,15 @@
 // How each kind of node looks: one render function per kind, reading the current state from the model
 // (account state, repository status, tag details, policies), so a re-render after a change event shows it.
+// Server strings lose their control characters in labels and tooltips; in Markdown tooltips they are
+// escaped text or inline code (markdown.ts), never raw Markdown.
 import * as vscode from 'vscode';
+import { stripControls } from '../../core/text';
 import type { RepositoryStatus } from '../../core/types';
 import { instanceHost, type Account } from '../accounts/account';
 import { CommandIds, contextValue, type Trait } from '../commandIds';
 import { policyDescription, policyDetails } from '../rules/policyText';
 import { formatAge, tagDescription } from './format';
+import { codeBlockText, markdownCode, markdownText } from './markdown';
 import type { RegistryModel } from './model';
 import {
   repositoryLabel, type AccountNode, type ErrorNode, type GroupNode, type LoadMoreNode, type MessageNode, type PolicyNode,
@@ -54,8 +58,9 @@ export function statusText(status: RepositoryStatus | undefined): string | undef
   }
 }
 
+/** A tree item whose label (often a server string) shows no control characters. */
 function item(node: TreeNode, label: string, collapsible: boolean): vscode.TreeItem {
-  const treeItem = new vscode.TreeItem(label, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const treeItem = new vscode.TreeItem(stripControls(label), collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   treeItem.id = node.id;
   return treeItem;
 }
@@ -78,14 +83,14 @@ function renderAccount(node: AccountNode, ctx: RenderContext): vscode.TreeItem {
   treeItem.contextValue = contextValue(traits);
   const md = new vscode.MarkdownString();
   if (a) {
-    md.appendMarkdown(`**${escapeMd(a.instanceUrl)}**\n\n`);
-    md.appendMarkdown(`${escapeMd(vscode.l10n.t('User'))}: ${escapeMd(a.username ? `@${a.username}` : '—')}${a.name ? ` (${escapeMd(a.name)})` : ''}\n\n`);
-    md.appendMarkdown(`${escapeMd(vscode.l10n.t('Token scopes'))}: ${escapeMd(a.scopes?.join(', ') ?? vscode.l10n.t('unknown'))}\n\n`);
-    if (a.expiresAt) md.appendMarkdown(`${escapeMd(vscode.l10n.t('Token expires'))}: ${escapeMd(a.expiresAt)}\n\n`);
-    if (a.source === 'environment') md.appendMarkdown(`${escapeMd(vscode.l10n.t('From the environment variables GITLAB_REGISTRY_URL and GITLAB_REGISTRY_TOKEN; the token is not stored.'))}\n\n`);
+    md.appendMarkdown(`**${markdownText(a.instanceUrl)}**\n\n`);
+    md.appendMarkdown(`${markdownText(vscode.l10n.t('User'))}: ${markdownText(a.username ? `@${a.username}` : '—')}${a.name ? ` (${markdownText(a.name)})` : ''}\n\n`);
+    md.appendMarkdown(`${markdownText(vscode.l10n.t('Token scopes'))}: ${markdownText(a.scopes?.join(', ') ?? vscode.l10n.t('unknown'))}\n\n`);
+    if (a.expiresAt) md.appendMarkdown(`${markdownText(vscode.l10n.t('Token expires'))}: ${markdownText(a.expiresAt)}\n\n`);
+    if (a.source === 'environment') md.appendMarkdown(`${markdownText(vscode.l10n.t('From the environment variables GITLAB_REGISTRY_URL and GITLAB_REGISTRY_TOKEN; the token is not stored.'))}\n\n`);
   }
-  if (ctx.readOnlyNote) md.appendMarkdown(`${escapeMd(ctx.readOnlyNote)}\n\n`);
-  if (reason !== undefined) md.appendMarkdown(`$(error) ${escapeMd(reason)} ${escapeMd(vscode.l10n.t('Use "Re-authenticate" to enter a new token.'))}`);
+  if (ctx.readOnlyNote) md.appendMarkdown(`${markdownText(ctx.readOnlyNote)}\n\n`);
+  if (reason !== undefined) md.appendMarkdown(`$(error) ${markdownText(reason)} ${markdownText(vscode.l10n.t('Use "Re-authenticate" to enter a new token.'))}`);
   md.supportThemeIcons = true;
   treeItem.tooltip = md;
   return treeItem;
@@ -95,7 +100,7 @@ function renderGroup(node: GroupNode, ctx: RenderContext): vscode.TreeItem {
   const treeItem = item(node, node.group.full_path, true);
   treeItem.iconPath = new vscode.ThemeIcon('organization');
   treeItem.contextValue = contextValue(['group', ...ctx.access]);
-  treeItem.tooltip = `${node.group.full_path}\n${vscode.l10n.t('Image repositories of all projects in this group and its subgroups')}`;
+  treeItem.tooltip = `${stripControls(node.group.full_path)}\n${vscode.l10n.t('Image repositories of all projects in this group and its subgroups')}`;
   return treeItem;
 }
 
@@ -103,7 +108,7 @@ function renderProject(node: ProjectNode, ctx: RenderContext): vscode.TreeItem {
   const treeItem = item(node, node.project.path_with_namespace, true);
   treeItem.iconPath = new vscode.ThemeIcon('repo');
   treeItem.contextValue = contextValue(['project', ...ctx.access]);
-  treeItem.tooltip = node.project.web_url;
+  treeItem.tooltip = stripControls(node.project.web_url);
   return treeItem;
 }
 
@@ -112,21 +117,21 @@ function renderPolicy(node: PolicyNode, ctx: RenderContext): vscode.TreeItem {
   const treeItem = item(node, vscode.l10n.t('Cleanup policy'), false);
   treeItem.contextValue = contextValue(['policy', ...ctx.access]);
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${escapeMd(vscode.l10n.t('Cleanup policy of {0}', node.projectPath))}**\n\n`);
+  md.appendMarkdown(`**${markdownText(vscode.l10n.t('Cleanup policy of {0}', node.projectPath))}**\n\n`);
   if (!state) {
     treeItem.description = vscode.l10n.t('loading…');
   } else if ('error' in state) {
     treeItem.description = vscode.l10n.t('cannot be read');
     treeItem.iconPath = new vscode.ThemeIcon('warning');
-    md.appendMarkdown(escapeMd(state.error));
+    md.appendMarkdown(markdownText(state.error));
   } else if (state.policy === null) {
     treeItem.description = vscode.l10n.t('not available');
-    md.appendMarkdown(escapeMd(vscode.l10n.t('GitLab did not include a cleanup policy for this project.')));
+    md.appendMarkdown(markdownText(vscode.l10n.t('GitLab did not include a cleanup policy for this project.')));
   } else {
     const p = state.policy;
-    treeItem.description = policyDescription(p, vscode.l10n.t);
+    treeItem.description = stripControls(policyDescription(p, vscode.l10n.t));
     treeItem.iconPath = new vscode.ThemeIcon(p.enabled ? 'history' : 'circle-slash');
-    for (const [k, v] of policyDetails(p, vscode.l10n.t)) md.appendMarkdown(`${escapeMd(k)}: ${escapeMd(v)}\n\n`);
+    for (const [k, v] of policyDetails(p, vscode.l10n.t)) md.appendMarkdown(`${markdownText(k)}: ${markdownText(v)}\n\n`);
   }
   if (!treeItem.iconPath) treeItem.iconPath = new vscode.ThemeIcon('history');
   treeItem.tooltip = md;
@@ -154,12 +159,12 @@ function renderRepository(node: RepositoryNode, ctx: RenderContext): vscode.Tree
     : repo?.status ? new vscode.ThemeIcon('sync~spin') : new vscode.ThemeIcon('package');
   const md = new vscode.MarkdownString();
   if (repo) {
-    md.appendMarkdown(`**${escapeMd(repo.location)}**\n\n`);
-    if (status) md.appendMarkdown(`${escapeMd(vscode.l10n.t('Status'))}: ${escapeMd(status)}\n\n`);
-    if (repo.created_at) md.appendMarkdown(`${escapeMd(vscode.l10n.t('Created'))}: ${escapeMd(repo.created_at)}\n\n`);
-    md.appendMarkdown(`${escapeMd(vscode.l10n.t('Cleanup policy last started'))}: ${escapeMd(repo.cleanup_policy_started_at ?? vscode.l10n.t('never'))}\n\n`);
+    md.appendMarkdown(`**${markdownText(repo.location)}**\n\n`);
+    if (status) md.appendMarkdown(`${markdownText(vscode.l10n.t('Status'))}: ${markdownText(status)}\n\n`);
+    if (repo.created_at) md.appendMarkdown(`${markdownText(vscode.l10n.t('Created'))}: ${markdownText(repo.created_at)}\n\n`);
+    md.appendMarkdown(`${markdownText(vscode.l10n.t('Cleanup policy last started'))}: ${markdownText(repo.cleanup_policy_started_at ?? vscode.l10n.t('never'))}\n\n`);
   }
-  if (ctx.readOnlyNote) md.appendMarkdown(escapeMd(ctx.readOnlyNote));
+  if (ctx.readOnlyNote) md.appendMarkdown(markdownText(ctx.readOnlyNote));
   treeItem.tooltip = md;
   return treeItem;
 }
@@ -173,17 +178,17 @@ function renderTag(node: TagNode, ctx: RenderContext): vscode.TreeItem {
   treeItem.contextValue = contextValue(traits);
   treeItem.description = tagDescription(details, Date.now(), ctx.locale);
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${escapeMd(node.tag.name)}**\n\n`);
+  md.appendMarkdown(`**${markdownText(node.tag.name)}**\n\n`);
   if (details) {
-    if (details.digest) md.appendMarkdown(`${escapeMd(vscode.l10n.t('Digest'))}: \`${details.digest}\`\n\n`);
-    if (details.created_at) md.appendMarkdown(`${escapeMd(vscode.l10n.t('Created'))}: ${escapeMd(details.created_at)}\n\n`);
-    if (details.total_size !== null) md.appendMarkdown(`${escapeMd(vscode.l10n.t('Size'))}: ${escapeMd(String(details.total_size))} ${escapeMd(vscode.l10n.t('bytes'))}\n\n`);
+    if (details.digest) md.appendMarkdown(`${markdownText(vscode.l10n.t('Digest'))}: ${markdownCode(details.digest)}\n\n`);
+    if (details.created_at) md.appendMarkdown(`${markdownText(vscode.l10n.t('Created'))}: ${markdownText(details.created_at)}\n\n`);
+    if (details.total_size !== null) md.appendMarkdown(`${markdownText(vscode.l10n.t('Size'))}: ${markdownText(String(details.total_size))} ${markdownText(vscode.l10n.t('bytes'))}\n\n`);
   } else {
-    md.appendMarkdown(`${escapeMd(vscode.l10n.t('Loading details…'))}\n\n`);
+    md.appendMarkdown(`${markdownText(vscode.l10n.t('Loading details…'))}\n\n`);
   }
-  md.appendMarkdown(`${escapeMd(vscode.l10n.t('Location'))}: \`${node.tag.location}\`\n\n`);
-  md.appendCodeblock(`docker pull ${node.tag.location}`, 'shell');
-  if (ctx.readOnlyNote) md.appendMarkdown(`\n\n${escapeMd(ctx.readOnlyNote)}`);
+  md.appendMarkdown(`${markdownText(vscode.l10n.t('Location'))}: ${markdownCode(node.tag.location)}\n\n`);
+  md.appendCodeblock(`docker pull ${codeBlockText(node.tag.location)}`, 'shell');
+  if (ctx.readOnlyNote) md.appendMarkdown(`\n\n${markdownText(ctx.readOnlyNote)}`);
   treeItem.tooltip = md;
   return treeItem;
 }
@@ -207,9 +212,10 @@ function renderError(node: ErrorNode): vscode.TreeItem {
   const traits: Trait[] = ['error'];
   if (node.unauthorized) traits.push('unauthorized');
   treeItem.contextValue = contextValue(traits);
+  const message = stripControls(node.message);
   treeItem.tooltip = node.unauthorized
-    ? vscode.l10n.t('{0} Use "Re-authenticate" to enter a new token.', node.message)
-    : vscode.l10n.t('{0} Click to show the logs.', node.message);
+    ? vscode.l10n.t('{0} Use "Re-authenticate" to enter a new token.', message)
+    : vscode.l10n.t('{0} Click to show the logs.', message);
   treeItem.command = node.unauthorized
     ? { command: CommandIds.reauthenticate, title: vscode.l10n.t('Re-authenticate'), arguments: [node] }
     : { command: CommandIds.showLogs, title: vscode.l10n.t('Show Logs') };
@@ -220,8 +226,4 @@ function renderMessage(node: MessageNode): vscode.TreeItem {
   const treeItem = item(node, node.message, false);
   treeItem.contextValue = contextValue(['message']);
   return treeItem;
-}
-
-function escapeMd(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
