@@ -194,6 +194,18 @@ describe('preview HTML', () => {
     assert.equal(Number(undated[1]), Math.max(...xs));
     assert.match(svg, /<title>dev-1\nsha256:cccc000000000000\n[^<]*\ndeleted: matches the rule<\/title>/);
   });
+
+  test('timeline of 200,000 tags: no stack overflow, one point each, oldest at the left and newest at the right', () => {
+    const base = buildSection(input(), RULE, repo, englishOnly);
+    const template = base.rows[0];
+    const rows = Array.from({ length: 200_000 }, (_, i) => ({
+      ...template, name: `t${i}`, time: NOW - i * 60_000, size: 1000 + (i % 7), action: (i % 2 ? 'keep' : 'delete') as 'keep' | 'delete',
+    }));
+    const svg = renderTimeline({ ...base, rows }, englishOnly);
+    assert.equal((svg.match(/<circle /g) ?? []).length, 200_000);
+    const cx = (name: string) => Number(new RegExp(`cx="([\\d.]+)"[^>]*data-name="${name}"`).exec(svg)?.[1]);
+    assert.ok(cx('t199999') < cx('t0'), `${cx('t199999')} < ${cx('t0')}`);
+  });
 });
 
 describe('cleanup policy text', () => {

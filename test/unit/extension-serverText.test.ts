@@ -2,7 +2,7 @@
 // the Open in Browser URL check (accountPageUrl). Plain Node: neither module imports vscode.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeBlockText, markdownCode, markdownText } from '../../src/extension/tree/markdown';
+import { codeBlockText, markdownCode, markdownText, multilineText } from '../../src/extension/shownText';
 import { accountPageUrl } from '../../src/extension/accounts/account';
 
 describe('tooltip Markdown from server strings', () => {
@@ -21,6 +21,10 @@ describe('tooltip Markdown from server strings', () => {
   test('code: backticks that would close the span are removed, controls stripped', () => {
     assert.equal(markdownCode('sha256:ab`[x](https://evil.example)`'), '`sha256:ab[x](https://evil.example)`');
     assert.equal(markdownCode('reg.example/a:\u001b[31mred'), '`reg.example/a:[31mred`');
+  });
+
+  test('plain multi-line text keeps its line breaks, loses the controls', () => {
+    assert.equal(multilineText('a\u001b[2Jb\nc\u0085d\r'), 'a[2Jb\ncd ');
   });
 
   test('code block: one line without backticks, so no fence can be closed', () => {

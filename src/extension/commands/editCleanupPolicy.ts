@@ -1,4 +1,5 @@
-// Edit Cleanup Policy: quick picks offering only the values GitLab accepts (api doc §5), two RE2-validated
+// Edit Cleanup Policy: quick picks offering only the values GitLab accepts (container_expiration_policy_attributes,
+// https://docs.gitlab.com/api/projects/#edit-a-project), two RE2-validated
 // regex boxes, then ONE PUT /projects/:id (Maintainer). The policy node shows the saved policy.
 import * as vscode from 'vscode';
 import { GitLabError } from '../../core/errors';

@@ -59,10 +59,16 @@ function pointTitle(r: PreviewRow, t: Translate): string {
 export function renderTimeline(section: PreviewSection, t: Translate): string {
   const dated = section.rows.filter((r) => r.time !== null);
   const undated = section.rows.filter((r) => r.time === null);
-  const times = dated.map((r) => r.time as number);
-  const minT = times.length ? Math.min(...times) : 0;
-  const maxT = times.length ? Math.max(...times) : 1;
-  const maxSize = Math.max(1, ...section.rows.map((r) => r.size ?? 0));
+  // Loops, not Math.min(...array): spreading some 130,000 arguments overflows the call stack.
+  let minT = Infinity;
+  let maxT = -Infinity;
+  for (const r of dated) {
+    minT = Math.min(minT, r.time as number);
+    maxT = Math.max(maxT, r.time as number);
+  }
+  if (dated.length === 0) [minT, maxT] = [0, 1];
+  let maxSize = 1;
+  for (const r of section.rows) maxSize = Math.max(maxSize, r.size ?? 0);
   const plotRight = WIDTH - PAD.right;
   const x = (time: number) => (maxT === minT ? (PAD.left + plotRight) / 2 : PAD.left + ((time - minT) / (maxT - minT)) * (plotRight - PAD.left));
   const y = (size: number | null) => HEIGHT - PAD.bottom - ((size ?? 0) / maxSize) * (HEIGHT - PAD.top - PAD.bottom);
@@ -76,7 +82,7 @@ export function renderTimeline(section: PreviewSection, t: Translate): string {
     `<text class="lbl" x="${PAD.left - 6}" y="${PAD.top + 8}" text-anchor="end">${escapeHtml(formatSize(maxSize) ?? '')}</text>`,
     `<text class="lbl" x="${PAD.left - 6}" y="${HEIGHT - PAD.bottom}" text-anchor="end">0</text>`,
   ];
-  if (times.length) {
+  if (dated.length) {
     parts.push(`<text class="lbl" x="${PAD.left}" y="${HEIGHT - 10}">${escapeHtml(day(minT))}</text>`);
     parts.push(`<text class="lbl" x="${plotRight}" y="${HEIGHT - 10}" text-anchor="end">${escapeHtml(day(maxT))}</text>`);
   }

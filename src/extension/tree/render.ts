@@ -9,7 +9,7 @@ import { instanceHost, type Account } from '../accounts/account';
 import { CommandIds, contextValue, type Trait } from '../commandIds';
 import { policyDescription, policyDetails } from '../rules/policyText';
 import { formatAge, tagDescription } from './format';
-import { codeBlockText, markdownCode, markdownText } from './markdown';
+import { codeBlockText, markdownCode, markdownText, multilineText } from '../shownText';
 import type { RegistryModel } from './model';
 import {
   repositoryLabel, type AccountNode, type ErrorNode, type GroupNode, type LoadMoreNode, type MessageNode, type PolicyNode,
@@ -36,6 +36,14 @@ export function renderNode(node: TreeNode, model: RegistryModel, locale: string)
       ? vscode.l10n.t('Read-only: the token has the read_api scope but not api, so deleting is not available. Add the account again with an api token to delete.')
       : undefined,
   };
+  const treeItem = renderKind(node, ctx);
+  // Descriptions and plain tooltips carry server strings too (user names, digests, paths, error text).
+  if (typeof treeItem.description === 'string') treeItem.description = stripControls(treeItem.description);
+  if (typeof treeItem.tooltip === 'string') treeItem.tooltip = multilineText(treeItem.tooltip);
+  return treeItem;
+}
+
+function renderKind(node: TreeNode, ctx: RenderContext): vscode.TreeItem {
   switch (node.kind) {
     case 'account': return renderAccount(node, ctx);
     case 'group': return renderGroup(node, ctx);
@@ -100,7 +108,7 @@ function renderGroup(node: GroupNode, ctx: RenderContext): vscode.TreeItem {
   const treeItem = item(node, node.group.full_path, true);
   treeItem.iconPath = new vscode.ThemeIcon('organization');
   treeItem.contextValue = contextValue(['group', ...ctx.access]);
-  treeItem.tooltip = `${stripControls(node.group.full_path)}\n${vscode.l10n.t('Image repositories of all projects in this group and its subgroups')}`;
+  treeItem.tooltip = `${node.group.full_path}\n${vscode.l10n.t('Image repositories of all projects in this group and its subgroups')}`;
   return treeItem;
 }
 
@@ -108,7 +116,7 @@ function renderProject(node: ProjectNode, ctx: RenderContext): vscode.TreeItem {
   const treeItem = item(node, node.project.path_with_namespace, true);
   treeItem.iconPath = new vscode.ThemeIcon('repo');
   treeItem.contextValue = contextValue(['project', ...ctx.access]);
-  treeItem.tooltip = stripControls(node.project.web_url);
+  treeItem.tooltip = node.project.web_url;
   return treeItem;
 }
 
@@ -129,7 +137,7 @@ function renderPolicy(node: PolicyNode, ctx: RenderContext): vscode.TreeItem {
     md.appendMarkdown(markdownText(vscode.l10n.t('GitLab did not include a cleanup policy for this project.')));
   } else {
     const p = state.policy;
-    treeItem.description = stripControls(policyDescription(p, vscode.l10n.t));
+    treeItem.description = policyDescription(p, vscode.l10n.t);
     treeItem.iconPath = new vscode.ThemeIcon(p.enabled ? 'history' : 'circle-slash');
     for (const [k, v] of policyDetails(p, vscode.l10n.t)) md.appendMarkdown(`${markdownText(k)}: ${markdownText(v)}\n\n`);
   }
@@ -212,10 +220,9 @@ function renderError(node: ErrorNode): vscode.TreeItem {
   const traits: Trait[] = ['error'];
   if (node.unauthorized) traits.push('unauthorized');
   treeItem.contextValue = contextValue(traits);
-  const message = stripControls(node.message);
   treeItem.tooltip = node.unauthorized
-    ? vscode.l10n.t('{0} Use "Re-authenticate" to enter a new token.', message)
-    : vscode.l10n.t('{0} Click to show the logs.', message);
+    ? vscode.l10n.t('{0} Use "Re-authenticate" to enter a new token.', node.message)
+    : vscode.l10n.t('{0} Click to show the logs.', node.message);
   treeItem.command = node.unauthorized
     ? { command: CommandIds.reauthenticate, title: vscode.l10n.t('Re-authenticate'), arguments: [node] }
     : { command: CommandIds.showLogs, title: vscode.l10n.t('Show Logs') };

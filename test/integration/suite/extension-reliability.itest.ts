@@ -470,7 +470,7 @@ test('a distinctive token is only in SecretStorage: not in logs, messages, promp
       return true;
     };
     const outcome = await vscode.commands.executeCommand<TagDeletionOutcome>('gitlabRegistry.deleteTag', prod);
-    restoreUi(a);
+    restoreUi(a, ['confirm']);
     await harness.control('DELETE', '/__double/faults');
     assert.strictEqual(outcome?.failed.length, 1, JSON.stringify(outcome));
     assert.match(outcome.failed[0].error, /403.*\[REDACTED\]/, 'the echoed token reached the client and was redacted');

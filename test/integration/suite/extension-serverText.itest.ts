@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { test, harness } from '../../harness/inhost';
 import type { TagNode } from '../../../src/extension/tree/nodes';
 import {
-  addAccount, captureMessages, doubleHost, fresh, path, removeAllAccounts, restoreUi, type GitLabRegistryApi,
+  addAccount, captureMessages, children, doubleHost, fresh, path, removeAllAccounts, restoreUi, type GitLabRegistryApi,
 } from './extension-helpers';
 
 /** Records the URLs the extension asks the browser to open (none is really opened). */
@@ -70,4 +70,28 @@ test('a hostile tag location cannot leave its code span in the tooltip; controls
   assert.ok(tooltip.includes('`r.example/a:x[click](https://evil.example)  z`'), tooltip);
   assert.ok(tooltip.includes('docker pull r.example/a:x[click](https://evil.example)  z\n```'), tooltip);
   assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(tooltip), 'no control characters');
+});
+
+test('GitLab\'s error text reaches a notification without control characters (no ESC/OSC/C1, no bidi override)', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  await harness.control('POST', '/__double/faults', {
+    method: 'GET', path: '^/api/v4/projects/3/registry/repositories/5/tags/', status: 403, times: 50,
+    body: JSON.stringify({ message: '403 Forbidden \u001b]0;owned\u0007\u001b[31mred\u009b\u202egnp.exe' }),
+  });
+  const shown = captureMessages(a);
+  try {
+    a.model.refresh(repo); // forget the tag details, so Copy Digest asks GitLab
+    const tag = (await children(a, repo)).find((n) => n.kind === 'tag');
+    assert.ok(tag);
+    await vscode.commands.executeCommand('gitlabRegistry.copyDigest', tag);
+  } finally {
+    shown.restore();
+    await harness.control('DELETE', '/__double/faults');
+  }
+  const error = shown.messages.find((m) => m.level === 'error');
+  assert.ok(error, JSON.stringify(shown.messages));
+  assert.match(error.text, /owned\[31mredgnp\.exe/);
+  assert.ok(!/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(error.text), JSON.stringify(error.text));
 });
