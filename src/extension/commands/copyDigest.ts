@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Account } from '../accounts/account';
+import { stripControls } from '../../core/text';
 import { handleError } from '../errors';
 import { isTagNode, type TagNode } from '../tree/nodes';
 import type { CommandContext } from './context';
@@ -26,9 +27,11 @@ export async function copyDigest(ctx: CommandContext, node?: unknown): Promise<s
       void ctx.ui.warn(vscode.l10n.t('GitLab reports no digest for {0}.', details.location));
       return undefined;
     }
-    await vscode.env.clipboard.writeText(details.digest);
-    ctx.ui.status(vscode.l10n.t('Copied {0}', details.digest));
-    return details.digest;
+    // A server string pasted into a terminal: no control character (a line break would run what follows).
+    const digest = stripControls(details.digest);
+    await vscode.env.clipboard.writeText(digest);
+    ctx.ui.status(vscode.l10n.t('Copied {0}', digest));
+    return digest;
   } catch (err) {
     handleError(ctx, vscode.l10n.t('Copying the digest failed'), err);
     return undefined;

