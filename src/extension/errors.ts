@@ -1,6 +1,13 @@
 import * as vscode from 'vscode';
 import { GitLabError, UsageError } from '../core/errors';
 import type { Log } from './log';
+import type { Ui } from './ui';
+
+/** Where an error goes: the details to the log, a short message through the Ui seam. */
+export interface ErrorSink {
+  readonly log: Log;
+  readonly ui: Ui;
+}
 
 /** A message for the user plus the details that only go to the log. */
 export class UserFriendlyError extends Error {
@@ -47,16 +54,16 @@ function logDetails(log: Log, context: string, err: unknown): void {
 }
 
 /** Logs the details and shows a short message with a "Show Logs" button. */
-export function handleError(log: Log, context: string, err: unknown): void {
-  logDetails(log, context, err);
+export function handleError(sink: ErrorSink, context: string, err: unknown): void {
+  logDetails(sink.log, context, err);
   if (isCancellation(err)) return;
-  showErrorWithLogs(log, `${context}: ${describeError(err)}`);
+  showErrorWithLogs(sink, `${context}: ${describeError(err)}`);
 }
 
 /** An error notification whose "Show Logs" button opens the output channel; does not wait for the user. */
-export function showErrorWithLogs(log: Log, message: string): void {
+export function showErrorWithLogs(sink: ErrorSink, message: string): void {
   const showLogs = vscode.l10n.t('Show Logs');
-  void vscode.window.showErrorMessage(message, showLogs).then((choice) => {
-    if (choice === showLogs) log.show();
+  void sink.ui.error(message, showLogs).then((choice) => {
+    if (choice === showLogs) sink.log.show();
   });
 }

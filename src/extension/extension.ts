@@ -7,18 +7,22 @@ import type { CommandContext } from './commands/context';
 import { registerCommands } from './commands/registerCommands';
 import { RepositoryDeletionPoller } from './deletion/repositoryDeletionPoller';
 import { Log } from './log';
-import { RegistryCache } from './tree/cache';
+import { tagSortOrderSetting } from './settings';
+import { RegistryModel } from './tree/model';
 import type { TreeNode } from './tree/nodes';
 import { RegistryTreeProvider } from './tree/provider';
 import { Ui } from './ui';
 
 /**
  * Returned by activate() for the integration tests (`vscode.extensions.getExtension(...).exports`):
- * call `provider.getChildren()` at the VS Code API boundary, replace `ui` members to answer prompts,
- * shorten `poller.options` to watch repository deletions quickly.
+ * call `provider.getChildren()` at the VS Code API boundary, reach data and state through `model`, replace
+ * `ui` members to answer prompts and record messages, shorten `poller.options` to watch repository
+ * deletions quickly.
  */
 export interface GitLabRegistryApi {
   readonly provider: RegistryTreeProvider;
+  readonly model: RegistryModel;
+  readonly clients: ClientPool;
   readonly store: AccountStore;
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly poller: RepositoryDeletionPoller;
@@ -33,13 +37,14 @@ export function activate(context: vscode.ExtensionContext): GitLabRegistryApi {
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
   const store = new AccountStore(context.secrets, context.globalState, process.env, log);
   const clients = new ClientPool(store, log, `gitlab-container-registry-vscode/${version}`);
-  const provider = new RegistryTreeProvider(store, clients, new RegistryCache(), log);
+  const model = new RegistryModel(store, clients, log);
+  const provider = new RegistryTreeProvider(model, log);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, canSelectMany: true, showCollapseAll: true });
-  const poller = new RepositoryDeletionPoller((id) => provider.apiFor(id), (id, repo, status) => provider.repositoryChanged(id, repo, status), log);
+  const poller = new RepositoryDeletionPoller((id) => clients.api(id), (id, repo, status) => model.repositoryChanged(id, repo, status), log);
   const ui = new Ui();
-  const ctx: CommandContext = { extension: context, store, clients, provider, treeView, poller, log, ui };
+  const ctx: CommandContext = { extension: context, store, clients, model, treeView, poller, log, ui };
 
-  context.subscriptions.push(log, store, provider, treeView, poller, ...registerCommands(ctx));
+  context.subscriptions.push(log, store, model, provider, treeView, poller, ...registerCommands(ctx));
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(`${Settings.section}.${Settings.concurrency}`)) clients.invalidate();
     if (e.affectsConfiguration(`${Settings.section}.${Settings.tagSortOrder}`)) void setSortContext();
@@ -49,12 +54,11 @@ export function activate(context: vscode.ExtensionContext): GitLabRegistryApi {
 
   const activationMs = performance.now() - started;
   log.info(`GitLab Container Registry ${version} activated in ${activationMs.toFixed(1)} ms.`);
-  return { provider, store, treeView, poller, ui, log, activationMs };
+  return { provider, model, clients, store, treeView, poller, ui, log, activationMs };
 }
 
 function setSortContext(): Thenable<unknown> {
-  const order = vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.tagSortOrder) === 'name' ? 'name' : 'newest';
-  return vscode.commands.executeCommand('setContext', ContextKeys.tagSortOrder, order);
+  return vscode.commands.executeCommand('setContext', ContextKeys.tagSortOrder, tagSortOrderSetting());
 }
 
 export function deactivate(): void {

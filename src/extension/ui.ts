@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { stripControls } from '../core/text';
 import { normalizeInstanceUrl } from '../core/url';
 import { describeError } from './errors';
+import { multilineText } from './shownText';
 import type { PreviewChoice } from './rules/previewHtml';
 import type { PreviewModel } from './rules/previewModel';
 import { showPreviewPanel } from './rules/previewPanel';
@@ -19,19 +21,58 @@ export interface TokenPrompt {
   validate(token: string): Promise<string | undefined>;
 }
 
+export type NotificationLevel = 'info' | 'warning' | 'error';
+
 export interface PickItem<T> extends vscode.QuickPickItem {
   value: T;
 }
 
 /**
- * Every interactive prompt the commands use. Integration tests replace members of the instance exported
- * by the test API (e.g. `api.ui.confirm = async () => true`) instead of driving VS Code's widgets; the
- * end-to-end tests drive the real widgets.
+ * Every message and interactive prompt the extension shows: nothing else calls `vscode.window.show*`.
+ * Messages and pick items often carry server strings (names, locations, GitLab's error text), so the
+ * seam strips control characters from what it shows (line breaks of a modal's detail stay).
+ * Integration tests replace members of the instance exported by the test API (e.g.
+ * `api.ui.confirm = async () => true`, or `api.ui.info` to record notifications) instead of driving VS
+ * Code's widgets; the end-to-end tests drive the real widgets.
  */
 export class Ui {
+  /** An information notification; resolves with the button chosen (undefined when dismissed). */
+  info(message: string, ...buttons: string[]): Thenable<string | undefined> {
+    return this.notify('info', stripControls(message), buttons);
+  }
+
+  /** A warning notification (not modal); resolves with the button chosen. */
+  warn(message: string, ...buttons: string[]): Thenable<string | undefined> {
+    return this.notify('warning', stripControls(message), buttons);
+  }
+
+  /** An error notification; resolves with the button chosen. */
+  error(message: string, ...buttons: string[]): Thenable<string | undefined> {
+    return this.notify('error', stripControls(message), buttons);
+  }
+
+  /** Shows a notification as given (info/warn/error clean it first). Tests replace this to record messages. */
+  notify(level: NotificationLevel, message: string, buttons: string[]): Thenable<string | undefined> {
+    switch (level) {
+      case 'info': return vscode.window.showInformationMessage(message, ...buttons);
+      case 'warning': return vscode.window.showWarningMessage(message, ...buttons);
+      case 'error': return vscode.window.showErrorMessage(message, ...buttons);
+    }
+  }
+
+  /** Opens a web page in the user's browser (callers check the URL first). */
+  openExternal(url: string): Thenable<boolean> {
+    return vscode.env.openExternal(vscode.Uri.parse(url, true));
+  }
+
+  /** A short note in the status bar (e.g. "Copied …"), gone after a few seconds. */
+  status(message: string): void {
+    vscode.window.setStatusBarMessage(stripControls(message), 3000);
+  }
+
   /** A modal warning; true only when the user chose the confirming button. */
   async confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {
-    const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, confirmLabel);
+    const choice = await vscode.window.showWarningMessage(stripControls(message), { modal: true, detail: multilineText(detail) }, confirmLabel);
     return choice === confirmLabel;
   }
 
@@ -127,12 +168,12 @@ export class Ui {
   }
 
   async pickOne<T>(items: PickItem<T>[], placeHolder: string): Promise<T | undefined> {
-    const picked = await vscode.window.showQuickPick(items, { placeHolder, ignoreFocusOut: true, matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items.map(shownItem), { placeHolder, ignoreFocusOut: true, matchOnDescription: true });
     return picked?.value;
   }
 
   async pickMany<T>(items: PickItem<T>[], placeHolder: string): Promise<T[] | undefined> {
-    const picked = await vscode.window.showQuickPick(items, { placeHolder, canPickMany: true, ignoreFocusOut: true, matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items.map(shownItem), { placeHolder, canPickMany: true, ignoreFocusOut: true, matchOnDescription: true });
     return picked?.map((p) => p.value);
   }
 
@@ -155,4 +196,14 @@ export class Ui {
   ): Thenable<R> {
     return vscode.window.withProgress(options, task);
   }
+}
+
+/** A pick item as shown: label, description and detail (names, locations from GitLab) without controls. */
+function shownItem<T>(item: PickItem<T>): PickItem<T> {
+  return {
+    ...item,
+    label: stripControls(item.label),
+    description: item.description === undefined ? undefined : stripControls(item.description),
+    detail: item.detail === undefined ? undefined : stripControls(item.detail),
+  };
 }

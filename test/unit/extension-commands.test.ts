@@ -108,6 +108,17 @@ describe('package.json views and settings', () => {
     assert.equal(pkg.engines.vscode, '^1.100.0');
   });
 
+  test('runs on the UI side in remote windows by default, still works on the workspace side', () => {
+    assert.deepEqual(pkg.extensionKind, ['ui', 'workspace']);
+  });
+
+  test('supported in untrusted and virtual workspaces (reads no workspace files)', () => {
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+    assert.equal(pkg.capabilities.virtualWorkspaces, true);
+    // A folder's own settings must not lower the typed confirmation of large deletions before it is trusted.
+    assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, ['gitlabRegistry.confirmTypingThreshold']);
+  });
+
   test('settings with documented defaults', () => {
     const p = contributes.configuration.properties;
     assert.equal(p['gitlabRegistry.pageSize'].default, 100);

@@ -140,6 +140,19 @@ describe('preview HTML', () => {
     assert.notEqual(nonce, makeNonce());
   });
 
+  test('the nonce comes from the CSPRNG, not Math.random (which is predictable)', () => {
+    const original = Math.random;
+    Math.random = () => 0;
+    try {
+      const first = makeNonce();
+      assert.match(first, /^[0-9a-f]{32}$/);
+      assert.notEqual(first, makeNonce());
+      assert.notEqual(first, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    } finally {
+      Math.random = original;
+    }
+  });
+
   test('the page: CSP meta, nonce on script and style, hostile names and digests escaped everywhere', () => {
     const hostile = tag('x"><script>alert(1)</script>', 10, 'sha256:"><b>d', 5);
     const tags = [...TAGS, hostile];
@@ -180,6 +193,18 @@ describe('preview HTML', () => {
     const xs = [...svg.matchAll(/cx="([\d.]+)"/g)].map((m) => Number(m[1]));
     assert.equal(Number(undated[1]), Math.max(...xs));
     assert.match(svg, /<title>dev-1\nsha256:cccc000000000000\n[^<]*\ndeleted: matches the rule<\/title>/);
+  });
+
+  test('timeline of 200,000 tags: no stack overflow, one point each, oldest at the left and newest at the right', () => {
+    const base = buildSection(input(), RULE, repo, englishOnly);
+    const template = base.rows[0];
+    const rows = Array.from({ length: 200_000 }, (_, i) => ({
+      ...template, name: `t${i}`, time: NOW - i * 60_000, size: 1000 + (i % 7), action: (i % 2 ? 'keep' : 'delete') as 'keep' | 'delete',
+    }));
+    const svg = renderTimeline({ ...base, rows }, englishOnly);
+    assert.equal((svg.match(/<circle /g) ?? []).length, 200_000);
+    const cx = (name: string) => Number(new RegExp(`cx="([\\d.]+)"[^>]*data-name="${name}"`).exec(svg)?.[1]);
+    assert.ok(cx('t199999') < cx('t0'), `${cx('t199999')} < ${cx('t0')}`);
   });
 });
 

@@ -2,7 +2,7 @@
 // each API gives), the 20-tag limits, request counts, fallback to REST, and the transport's URL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import nodeFetch, { Response } from 'node-fetch';
+import { countingFetch } from './client-support';
 import { startGitLabDouble } from '../double/gitlabDouble';
 import type { DoubleOptions, GitLabDouble, TokenName } from '../double/contract';
 import { GRAPHQL_PATH } from '../double/graphql';
@@ -34,24 +34,6 @@ async function withDouble(opts: DoubleOptions, fn: (d: GitLabDouble) => Promise<
   } finally {
     await d.close();
   }
-}
-
-/** Counts requests in flight around node-fetch (bodies included). */
-function countingFetch(): { fetch: FetchFn; peak: () => number } {
-  let inFlight = 0;
-  let peak = 0;
-  const fetch: FetchFn = async (url, init) => {
-    inFlight++;
-    peak = Math.max(peak, inFlight);
-    try {
-      const res = await nodeFetch(url, init);
-      const body = await res.buffer();
-      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
-    } finally {
-      inFlight--;
-    }
-  };
-  return { fetch, peak: () => peak };
 }
 
 function clients(d: GitLabDouble, who: TokenName, extra: { concurrency?: number; fetch?: FetchFn } = {}): { rest: RegistryApi; fast: RegistryApi } {

@@ -57,3 +57,22 @@ export function accountFromCheck(instanceUrl: string, check: TokenCheck, allowHt
     source,
   };
 }
+
+/**
+ * The page URL GitLab gave (a project's or group's web_url, plus a path) when it may be opened for this
+ * account: on the instance's own host and port, over https — or over http only when the account itself
+ * talks plain http. Anything else (another host, javascript:, file:, a downgrade to http) is undefined.
+ */
+export function accountPageUrl(url: string, instanceUrl: string): string | undefined {
+  let page: URL;
+  let instance: URL;
+  try {
+    page = new URL(url);
+    instance = new URL(instanceUrl);
+  } catch {
+    return undefined;
+  }
+  const schemeOk = page.protocol === 'https:' || (page.protocol === 'http:' && instance.protocol === 'http:');
+  if (!schemeOk || page.host !== instance.host || page.username !== '' || page.password !== '') return undefined;
+  return page.href;
+}

@@ -1,20 +1,10 @@
 import * as vscode from 'vscode';
 import { createRegistryApi } from '../../core';
 import type { RegistryApi } from '../../core/registryApi';
-import { Settings } from '../commandIds';
+import { concurrencySetting } from '../settings';
 import type { Log } from '../log';
 import type { Account } from './account';
 import type { AccountStore } from './accountStore';
-
-export function concurrencySetting(): number {
-  const n = vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.concurrency, 8);
-  return Math.max(1, Math.min(32, Math.floor(n)));
-}
-
-export function pageSizeSetting(): number {
-  const n = vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.pageSize, 100);
-  return Math.max(1, Math.min(100, Math.floor(n)));
-}
 
 /** One RegistryApi per account and token, rebuilt when the token or the concurrency setting changes. */
 export class ClientPool {
@@ -22,7 +12,14 @@ export class ClientPool {
 
   constructor(private readonly store: AccountStore, private readonly log: Log, private readonly userAgent: string) {}
 
-  forAccount(account: Account): RegistryApi {
+  /** The one way a command or the tree gets a client: by account id (throws once the account is removed). */
+  api(accountId: string): RegistryApi {
+    const account = this.store.get(accountId);
+    if (!account) throw new Error(vscode.l10n.t('The account was removed.'));
+    return this.forAccount(account);
+  }
+
+  private forAccount(account: Account): RegistryApi {
     const token = this.store.token(account.id);
     if (token === undefined) throw new Error(`No token stored for ${account.id}.`);
     const concurrency = concurrencySetting();

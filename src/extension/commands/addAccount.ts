@@ -49,13 +49,13 @@ export async function addAccount(ctx: CommandContext): Promise<Account | undefin
     const account = accountFromCheck(instanceUrl, checked, allowHttp, 'stored');
     await ctx.store.save(account, token);
     ctx.clients.invalidate(account.id);
-    if (ctx.provider.isUnauthorized(account.id)) ctx.provider.clearUnauthorized(account.id);
-    void vscode.window.showInformationMessage(account.readOnly
+    if (ctx.model.isUnauthorized(account.id)) ctx.model.clearUnauthorized(account.id);
+    void ctx.ui.info(account.readOnly
       ? vscode.l10n.t('Added @{0} on {1} (read-only: the token has the read_api scope, so deleting is not available).', account.username, host)
       : vscode.l10n.t('Added @{0} on {1}.', account.username, host));
     return account;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Adding the account failed'), err);
+    handleError(ctx, vscode.l10n.t('Adding the account failed'), err);
     return undefined;
   }
 }

@@ -2,5 +2,5 @@ import { isRepositoryNode } from '../tree/nodes';
 import type { CommandContext } from './context';
 
 export function clearTagFilter(ctx: CommandContext, node?: unknown): void {
-  if (isRepositoryNode(node)) ctx.provider.setFilter(node, undefined);
+  if (isRepositoryNode(node)) ctx.model.setFilter(node.accountId, node.repositoryId, undefined);
 }

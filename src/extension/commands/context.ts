@@ -4,15 +4,17 @@ import type { ClientPool } from '../accounts/clientPool';
 import type { RepositoryDeletionPoller } from '../deletion/repositoryDeletionPoller';
 import type { Log } from '../log';
 import type { TreeNode } from '../tree/nodes';
-import type { RegistryTreeProvider } from '../tree/provider';
+import type { RegistryModel } from '../tree/model';
 import type { Ui } from '../ui';
 
 /** What every command gets: the extension's parts, wired once in extension.ts. */
 export interface CommandContext {
   readonly extension: vscode.ExtensionContext;
   readonly store: AccountStore;
+  /** `clients.api(accountId)`: the one way a command gets an API client. */
   readonly clients: ClientPool;
-  readonly provider: RegistryTreeProvider;
+  /** The tree's data and state: the only way a command reads or changes what the tree shows. */
+  readonly model: RegistryModel;
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly poller: RepositoryDeletionPoller;
   readonly log: Log;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Account } from '../accounts/account';
+import { stripControls } from '../../core/text';
 import { handleError } from '../errors';
 import { isTagNode, type TagNode } from '../tree/nodes';
 import type { CommandContext } from './context';
@@ -21,21 +22,18 @@ export async function copyDigest(ctx: CommandContext, node?: unknown): Promise<s
       target = { account: path.account, projectId: path.repository.project_id, repositoryId: path.repository.id, name: tags[0].name };
     }
     if (!target) return undefined;
-    const cache = ctx.provider.cache.for(target.account.id);
-    let details = cache.tagDetails(target.repositoryId, target.name);
-    if (!details) {
-      details = await ctx.clients.forAccount(target.account).getTagDetails(target.projectId, target.repositoryId, target.name);
-      cache.setTagDetails(target.repositoryId, details);
-    }
+    const details = await ctx.model.loadTagDetails(target.account.id, target.projectId, target.repositoryId, target.name);
     if (!details.digest) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('GitLab reports no digest for {0}.', details.location));
+      void ctx.ui.warn(vscode.l10n.t('GitLab reports no digest for {0}.', details.location));
       return undefined;
     }
-    await vscode.env.clipboard.writeText(details.digest);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', details.digest), 3000);
-    return details.digest;
+    // A server string pasted into a terminal: no control character (a line break would run what follows).
+    const digest = stripControls(details.digest);
+    await vscode.env.clipboard.writeText(digest);
+    ctx.ui.status(vscode.l10n.t('Copied {0}', digest));
+    return digest;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Copying the digest failed'), err);
+    handleError(ctx, vscode.l10n.t('Copying the digest failed'), err);
     return undefined;
   }
 }

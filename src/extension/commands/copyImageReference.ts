@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { stripControls } from '../../core/text';
 import { handleError } from '../errors';
 import { isNode, isRepositoryNode, isTagNode, type TreeNode } from '../tree/nodes';
 import type { CommandContext } from './context';
@@ -13,7 +14,7 @@ export async function copyImageReference(ctx: CommandContext, node?: unknown, no
       references = selection.flatMap((n) => {
         if (isTagNode(n)) return [n.tag.location];
         if (isRepositoryNode(n)) {
-          const repo = ctx.provider.repository(n.accountId, n.repositoryId);
+          const repo = ctx.model.repository(n.accountId, n.repositoryId);
           return repo ? [repo.location] : [];
         }
         return [];
@@ -26,12 +27,13 @@ export async function copyImageReference(ctx: CommandContext, node?: unknown, no
       references = [tags[0].location];
     }
     if (references.length === 0) return undefined;
-    const text = references.join('\n');
+    // Server strings pasted into a terminal: a line break inside one would run what follows it.
+    const text = references.map(stripControls).join('\n');
     await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', references.length === 1 ? text : vscode.l10n.t('{0} image references', references.length)), 3000);
+    ctx.ui.status(vscode.l10n.t('Copied {0}', references.length === 1 ? text : vscode.l10n.t('{0} image references', references.length)));
     return text;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Copying the image reference failed'), err);
+    handleError(ctx, vscode.l10n.t('Copying the image reference failed'), err);
     return undefined;
   }
 }

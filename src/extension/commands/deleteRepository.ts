@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Repository } from '../../core/types';
 import { showGarbageCollectionNoticeOnce } from '../deletion/garbageCollectionNotice';
+import { confirmRepositoriesByTyping } from '../deletion/confirmByTyping';
 import { cannotBeUndone } from '../deletion/wording';
 import { describeError, handleError, showErrorWithLogs } from '../errors';
 import { isRepositoryNode, type RepositoryNode } from '../tree/nodes';
@@ -27,7 +28,7 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
     let targets: Target[];
     if (isRepositoryNode(node)) {
       targets = selectionFor(node, nodes, isRepositoryNode).flatMap((n: RepositoryNode) => {
-        const repository = ctx.provider.repository(n.accountId, n.repositoryId);
+        const repository = ctx.model.repository(n.accountId, n.repositoryId);
         return repository ? [{ accountId: n.accountId, repository }] : [];
       });
     } else {
@@ -37,7 +38,7 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
     }
     targets = targets.filter((t, i) => targets.findIndex((o) => o.accountId === t.accountId && o.repository.id === t.repository.id) === i);
     if (targets.some((t) => ctx.store.get(t.accountId)?.readOnly)) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Read-only account: deleting needs a token with the "api" scope.'));
+      void ctx.ui.warn(vscode.l10n.t('Read-only account: deleting needs a token with the "api" scope.'));
       targets = targets.filter((t) => !ctx.store.get(t.accountId)?.readOnly);
     }
     if (targets.length === 0) return undefined;
@@ -51,21 +52,23 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
       : vscode.l10n.t('Delete {0} image repositories with all their tags?', targets.length);
     const detail = `${lines.join('\n')}\n\n${vscode.l10n.t('GitLab deletes the repository and every tag in it in the background.')} ${cannotBeUndone()}`;
     if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) return undefined;
+    // Thousands of tags in the repositories ask to type the count, as deleting that many tags does.
+    if (!(await confirmRepositoriesByTyping(ctx.ui, counts))) return undefined;
 
     const outcome: RepositoryDeletionOutcome = { scheduled: [], failed: [] };
     const instances = new Set<string>();
     for (const t of targets) {
       try {
-        const result = await ctx.provider.apiFor(t.accountId).deleteRepository(t.repository.project_id, t.repository.id);
+        const result = await ctx.clients.api(t.accountId).deleteRepository(t.repository.project_id, t.repository.id);
         ctx.log.info(`Deletion of ${t.repository.location} accepted (status: ${result.status}).`);
         outcome.scheduled.push(t.repository.location);
         const account = ctx.store.get(t.accountId);
         if (account) instances.add(account.instanceUrl);
         if (result.status === 'deleted') {
-          ctx.provider.repositoryChanged(t.accountId, t.repository.id, 'gone');
+          ctx.model.repositoryChanged(t.accountId, t.repository.id, 'gone');
         } else {
           const status = result.status === 'delete_ongoing' || result.status === 'delete_failed' ? result.status : 'delete_scheduled';
-          ctx.provider.repositoryChanged(t.accountId, t.repository.id, status);
+          ctx.model.repositoryChanged(t.accountId, t.repository.id, status);
           ctx.poller.watch(t.accountId, t.repository.id);
         }
       } catch (err) {
@@ -74,27 +77,27 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
       }
     }
     if (outcome.failed.length) {
-      showErrorWithLogs(ctx.log, vscode.l10n.t('Could not delete {0}: {1}', outcome.failed[0].location, outcome.failed[0].error));
+      showErrorWithLogs(ctx, vscode.l10n.t('Could not delete {0}: {1}', outcome.failed[0].location, outcome.failed[0].error));
     }
     if (outcome.scheduled.length) {
-      void vscode.window.showInformationMessage(outcome.scheduled.length === 1
+      void ctx.ui.info(outcome.scheduled.length === 1
         ? vscode.l10n.t('Deletion of {0} scheduled: GitLab deletes it in the background.', outcome.scheduled[0])
         : vscode.l10n.t('Deletion of {0} image repositories scheduled: GitLab deletes them in the background.', outcome.scheduled.length));
     }
-    for (const url of instances) await showGarbageCollectionNoticeOnce(ctx.extension.globalState, url);
+    for (const url of instances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
     return outcome;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Deleting the image repository failed'), err);
+    handleError(ctx, vscode.l10n.t('Deleting the image repository failed'), err);
     return undefined;
   }
 }
 
 /** The number of tags for the confirmation: from the tree when listed, else asked from GitLab. */
 async function tagCount(ctx: CommandContext, t: Target): Promise<number | undefined> {
-  const cached = ctx.provider.cache.for(t.accountId).tags.get(t.repository.id);
+  const cached = ctx.model.listedTags(t.accountId, t.repository.id);
   if (cached) return cached.length;
   try {
-    const repo = await ctx.provider.apiFor(t.accountId).getRepository(t.repository.id, { tagsCount: true });
+    const repo = await ctx.clients.api(t.accountId).getRepository(t.repository.id, { tagsCount: true });
     return repo.tags_count;
   } catch (err) {
     ctx.log.warn(`Counting the tags of ${t.repository.location}: ${describeError(err)}`);

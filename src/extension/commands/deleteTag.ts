@@ -42,7 +42,7 @@ export async function deleteTag(ctx: CommandContext, node?: unknown, nodes?: unk
     }
     return await deleteTagNodes(ctx, targets);
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Deleting tags failed'), err);
+    handleError(ctx, vscode.l10n.t('Deleting tags failed'), err);
     return undefined;
   }
 }
@@ -62,7 +62,7 @@ async function pickFromPalette(ctx: CommandContext): Promise<TagNode[] | undefin
 async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promise<TagDeletionOutcome | undefined> {
   const readOnly = requested.filter((t) => ctx.store.get(t.accountId)?.readOnly);
   if (readOnly.length) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('Skipping {0} tag(s) of read-only accounts: deleting needs a token with the "api" scope.', readOnly.length));
+    void ctx.ui.warn(vscode.l10n.t('Skipping {0} tag(s) of read-only accounts: deleting needs a token with the "api" scope.', readOnly.length));
   }
   // One entry per tag, even if it was selected in two places (under its group and its project).
   const unique = new Map<string, TagNode>();
@@ -124,7 +124,7 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], sk
           }
           let reported = 0;
           try {
-            const report = await ctx.provider.apiFor(accountId).deleteTags(projectId, repositoryId, names, {
+            const report = await ctx.clients.api(accountId).deleteTags(projectId, repositoryId, names, {
               signal: abort.signal,
               onProgress: (d) => {
                 const step = d - reported;
@@ -136,9 +136,9 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], sk
             for (const n of report.deleted) outcome.deleted.push(byName.get(n)?.tag.location ?? n);
             for (const f of report.failed) outcome.failed.push({ location: byName.get(f.tag)?.tag.location ?? f.tag, error: f.error });
             for (const n of report.notAttempted ?? []) outcome.notAttempted.push(byName.get(n)?.tag.location ?? n);
-            if (report.failed.some((f) => f.status === 401)) ctx.provider.markUnauthorized(accountId, new Error(report.failed[0].error));
+            if (report.failed.some((f) => f.status === 401)) ctx.model.markUnauthorized(accountId, new Error(report.failed[0].error));
             if (report.deleted.length) {
-              ctx.provider.tagsRemoved(accountId, repositoryId, report.deleted);
+              ctx.model.tagsRemoved(accountId, repositoryId, report.deleted);
               const account = ctx.store.get(accountId);
               if (account) deletedInstances.add(account.instanceUrl);
             }
@@ -157,13 +157,13 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], sk
   for (const f of outcome.failed) ctx.log.error(`Failed to delete ${f.location}: ${f.error}`);
   for (const l of outcome.notAttempted) ctx.log.warn(`Not attempted (cancelled): ${l}`);
   reportTagOutcome(ctx, outcome, targets.length + skipped.length);
-  for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.extension.globalState, url);
+  for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
   return outcome;
 }
 
 function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: number): void {
   if (o.failed.length === 0 && o.notAttempted.length === 0) {
-    void vscode.window.showInformationMessage(total === 1
+    void ctx.ui.info(total === 1
       ? vscode.l10n.t('Deleted {0}.', o.deleted[0] ?? '')
       : vscode.l10n.t('Deleted {0} tags.', o.deleted.length));
     return;
@@ -176,5 +176,5 @@ function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: num
       : vscode.l10n.t('{0} failed, e.g. {1} ({2}).', o.failed.length, first.location, first.error));
   }
   if (o.notAttempted.length) parts.push(vscode.l10n.t('{0} not attempted (cancelled).', o.notAttempted.length));
-  showErrorWithLogs(ctx.log, parts.join(' '));
+  showErrorWithLogs(ctx, parts.join(' '));
 }

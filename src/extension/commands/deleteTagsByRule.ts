@@ -48,14 +48,14 @@ export async function deleteTagsByRule(ctx: CommandContext, node?: unknown): Pro
     const target = await resolveTarget(ctx, node);
     if (!target) return undefined;
     if (target.account.readOnly) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Deleting needs a token with the "api" scope; this account is read-only.'));
+      void ctx.ui.warn(vscode.l10n.t('Deleting needs a token with the "api" scope; this account is read-only.'));
       return undefined;
     }
     const rule = await promptRule(ctx.ui);
     if (!rule) return undefined;
     return await previewAndAct(ctx, target, rule);
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Deleting tags by rule failed'), err);
+    handleError(ctx, vscode.l10n.t('Deleting tags by rule failed'), err);
     return undefined;
   }
 }
@@ -64,8 +64,8 @@ async function resolveTarget(ctx: CommandContext, node: unknown): Promise<Target
   if (isRepositoryNode(node)) {
     const account = ctx.store.get(node.accountId);
     if (!account) return undefined;
-    const repository = ctx.provider.repository(node.accountId, node.repositoryId)
-      ?? await ctx.provider.apiFor(node.accountId).getRepository(node.repositoryId);
+    const repository = ctx.model.repository(node.accountId, node.repositoryId)
+      ?? await ctx.clients.api(node.accountId).getRepository(node.repositoryId);
     return { account, repository };
   }
   const path = await pickRepositoryPath(ctx, (a) => !a.readOnly);
@@ -151,7 +151,7 @@ export async function promptRule(ui: Ui): Promise<Rule | undefined> {
 }
 
 async function computePreview(ctx: CommandContext, target: Target, rule: Rule): Promise<RulePreview | undefined> {
-  const api = ctx.clients.forAccount(target.account);
+  const api = ctx.clients.api(target.account.id);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the tags of {0}', target.repository.location), cancellable: true },
     async (progress, token) => {
@@ -196,7 +196,7 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
     if (choice === 'cancel') return outcome;
     if (choice === 'delete' && Date.now() - preview.now > PREVIEW_MAX_AGE_MS) {
       // An old preview is read again and shown for a fresh decision (core/recheck.ts PREVIEW_MAX_AGE_MS).
-      void vscode.window.showInformationMessage(vscode.l10n.t('The preview was more than {0} minutes old, so the tags were read again. Check the new preview before deleting.', PREVIEW_MAX_AGE_MS / 60_000));
+      void ctx.ui.info(vscode.l10n.t('The preview was more than {0} minutes old, so the tags were read again. Check the new preview before deleting.', PREVIEW_MAX_AGE_MS / 60_000));
       view = await previewView(ctx, target, rule);
       if (!view) return undefined;
       continue;
@@ -204,7 +204,7 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
     if (choice === 'delete') {
       const names = section.deleteNames;
       if (names.length === 0) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('The rule selects no tag to delete.'));
+        void ctx.ui.info(vscode.l10n.t('The rule selects no tag to delete.'));
         continue;
       }
       const { shown, more } = firstNames(names, 5);
@@ -218,7 +218,7 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
       if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) continue;
       if (!(await confirmCountByTyping(ctx.ui, names.length))) continue;
       // Just before deleting: tags changed since the preview (re-pushed, re-dated, gone) are skipped.
-      const checked = await recheckRulePreview(ctx, ctx.clients.forAccount(account), preview, rule, repository);
+      const checked = await recheckRulePreview(ctx, ctx.clients.api(account.id), preview, rule, repository);
       if (!checked) continue;
       const byName = new Map(preview.tags.map((t) => [t.name, t]));
       const targets: TagNode[] = checked.names.map((name) => {
@@ -242,15 +242,15 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
     ].join('\n\n');
     if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Schedule')))) continue;
     try {
-      await ctx.clients.forAccount(account).scheduleBulkDelete(repository.project_id, repository.id, bulkParamsFromRule(rule));
+      await ctx.clients.api(account.id).scheduleBulkDelete(repository.project_id, repository.id, bulkParamsFromRule(rule));
       outcome.scheduled = true;
       ctx.log.info(`Scheduled GitLab's cleanup of ${repository.location} (${JSON.stringify(bulkParamsFromRule(rule))}).`);
-      void vscode.window.showInformationMessage(vscode.l10n.t('GitLab accepted the cleanup of {0}; it runs in the background. Refresh the repository later to see the result.', repository.location));
+      void ctx.ui.info(vscode.l10n.t('GitLab accepted the cleanup of {0}; it runs in the background. Refresh the repository later to see the result.', repository.location));
     } catch (err) {
       outcome.scheduled = false;
       outcome.scheduleError = scheduleErrorText(err, repository.location);
       ctx.log.error(`Scheduling the cleanup of ${repository.location}: ${err instanceof Error ? err.message : String(err)}`);
-      showErrorWithLogs(ctx.log, outcome.scheduleError);
+      showErrorWithLogs(ctx, outcome.scheduleError);
     }
     return outcome;
   }

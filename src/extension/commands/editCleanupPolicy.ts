@@ -1,4 +1,5 @@
-// Edit Cleanup Policy: quick picks offering only the values GitLab accepts (api doc §5), two RE2-validated
+// Edit Cleanup Policy: quick picks offering only the values GitLab accepts (container_expiration_policy_attributes,
+// https://docs.gitlab.com/api/projects/#edit-a-project), two RE2-validated
 // regex boxes, then ONE PUT /projects/:id (Maintainer). The policy node shows the saved policy.
 import * as vscode from 'vscode';
 import { GitLabError } from '../../core/errors';
@@ -21,10 +22,10 @@ export async function editCleanupPolicy(ctx: CommandContext, node?: unknown): Pr
     const target = await policyTarget(ctx, node, (a) => !a.readOnly);
     if (!target) return undefined;
     if (target.account.readOnly) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Editing the cleanup policy needs a token with the "api" scope; this account is read-only.'));
+      void ctx.ui.warn(vscode.l10n.t('Editing the cleanup policy needs a token with the "api" scope; this account is read-only.'));
       return undefined;
     }
-    const api = ctx.clients.forAccount(target.account);
+    const api = ctx.clients.api(target.account.id);
     const before = await api.getCleanupPolicy(target.projectId);
     const t = vscode.l10n.t;
 
@@ -76,17 +77,17 @@ export async function editCleanupPolicy(ctx: CommandContext, node?: unknown): Pr
       if (err instanceof GitLabError && err.kind === 'forbidden') {
         const message = t('Saving the cleanup policy of {0} needs the Maintainer role on the project ({1}).', target.projectPath, err.message);
         ctx.log.error(message);
-        showErrorWithLogs(ctx.log, message);
+        showErrorWithLogs(ctx, message);
         return undefined;
       }
       throw err;
     }
-    ctx.provider.policyChanged(target.account.id, target.projectId, saved);
+    ctx.model.policyChanged(target.account.id, target.projectId, saved);
     ctx.log.info(`Saved the cleanup policy of ${target.projectPath}: ${JSON.stringify(saved)}`);
-    void vscode.window.showInformationMessage(t('Saved the cleanup policy of {0}: {1}.', target.projectPath, policyDescription(saved, t)));
+    void ctx.ui.info(t('Saved the cleanup policy of {0}: {1}.', target.projectPath, policyDescription(saved, t)));
     return saved;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Editing the cleanup policy failed'), err);
+    handleError(ctx, vscode.l10n.t('Editing the cleanup policy failed'), err);
     return undefined;
   }
 }

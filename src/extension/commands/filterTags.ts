@@ -5,7 +5,7 @@ import type { CommandContext } from './context';
 /** Filters a repository's tags by a substring or a glob (`v1.*`); shown in the repository's description. */
 export async function filterTags(ctx: CommandContext, node?: unknown): Promise<void> {
   if (!isRepositoryNode(node)) return;
-  const current = ctx.provider.filterOf(node.accountId, node.repositoryId);
+  const current = ctx.model.filterOf(node.accountId, node.repositoryId);
   const value = await ctx.ui.inputText({
     title: vscode.l10n.t('Filter Tags'),
     prompt: vscode.l10n.t('Show only tags containing this text, or matching a pattern with * and ?. Empty clears the filter.'),
@@ -13,5 +13,5 @@ export async function filterTags(ctx: CommandContext, node?: unknown): Promise<v
     value: current ?? '',
   });
   if (value === undefined) return;
-  ctx.provider.setFilter(node, value);
+  ctx.model.setFilter(node.accountId, node.repositoryId, value);
 }

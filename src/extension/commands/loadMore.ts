@@ -6,8 +6,8 @@ import type { CommandContext } from './context';
 export async function loadMore(ctx: CommandContext, node?: unknown): Promise<void> {
   if (!isNode(node) || node.kind !== 'loadMore') return;
   try {
-    await ctx.provider.loadMore(node);
+    await ctx.model.loadMore(node);
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Loading more items failed'), err);
+    handleError(ctx, vscode.l10n.t('Loading more items failed'), err);
   }
 }

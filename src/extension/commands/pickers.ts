@@ -8,7 +8,7 @@ export async function pickAccount(ctx: CommandContext, filter: (a: Account) => b
   await ctx.store.ready();
   const accounts = ctx.store.list().filter(filter);
   if (accounts.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No GitLab account to use. Add one with "GitLab Registry: Add Account".'));
+    void ctx.ui.info(vscode.l10n.t('No GitLab account to use. Add one with "GitLab Registry: Add Account".'));
     return undefined;
   }
   if (accounts.length === 1) return accounts[0];
@@ -32,24 +32,23 @@ async function allPages<T>(list: (page: PageRequest) => Promise<Page<T>>): Promi
 }
 
 export async function pickProject(ctx: CommandContext, account: Account): Promise<Project | undefined> {
-  const api = ctx.clients.forAccount(account);
+  const api = ctx.clients.api(account.id);
   const projects = await allPages((page) => api.listProjects({}, page));
   if (projects.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No projects where you are at least a Reporter.'));
+    void ctx.ui.info(vscode.l10n.t('No projects where you are at least a Reporter.'));
     return undefined;
   }
   return ctx.ui.pickOne(projects.map((p) => ({ label: p.path_with_namespace, value: p })), vscode.l10n.t('Select a project'));
 }
 
 export async function pickRepository(ctx: CommandContext, account: Account, project: Project): Promise<Repository | undefined> {
-  const api = ctx.clients.forAccount(account);
+  const api = ctx.clients.api(account.id);
   const repositories = await allPages((page) => api.listProjectRepositories(project.id, page));
   if (repositories.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no image repositories.', project.path_with_namespace));
+    void ctx.ui.info(vscode.l10n.t('{0} has no image repositories.', project.path_with_namespace));
     return undefined;
   }
-  const cache = ctx.provider.cache.for(account.id);
-  for (const r of repositories) cache.repositories.set(r.id, r);
+  ctx.model.rememberRepositories(account.id, repositories);
   return ctx.ui.pickOne(
     repositories.map((r) => ({ label: r.name === '' ? project.path_with_namespace : r.name, description: r.location, value: r })),
     vscode.l10n.t('Select an image repository'),
@@ -57,9 +56,9 @@ export async function pickRepository(ctx: CommandContext, account: Account, proj
 }
 
 export async function pickTags(ctx: CommandContext, account: Account, repository: Repository, many: boolean): Promise<Tag[] | undefined> {
-  const tags = await ctx.provider.tags(account.id, repository.project_id, repository.id);
+  const tags = await ctx.model.tags(account.id, repository.project_id, repository.id);
   if (tags.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no tags.', repository.location));
+    void ctx.ui.info(vscode.l10n.t('{0} has no tags.', repository.location));
     return undefined;
   }
   const items = tags.map((t) => ({ label: t.name, description: t.location, value: t }));

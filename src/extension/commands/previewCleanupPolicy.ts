@@ -22,7 +22,7 @@ export async function previewCleanupPolicy(ctx: CommandContext, node?: unknown):
     const target = await policyTarget(ctx, node);
     if (!target) return undefined;
     const t = vscode.l10n.t;
-    const api = ctx.clients.forAccount(target.account);
+    const api = ctx.clients.api(target.account.id);
     const model = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: t('Previewing the cleanup policy of {0}', target.projectPath), cancellable: true },
       async (progress, token) => {
@@ -31,10 +31,10 @@ export async function previewCleanupPolicy(ctx: CommandContext, node?: unknown):
         try {
           const policy = await api.getCleanupPolicy(target.projectId);
           if (!policy) {
-            void vscode.window.showInformationMessage(t('GitLab did not include a cleanup policy for {0}.', target.projectPath));
+            void ctx.ui.info(t('GitLab did not include a cleanup policy for {0}.', target.projectPath));
             return undefined;
           }
-          ctx.provider.policyChanged(target.account.id, target.projectId, policy);
+          ctx.model.policyChanged(target.account.id, target.projectId, policy);
           const rule = ruleFromPolicy(policy);
           const compiled = compileRule(rule);
           const repositories: Repository[] = [];
@@ -72,13 +72,13 @@ export async function previewCleanupPolicy(ctx: CommandContext, node?: unknown):
     );
     if (!model) return undefined;
     if (model.sections.length === 0) {
-      void vscode.window.showInformationMessage(t('{0} has no image repositories.', target.projectPath));
+      void ctx.ui.info(t('{0} has no image repositories.', target.projectPath));
       return model;
     }
     void ctx.ui.showPreview(model);
     return model;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Previewing the cleanup policy failed'), err);
+    handleError(ctx, vscode.l10n.t('Previewing the cleanup policy failed'), err);
     return undefined;
   }
 }

@@ -16,7 +16,7 @@ export async function reauthenticate(ctx: CommandContext, node?: unknown): Promi
       : await pickAccount(ctx, (a) => a.source === 'stored');
     if (!account) return false;
     if (account.source === 'environment') {
-      void vscode.window.showInformationMessage(vscode.l10n.t('This account\'s token comes from the {0} environment variable: change it and restart VS Code.', ENV_TOKEN));
+      void ctx.ui.info(vscode.l10n.t('This account\'s token comes from the {0} environment variable: change it and restart VS Code.', ENV_TOKEN));
       return false;
     }
     const host = instanceHost(account.instanceUrl);
@@ -43,11 +43,11 @@ export async function reauthenticate(ctx: CommandContext, node?: unknown): Promi
     });
     if (!token || !checked) return false;
     await ctx.store.save(accountFromCheck(account.instanceUrl, checked, account.allowHttp, 'stored'), token);
-    ctx.provider.clearUnauthorized(account.id);
+    ctx.model.clearUnauthorized(account.id);
     ctx.log.info(`Re-authenticated ${account.id}.`);
     return true;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Re-authentication failed'), err);
+    handleError(ctx, vscode.l10n.t('Re-authentication failed'), err);
     return false;
   }
 }

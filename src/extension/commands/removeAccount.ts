@@ -35,10 +35,10 @@ export async function removeAccount(ctx: CommandContext, node?: unknown): Promis
     if (!ok) return false;
     await ctx.store.remove(account.id);
     ctx.clients.invalidate(account.id);
-    ctx.provider.forgetAccount(account.id);
+    ctx.model.forgetAccount(account.id);
     return true;
   } catch (err) {
-    handleError(ctx.log, vscode.l10n.t('Removing the account failed'), err);
+    handleError(ctx, vscode.l10n.t('Removing the account failed'), err);
     return false;
   }
 }

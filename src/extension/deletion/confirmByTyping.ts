@@ -19,10 +19,31 @@ export function confirmTypingThreshold(): number {
  */
 export async function confirmCountByTyping(ui: Ui, count: number): Promise<boolean> {
   if (count <= confirmTypingThreshold()) return true;
+  return typedCount(ui, count, vscode.l10n.t('Delete {0} tags', count), vscode.l10n.t('This deletes {0} tags. Type {0} to confirm.', count));
+}
+
+/**
+ * Deleting image repositories deletes every tag in them: `tagCounts` (undefined where GitLab could not
+ * count) decide as for tags. With a count unknown the deletion may be large, so the user types the number
+ * of repositories instead, whatever the threshold.
+ */
+export async function confirmRepositoriesByTyping(ui: Ui, tagCounts: (number | undefined)[]): Promise<boolean> {
+  if (tagCounts.some((n) => n === undefined)) {
+    const repositories = tagCounts.length;
+    return repositories === 1
+      ? typedCount(ui, 1, vscode.l10n.t('Delete the image repository'),
+        vscode.l10n.t('This deletes an image repository with an unknown number of tags. Type 1 to confirm.'))
+      : typedCount(ui, repositories, vscode.l10n.t('Delete {0} image repositories', repositories),
+        vscode.l10n.t('This deletes {0} image repositories, some with an unknown number of tags. Type {0} to confirm.', repositories));
+  }
+  return confirmCountByTyping(ui, tagCounts.reduce<number>((sum, n) => sum + (n ?? 0), 0));
+}
+
+async function typedCount(ui: Ui, count: number, title: string, prompt: string): Promise<boolean> {
   const expected = String(count);
   const answer = await ui.inputText({
-    title: vscode.l10n.t('Delete {0} tags', count),
-    prompt: vscode.l10n.t('This deletes {0} tags. Type {0} to confirm.', count),
+    title,
+    prompt,
     placeHolder: expected,
     ignoreFocusOut: true,
     validateInput: (value) => (value.trim() === '' || value.trim() === expected

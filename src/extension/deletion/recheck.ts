@@ -71,10 +71,10 @@ export function recheckTagNodes(ctx: CommandContext, targets: readonly TagNode[]
     for (const group of groups.values()) {
       const { accountId, projectId, repositoryId } = group[0];
       const expected = group.map((node) => {
-        const details = ctx.provider.tagDetails(node);
+        const details = ctx.model.tagDetails(node.accountId, node.repositoryId, node.tag.name);
         return details ? { name: node.tag.name, digest: details.digest, created_at: details.created_at } : { name: node.tag.name };
       });
-      const check = await recheckTags(ctx.provider.apiFor(accountId), projectId, repositoryId, expected, { signal });
+      const check = await recheckTags(ctx.clients.api(accountId), projectId, repositoryId, expected, { signal });
       const unchanged = new Set(check.unchanged);
       const changed = new Map(check.changed.map((c) => [c.name, c.change]));
       for (const node of group) {

@@ -3,6 +3,7 @@
 // from GitLab (tag names, digests, paths, notes) goes through escapeHtml; the page loads nothing remote:
 // default-src 'none', the one script and style block carry a nonce, and the only script posts the
 // user's choice back to the extension.
+import { randomBytes } from 'crypto';
 import type { PreviewModel, PreviewRow, PreviewSection, Translate } from './previewModel';
 import { formatSize } from '../tree/format';
 
@@ -16,12 +17,9 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"'`]/g, (c) => ESCAPES[c]);
 }
 
-/** A fresh nonce for one rendering (32 alphanumerics). */
-export function makeNonce(random: () => number = Math.random): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let out = '';
-  for (let i = 0; i < 32; i++) out += chars[Math.floor(random() * chars.length)];
-  return out;
+/** A fresh nonce for one rendering: 128 bits from the CSPRNG as 32 hex digits (never Math.random). */
+export function makeNonce(): string {
+  return randomBytes(16).toString('hex');
 }
 
 /**

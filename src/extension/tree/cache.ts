@@ -34,15 +34,15 @@ export class AccountCache {
     return p;
   }
 
-  list<T>(key: string): PagedList<T> | undefined {
-    return this.lists.get(key) as PagedList<T> | undefined;
+  list<T>(key: ListKey): PagedList<T> | undefined {
+    return this.lists.get(listKeyId(key)) as PagedList<T> | undefined;
   }
 
   /** Appends a fetched page to the list `key` (a first page replaces it). */
-  addPage<T>(key: string, page: Page<T>, first: boolean): PagedList<T> {
+  addPage<T>(key: ListKey, page: Page<T>, first: boolean): PagedList<T> {
     const current = first ? undefined : this.list<T>(key);
     const list: PagedList<T> = { items: [...(current?.items ?? []), ...page.items], next: page.next, complete: !page.next };
-    this.lists.set(key, list as PagedList<unknown>);
+    this.lists.set(listKeyId(key), list as PagedList<unknown>);
     return list;
   }
 
@@ -67,8 +67,8 @@ export class AccountCache {
     for (const key of [...this.details.keys()]) if (key.startsWith(`${repositoryId}\u0000`)) this.details.delete(key);
   }
 
-  forgetList(key: string): void {
-    this.lists.delete(key);
+  forgetList(key: ListKey): void {
+    this.lists.delete(listKeyId(key));
   }
 
   clear(): void {
@@ -100,9 +100,19 @@ export class RegistryCache {
   }
 }
 
-export const ListKeys = {
-  groups: 'groups',
-  projects: 'projects',
-  groupRepositories: (groupId: number) => `group:${groupId}:repositories`,
-  projectRepositories: (projectId: number) => `project:${projectId}:repositories`,
-} as const;
+/** A paged listing the tree shows: an account's top-level groups or projects, or a group's or project's repositories. */
+export type ListKey =
+  | { list: 'groups' }
+  | { list: 'projects' }
+  | { list: 'groupRepositories'; groupId: number }
+  | { list: 'projectRepositories'; projectId: number };
+
+/** The cache's key of a listing (one string per listing, so that a map can hold it). */
+export function listKeyId(key: ListKey): string {
+  switch (key.list) {
+    case 'groups': return 'groups';
+    case 'projects': return 'projects';
+    case 'groupRepositories': return `group:${key.groupId}:repositories`;
+    case 'projectRepositories': return `project:${key.projectId}:repositories`;
+  }
+}

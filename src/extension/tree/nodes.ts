@@ -1,7 +1,8 @@
 // The tree's elements: plain data tagged with `kind`. Everything that changes (repository status, tag
-// details, account state) is looked up in the cache when the item is rendered, so a node only says WHAT
-// it shows; provider.ts has the one getTreeItem that says HOW.
+// details, account state) is looked up in the model when the item is rendered, so a node only says WHAT
+// it shows; render.ts has one render function per kind that says HOW.
 import type { Group, Project, Repository, Tag } from '../../core/types';
+import type { ListKey } from './cache';
 
 interface Base {
   /** Unique and stable across refreshes: the parent's id plus this node's key. Also the TreeItem id. */
@@ -47,12 +48,13 @@ export interface TagNode extends Base {
   tag: Tag;
 }
 
+/** What a "Load more…" continues: a paged GitLab listing, or the tags of a repository shown so far. */
+export type MoreOf = ListKey | { list: 'tags'; repositoryId: number };
+
 /** Stands in for the rest of a paged list. */
 export interface LoadMoreNode extends Base {
   kind: 'loadMore';
-  /** The cache key of the list it continues. */
-  listKey: string;
-  what: 'groups' | 'projects' | 'repositories' | 'tags';
+  more: MoreOf;
 }
 
 /** Listing failed: shown instead of the children, with "Show Logs" (and re-authentication for a 401). */

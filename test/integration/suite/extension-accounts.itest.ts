@@ -107,7 +107,7 @@ test('an expired token (401) turns the account into an error node; Re-authentica
   assert.ok(account);
   // The token expires after it was added.
   await a.store.save(account, harness.token('expired'));
-  a.provider.refresh();
+  a.model.refresh();
   const root = (await children(a))[0];
   const kids = await children(a, root);
   assert.strictEqual(kids.length, 1);

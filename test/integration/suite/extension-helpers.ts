@@ -7,7 +7,7 @@ import type { TokenName } from '../../double/contract';
 import type { GitLabRegistryApi } from '../../../src/extension/extension';
 import type { Account } from '../../../src/extension/accounts/account';
 import type { TreeNode } from '../../../src/extension/tree/nodes';
-import type { TokenPrompt } from '../../../src/extension/ui';
+import type { NotificationLevel, TokenPrompt, Ui } from '../../../src/extension/ui';
 
 export type { GitLabRegistryApi, TreeNode };
 
@@ -17,9 +17,9 @@ export async function api(): Promise<GitLabRegistryApi> {
   return exports;
 }
 
-/** Puts the Ui's prototype methods back (tests assign instance properties to answer prompts). */
-export function restoreUi(a: GitLabRegistryApi): void {
-  for (const key of Object.keys(a.ui)) delete (a.ui as unknown as Record<string, unknown>)[key];
+/** Puts the Ui's prototype methods back (tests assign instance properties to answer prompts): all, or `only` these. */
+export function restoreUi(a: GitLabRegistryApi, only?: (keyof Ui)[]): void {
+  for (const key of only ?? Object.keys(a.ui)) delete (a.ui as unknown as Record<string, unknown>)[key];
 }
 
 /** Answers the next confirmation(s) with `answer` and records what was asked. */
@@ -30,6 +30,25 @@ export function answerConfirm(a: GitLabRegistryApi, answer: boolean): { message:
     return answer;
   };
   return asked;
+}
+
+export interface ShownMessage {
+  level: NotificationLevel;
+  text: string;
+  buttons: string[];
+}
+
+/**
+ * Records every notification the extension shows through its Ui seam (info, warning, error) as it would
+ * appear, answered as if dismissed; `restore()` puts the Ui's own method back.
+ */
+export function captureMessages(a: GitLabRegistryApi): { messages: ShownMessage[]; restore: () => void } {
+  const messages: ShownMessage[] = [];
+  a.ui.notify = async (level, text, buttons) => {
+    messages.push({ level, text, buttons });
+    return undefined;
+  };
+  return { messages, restore: () => restoreUi(a, ['notify']) };
 }
 
 /**
@@ -56,14 +75,14 @@ export async function addAccount(a: GitLabRegistryApi, token: TokenName | string
     const account = (await vscode.commands.executeCommand('gitlabRegistry.addAccount')) as Account | undefined;
     return { account, problems, prompts };
   } finally {
-    restoreUi(a);
+    restoreUi(a, ['promptInstanceUrl', 'promptToken']); // other replacements (e.g. captureMessages) stay
   }
 }
 
 export async function removeAllAccounts(a: GitLabRegistryApi): Promise<void> {
   await a.store.ready();
   for (const account of a.store.list()) if (account.source === 'stored') await a.store.remove(account.id);
-  a.provider.refresh();
+  a.model.refresh();
 }
 
 export function label(a: GitLabRegistryApi, node: TreeNode): string {

@@ -72,10 +72,10 @@ const MUTATIONS = ['deleteTags', 'deleteRepository', 'scheduleBulkDelete', 'upda
 
 /** Records every mutating RegistryApi call the commands make (GraphQL mutations are not visible in the request log). */
 function spyMutations(a: GitLabRegistryApi): { calls: string[]; restore(): void } {
-  const clients = a.provider.clients;
-  const original = clients.forAccount.bind(clients);
+  const clients = a.clients;
+  const original = clients.api.bind(clients);
   const calls: string[] = [];
-  clients.forAccount = (account) => new Proxy(original(account), {
+  clients.api = (accountId) => new Proxy(original(accountId), {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver) as unknown;
       if (typeof key === 'string' && MUTATIONS.includes(key) && typeof value === 'function') {
@@ -87,7 +87,7 @@ function spyMutations(a: GitLabRegistryApi): { calls: string[]; restore(): void 
       return value;
     },
   });
-  return { calls, restore: () => { delete (clients as unknown as Record<string, unknown>).forAccount; } };
+  return { calls, restore: () => { delete (clients as unknown as Record<string, unknown>).api; } };
 }
 
 async function allRepositoryTags(): Promise<Record<number, string[]>> {
@@ -138,7 +138,7 @@ test('palette: account → project → repository → two tags sharing a digest;
   assert.deepStrictEqual(after.tags.map((t) => t.name).sort(), expected);
   assert.ok(after.tags.some((t) => t.name === SIBLING && t.digest === digestOf('latest')), 'the sibling keeps its digest');
   // The tag cache the picker filled follows the deletion.
-  const tags = await a.provider.tags(ownerId, a.provider.repository(ownerId, ROOT_REPOSITORY_ID)!.project_id, ROOT_REPOSITORY_ID);
+  const tags = await a.model.tags(ownerId, a.model.repository(ownerId, ROOT_REPOSITORY_ID)!.project_id, ROOT_REPOSITORY_ID);
   assert.deepStrictEqual(tags.map((t) => t.name).sort(), expected);
 });
 

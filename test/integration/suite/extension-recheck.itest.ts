@@ -7,7 +7,7 @@ import { test, harness } from '../../harness/inhost';
 import type { TagDeletionOutcome } from '../../../src/extension/commands/deleteTag';
 import type { RuleDeletionOutcome } from '../../../src/extension/commands/deleteTagsByRule';
 import type { PreviewModel } from '../../../src/extension/rules/previewModel';
-import type { TreeNode } from '../../../src/extension/tree/nodes';
+import type { TagNode, TreeNode } from '../../../src/extension/tree/nodes';
 import {
   addAccount, children, doubleHost, doubleRepo, doubleTagNames, fresh, label, path, restoreUi, type GitLabRegistryApi,
 } from './extension-helpers';
@@ -127,8 +127,9 @@ test('Delete Tag on a tree selection: a tag re-pushed since the tree showed it i
   };
   const selected = [pick('feature-eta'), pick('feature-theta'), pick('feature-zeta')];
   // The tree has shown their digests and dates (details are loaded in the background).
-  for (let i = 0; i < 200 && !selected.every((n) => a.provider.tagDetails(n as never)); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(selected.every((n) => a.provider.tagDetails(n as never)), 'details loaded');
+  const shown = (n: TreeNode) => { const t = n as TagNode; return a.model.tagDetails(t.accountId, t.repositoryId, t.tag.name); };
+  for (let i = 0; i < 200 && !selected.every(shown); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(selected.every(shown), 'details loaded');
   a.ui.confirm = async () => {
     await repush('feature-theta', 'main-a1c2c6');
     return true;

@@ -11,7 +11,7 @@ import type { RepositoryDeletionPoller } from '../../../src/extension/deletion/r
 import type { AccountStore } from '../../../src/extension/accounts/accountStore';
 import type { TagNode } from '../../../src/extension/tree/nodes';
 import {
-  addAccount, answerConfirm, api, children, description, doubleHost, doubleRepo, doubleTagNames, fresh, label, labels,
+  addAccount, answerConfirm, api, captureMessages, children, description, doubleHost, doubleRepo, doubleTagNames, fresh, label, labels,
   path as treePath, removeAllAccounts, requests, restoreUi, type GitLabRegistryApi, type TreeNode,
 } from './extension-helpers';
 
@@ -23,23 +23,6 @@ const TOKENS_KEY = 'gitlabRegistry.tokens';
 const log = async (): Promise<LogEntry[]> => (await requests()) as unknown as LogEntry[];
 const tagName = (location: string): string => location.slice(location.lastIndexOf(':') + 1);
 const sorted = (xs: Iterable<string>): string[] => [...xs].sort();
-
-/** Records every message the extension shows (error/warning/information) while `fn` runs. */
-function captureMessages(): { messages: { level: string; text: string; items: string[] }[]; restore: () => void } {
-  const w = vscode.window as unknown as Record<string, (...args: unknown[]) => Thenable<unknown>>;
-  const messages: { level: string; text: string; items: string[] }[] = [];
-  const originals: Record<string, (...args: unknown[]) => Thenable<unknown>> = {};
-  for (const [key, level] of [['showErrorMessage', 'error'], ['showWarningMessage', 'warning'], ['showInformationMessage', 'info']] as const) {
-    originals[key] = w[key];
-    w[key] = (...args: unknown[]) => {
-      const [text, ...rest] = args;
-      const options = rest.find((r) => typeof r === 'object' && r !== null && !('title' in (r as object))) as { detail?: string } | undefined;
-      messages.push({ level, text: `${String(text)}${options?.detail ? `\n${options.detail}` : ''}`, items: rest.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))) });
-      return Promise.resolve(undefined); // as if dismissed: nothing waits for a user
-    };
-  }
-  return { messages, restore: () => { for (const [k, f] of Object.entries(originals)) w[k] = f; } };
-}
 
 /** Every line given to the extension's Log (debug included: the HTTP lines) while active. */
 function captureLog(a: Api): { lines: string[]; restore: () => void } {
@@ -95,7 +78,7 @@ async function addTagNodesOf(a: Api, repo: TreeNode, wanted: number): Promise<Ta
     const tags = kids.filter((k): k is TagNode => k.kind === 'tag');
     const more = kids.find((k) => k.kind === 'loadMore');
     if (tags.length >= wanted || !more || more.kind !== 'loadMore') return tags;
-    await a.provider.loadMore(more);
+    await a.model.loadMore(more);
   }
   throw new Error('could not list enough tags');
 }
@@ -149,7 +132,7 @@ test('600 selected tags deleted while ~10% of requests fail: exactly those go, s
     const before = await doubleTagNames(1);
     await harness.control('POST', '/__double/reset-log');
     await putRandomFaults({ rate: 0.1, seed: 7, kinds: ['500', '502', '503', 'reset', 'resetAfterProcessing', 'timeout', '429burst'], hangMs: 300, retryAfterSeconds: 1 });
-    const shown = captureMessages();
+    const shown = captureMessages(a);
     let outcome: TagDeletionOutcome | undefined;
     try {
       outcome = await deleteNodes(a, nodes);
@@ -219,7 +202,7 @@ test('Cancel during a long deletion: no new deletion request after it, the repor
       };
       return task(progress, source.token);
     };
-    const shown = captureMessages();
+    const shown = captureMessages(a);
     let outcome: TagDeletionOutcome | undefined;
     try {
       outcome = await deleteNodes(a, nodes);
@@ -268,7 +251,7 @@ test('Cancel while mutations in flight fail (500): still no deletion request aft
       const source = new vscode.CancellationTokenSource();
       return task({ report: () => { if (cancelledAt === 0) { cancelledAt = Date.now(); source.cancel(); } } }, source.token);
     };
-    const shown = captureMessages();
+    const shown = captureMessages(a);
     let outcome: TagDeletionOutcome | undefined;
     try {
       outcome = await deleteNodes(a, nodes);
@@ -343,7 +326,7 @@ test('removing an account while tag details are still queued does not stall the 
 
 function newPoller(a: Api, changes: string[]): RepositoryDeletionPoller {
   const Poller = a.poller.constructor as new (...args: unknown[]) => RepositoryDeletionPoller;
-  const p = new Poller((id: string) => a.provider.apiFor(id), (_acc: string, repo: number, status: string) => changes.push(`${repo}:${status}`), a.log);
+  const p = new Poller((id: string) => a.clients.api(id), (_acc: string, repo: number, status: string) => changes.push(`${repo}:${status}`), a.log);
   p.options = { initialDelayMs: 100, maxDelayMs: 200, maxAttempts: 500 };
   return p;
 }
@@ -359,7 +342,7 @@ test('the deletion poller survives errors on its GET (5xx, resets, 403) and repo
   try {
     const { account } = await addAccount(a, 'owner');
     assert.ok(account);
-    await a.provider.apiFor(account.id).deleteRepository(3, 5);
+    await a.clients.api(account.id).deleteRepository(3, 5);
     const route = '^/api/v4/registry/repositories/5$';
     await harness.control('POST', '/__double/faults', { method: 'GET', path: route, status: 500, times: 3 });
     await harness.control('POST', '/__double/faults', { method: 'GET', path: route, reset: true, times: 1 });
@@ -390,7 +373,7 @@ async function scheduledDeletions(a: Api): Promise<{ accountId: string; count: (
   await harness.restartDouble({ repositoryDeletionStepMs: 0 });
   const { account } = await addAccount(a, 'owner');
   assert.ok(account);
-  const gitlab = a.provider.apiFor(account.id);
+  const gitlab = a.clients.api(account.id);
   await gitlab.deleteRepository(3, 6);
   await gitlab.deleteRepository(4, 7);
   await harness.control('POST', '/__double/reset-log');
@@ -455,7 +438,7 @@ test('a distinctive token is only in SecretStorage: not in logs, messages, promp
   await harness.control('POST', '/__double/tokens', { value: canary, like: 'owner' });
   await harness.control('POST', '/__double/reset-log');
   const logged = captureLog(a);
-  const shown = captureMessages();
+  const shown = captureMessages(a);
   const asked: string[] = [];
   const haystack: { where: string; text: string }[] = [];
   try {
@@ -491,7 +474,7 @@ test('a distinctive token is only in SecretStorage: not in logs, messages, promp
       return true;
     };
     const outcome = await vscode.commands.executeCommand<TagDeletionOutcome>('gitlabRegistry.deleteTag', prod);
-    restoreUi(a);
+    restoreUi(a, ['confirm']);
     await harness.control('DELETE', '/__double/faults');
     assert.strictEqual(outcome?.failed.length, 1, JSON.stringify(outcome));
     assert.match(outcome.failed[0].error, /403.*\[REDACTED\]/, 'the echoed token reached the client and was redacted');
@@ -629,7 +612,7 @@ test('accounts removed in another window disappear here without a refresh (Secre
     other.dispose();
     await harness.waitFor(async () => fired > 0 && (await children(a)).length === 0, { timeoutMs: 5000, message: '@alice gone without refresh' });
     assert.strictEqual(a.store.token(owner.id), undefined);
-    assert.throws(() => a.provider.apiFor(owner.id), /removed/);
+    assert.throws(() => a.clients.api(owner.id), /removed/);
   } finally {
     sub.dispose();
     await removeAllAccounts(a);

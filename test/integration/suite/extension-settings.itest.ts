@@ -3,11 +3,11 @@
 // garbage-collection notice). Settings are written to the user settings and reset after each test.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { test } from '../../harness/inhost';
+import { test, harness } from '../../harness/inhost';
 import type { TagDeletionOutcome } from '../../../src/extension/commands/deleteTag';
 import { showGarbageCollectionNoticeOnce } from '../../../src/extension/deletion/garbageCollectionNotice';
 import {
-  addAccount, answerConfirm, children, doubleHost, doubleTagNames, fresh, label, path, restoreUi, type GitLabRegistryApi, type TreeNode,
+  addAccount, answerConfirm, captureMessages, children, doubleRepo, doubleHost, doubleTagNames, fresh, label, path, restoreUi, type GitLabRegistryApi, type TreeNode,
 } from './extension-helpers';
 
 const SECTION = 'gitlabRegistry';
@@ -138,7 +138,8 @@ test('confirmTypingThreshold: up to the threshold (default 100, and exactly at i
 });
 
 test('showGarbageCollectionNotice: false → no notice and nothing remembered; true → once per instance', async () => {
-  await fresh();
+  const a = await fresh();
+  const shown = captureMessages(a);
   const store = new Map<string, unknown>();
   const memento: vscode.Memento = {
     keys: () => [...store.keys()],
@@ -147,10 +148,61 @@ test('showGarbageCollectionNotice: false → no notice and nothing remembered; t
   };
   const url = 'https://gitlab.example.test';
   await withSetting('showGarbageCollectionNotice', false, async () => {
-    assert.strictEqual(await showGarbageCollectionNoticeOnce(memento, url), false);
+    assert.strictEqual(await showGarbageCollectionNoticeOnce(a.ui, memento, url), false);
     assert.strictEqual(store.size, 0, 'not remembered as shown while turned off');
   });
-  assert.strictEqual(await showGarbageCollectionNoticeOnce(memento, url), true, 'default: shown');
-  assert.strictEqual(await showGarbageCollectionNoticeOnce(memento, url), false, 'only once per instance');
-  await vscode.commands.executeCommand('notifications.clearAll');
+  assert.strictEqual(shown.messages.length, 0, 'nothing shown while turned off');
+  assert.strictEqual(await showGarbageCollectionNoticeOnce(a.ui, memento, url), true, 'default: shown');
+  assert.strictEqual(await showGarbageCollectionNoticeOnce(a.ui, memento, url), false, 'only once per instance');
+  shown.restore();
+  assert.deepStrictEqual(shown.messages.map((m) => [m.level, m.buttons]), [['info', ['Learn more']]]);
+  assert.match(shown.messages[0].text, /^Deleted images free storage on gitlab\.example\.test only after garbage collection/);
+});
+
+test('confirmTypingThreshold applies to Delete Repository by its tag count: a wrong number deletes nothing, the right one deletes', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website'); // repository 5: 4 tags
+  await children(a, repo);
+  await withSetting('confirmTypingThreshold', 3, async () => {
+    const modal = answerConfirm(a, true);
+    const wrong = answerTyping(a, '3');
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('gitlabRegistry.deleteRepository', repo), undefined);
+    } finally {
+      restoreUi(a);
+    }
+    assert.strictEqual(modal.length, 1, 'the modal comes first');
+    assert.strictEqual(wrong.length, 1, 'then the input box');
+    assert.strictEqual(wrong[0].prompt, 'This deletes 4 tags. Type 4 to confirm.');
+    assert.strictEqual((await doubleRepo(5))?.status, null, 'not scheduled for deletion');
+
+    answerConfirm(a, true);
+    const right = answerTyping(a, '4');
+    try {
+      const outcome = await vscode.commands.executeCommand<{ scheduled: string[] }>('gitlabRegistry.deleteRepository', repo);
+      assert.deepStrictEqual(outcome?.scheduled, ['registry.example.test:5050/acme/website']);
+    } finally {
+      restoreUi(a);
+    }
+    assert.strictEqual(right.length, 1);
+  });
+});
+
+test('Delete Repository with a tag count GitLab cannot give: typing the number of repositories is required', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website'); // tags not listed: counted by GitLab
+  await harness.control('POST', '/__double/faults', { method: 'GET', path: '^/api/v4/registry/repositories/5$', status: 403, times: 10 });
+  const modal = answerConfirm(a, true);
+  const typed = answerTyping(a, undefined); // Escape
+  try {
+    assert.strictEqual(await vscode.commands.executeCommand('gitlabRegistry.deleteRepository', repo), undefined);
+  } finally {
+    restoreUi(a);
+    await harness.control('DELETE', '/__double/faults');
+  }
+  assert.match(modal[0].detail, /unknown number of tags/);
+  assert.strictEqual(typed[0]?.prompt, 'This deletes an image repository with an unknown number of tags. Type 1 to confirm.');
+  assert.strictEqual((await doubleRepo(5))?.status, null, 'not scheduled for deletion');
 });

@@ -113,7 +113,7 @@ test('paging: a "Load more…" node instead of everything at once', async () => 
   const config = vscode.workspace.getConfiguration('gitlabRegistry');
   await config.update('pageSize', 2, vscode.ConfigurationTarget.Global);
   try {
-    a.provider.refresh();
+    a.model.refresh();
     const account = await path(a, doubleHost());
     const first = await labels(a, account);
     assert.ok(first.includes('Load more…'), `${first}`);
@@ -153,7 +153,7 @@ test('"Load more…" limits are forgotten when the account is removed, and on Re
   };
   try {
     await addAccount(a, 'owner');
-    a.provider.refresh();
+    a.model.refresh();
     await loadMoreOnce();
     // Remove the account (the command) and add it again (same account id): the first page only.
     answerConfirm(a, true);

@@ -1,0 +1,145 @@
+// Which nodes sit below a node: accounts → top-level member groups and member projects → image repositories
+// (a project's cleanup policy first) → tags. Data comes from the model; a listing that fails becomes an
+// error node (a 401 also marks the account), an empty one a message row.
+import * as vscode from 'vscode';
+import type { Group, Project, Repository } from '../../core/types';
+import { describeError, isAuthError } from '../errors';
+import type { Log } from '../log';
+import { tagSortOrderSetting } from '../settings';
+import { matchesFilter, sortTags } from './format';
+import type { RegistryModel } from './model';
+import { accountNodeId, type NodeRegistry } from './nodeRegistry';
+import type {
+  AccountNode, ErrorNode, GroupNode, LoadMoreNode, MessageNode, MoreOf, PolicyNode, ProjectNode, RepositoryNode, TagNode, TreeNode,
+} from './nodes';
+
+/** Tag details are fetched for at most this many tags of one repository (the shown ones beyond it). */
+const MAX_DETAILS_PER_REPOSITORY = 1000;
+
+export class TreeChildren {
+  constructor(private readonly model: RegistryModel, private readonly nodes: NodeRegistry, private readonly log: Log) {}
+
+  async of(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) return this.accounts();
+    try {
+      switch (node.kind) {
+        case 'account': return await this.accountChildren(node);
+        case 'group': return await this.groupChildren(node);
+        case 'project': return await this.projectChildren(node);
+        case 'repository': return await this.repositoryChildren(node);
+        default: return [];
+      }
+    } catch (err) {
+      return [this.errorNode(node, err)];
+    }
+  }
+
+  private errorNode(parent: TreeNode, err: unknown): ErrorNode {
+    const unauthorized = isAuthError(err);
+    if (unauthorized) this.model.markUnauthorized(parent.accountId, err);
+    this.log.error(`Listing ${parent.id}: ${err instanceof Error ? err.message : String(err)}`);
+    return this.nodes.keep<ErrorNode>({
+      kind: 'error', id: `${parent.id}/error`, accountId: parent.accountId, parent, message: describeError(err), unauthorized,
+    });
+  }
+
+  private message(parent: TreeNode, message: string): MessageNode {
+    return this.nodes.keep<MessageNode>({ kind: 'message', id: `${parent.id}/message`, accountId: parent.accountId, parent, message });
+  }
+
+  private loadMore(parent: TreeNode, more: MoreOf, what: string): LoadMoreNode {
+    return this.nodes.keep<LoadMoreNode>({ kind: 'loadMore', id: `${parent.id}/more:${what}`, accountId: parent.accountId, parent, more });
+  }
+
+  private async accounts(): Promise<TreeNode[]> {
+    const store = this.model.store;
+    await store.ready();
+    const env = store.environment;
+    if (env && !store.isEnvironmentHidden() && !env.account) await this.model.checkEnvironmentAccount();
+    return store.list().map((a) => this.nodes.keep<AccountNode>({ kind: 'account', id: accountNodeId(a.id), accountId: a.id }));
+  }
+
+  private async accountChildren(node: AccountNode): Promise<TreeNode[]> {
+    const reason = this.model.unauthorizedReason(node.accountId);
+    if (reason !== undefined) {
+      return [this.nodes.keep<ErrorNode>({ kind: 'error', id: `${node.id}/error`, accountId: node.accountId, parent: node, message: reason, unauthorized: true })];
+    }
+    const env = this.model.store.environment;
+    if (this.model.account(node.accountId)?.source === 'environment' && env?.problem) {
+      return [this.nodes.keep<ErrorNode>({ kind: 'error', id: `${node.id}/error`, accountId: node.accountId, parent: node, message: env.problem, unauthorized: false })];
+    }
+    const [groups, projects] = await Promise.all([
+      this.model.list<Group>(node.accountId, { list: 'groups' }),
+      this.model.list<Project>(node.accountId, { list: 'projects' }),
+    ]);
+    const out: TreeNode[] = [];
+    for (const g of groups.items) out.push(this.nodes.keep<GroupNode>({ kind: 'group', id: `${node.id}/g:${g.id}`, accountId: node.accountId, parent: node, group: g }));
+    if (!groups.complete) out.push(this.loadMore(node, { list: 'groups' }, 'groups'));
+    for (const p of projects.items) out.push(this.nodes.keep<ProjectNode>({ kind: 'project', id: `${node.id}/p:${p.id}`, accountId: node.accountId, parent: node, project: p }));
+    if (!projects.complete) out.push(this.loadMore(node, { list: 'projects' }, 'projects'));
+    if (out.length === 0) out.push(this.message(node, vscode.l10n.t('No groups or projects where you are at least a Reporter')));
+    return out;
+  }
+
+  private repositoryNodes(parent: GroupNode | ProjectNode, repos: Repository[]): RepositoryNode[] {
+    const under: RepositoryNode['under'] = parent.kind === 'group'
+      ? { kind: 'group', fullPath: parent.group.full_path }
+      : { kind: 'project', path: parent.project.path_with_namespace };
+    return repos
+      .filter((r) => !this.model.isGone(parent.accountId, r.id))
+      .map((r) => this.nodes.keep<RepositoryNode>({
+        kind: 'repository', id: `${parent.id}/r:${r.id}`, accountId: parent.accountId, parent,
+        repositoryId: r.id, projectId: r.project_id, under,
+      }));
+  }
+
+  private async groupChildren(node: GroupNode): Promise<TreeNode[]> {
+    const key = { list: 'groupRepositories', groupId: node.group.id } as const;
+    const list = await this.model.list<Repository>(node.accountId, key);
+    const out: TreeNode[] = this.repositoryNodes(node, list.items);
+    if (!list.complete) out.push(this.loadMore(node, key, 'repositories'));
+    if (out.length === 0) out.push(this.message(node, vscode.l10n.t('No image repositories in this group or its subgroups')));
+    return out;
+  }
+
+  private async projectChildren(node: ProjectNode): Promise<TreeNode[]> {
+    this.model.rememberProject(node.accountId, node.project);
+    const key = { list: 'projectRepositories', projectId: node.project.id } as const;
+    const [list] = await Promise.all([
+      this.model.list<Repository>(node.accountId, key),
+      // A policy that cannot be read shows as such on its node; it does not fail the listing.
+      this.model.policy(node.accountId, node.project.id).catch((err: unknown) => {
+        if (isAuthError(err)) throw err;
+        this.log.warn(`Cleanup policy of ${node.project.path_with_namespace}: ${describeError(err)}`);
+      }),
+    ]);
+    const policyNode = this.nodes.keep<PolicyNode>({
+      kind: 'policy', id: `${node.id}/policy`, accountId: node.accountId, parent: node,
+      projectId: node.project.id, projectPath: node.project.path_with_namespace,
+    });
+    const out: TreeNode[] = [policyNode, ...this.repositoryNodes(node, list.items)];
+    if (!list.complete) out.push(this.loadMore(node, key, 'repositories'));
+    if (out.length === 1) out.push(this.message(node, vscode.l10n.t('No image repositories')));
+    return out;
+  }
+
+  private async repositoryChildren(node: RepositoryNode): Promise<TreeNode[]> {
+    const { accountId, projectId, repositoryId } = node;
+    const all = await this.model.tags(accountId, projectId, repositoryId);
+    const filter = this.model.filterOf(accountId, repositoryId);
+    const matching = all.filter((t) => matchesFilter(t.name, filter));
+    const sorted = sortTags(matching, (name) => this.model.tagDetails(accountId, repositoryId, name), tagSortOrderSetting());
+    const shown = sorted.slice(0, this.model.tagLimit(accountId, repositoryId));
+    // Details for every tag (so newest-first is right), or only the shown ones for very large repositories.
+    const wanted = all.length <= MAX_DETAILS_PER_REPOSITORY ? matching : shown;
+    this.model.requestTagDetails(wanted.map((t) => ({ accountId, projectId, repositoryId, name: t.name })));
+    const out: TreeNode[] = shown.map((t) => this.nodes.keep<TagNode>({
+      kind: 'tag', id: `${node.id}/t:${t.name}`, accountId, parent: node, repositoryId, projectId, tag: t,
+    }));
+    if (sorted.length > shown.length) out.push(this.loadMore(node, { list: 'tags', repositoryId }, 'tags'));
+    if (out.length === 0) {
+      out.push(this.message(node, filter ? vscode.l10n.t('No tags match "{0}"', filter) : vscode.l10n.t('No tags')));
+    }
+    return out;
+  }
+}
