@@ -1,6 +1,6 @@
 // Printing: JSON for --json (and nothing else on stdout), aligned text tables otherwise. Sorting is by
 // code point (byte order for UTF-8), never localeCompare, so the order is the same on every machine.
-import { compareCodePoints } from '../core/restClient';
+import { compareCodePoints } from '../core/text';
 import type { CliContext } from './command';
 
 export { compareCodePoints };

@@ -1,19 +1,26 @@
-// RegistryApi over GitLab's REST API v4 (docs/gitlab-registry-api.md). Every request goes through
-// HttpClient; every fan-out through mapLimit; every page loop through collectAll (bounded).
+// RegistryApi over GitLab's REST API v4 (docs/gitlab-api.md). Every request goes through HttpClient;
+// every fan-out through mapLimit; every page loop through collectAll (bounded). Only the factory
+// (client.ts) and tests import this file; the JSON conversions live in entities.ts.
 import { mapLimit } from './concurrency';
-import { GitLabError, UsageError } from './errors';
+import { TagOutcome, assembleReport, failureOf, missingTag, unknownOutcome } from './deleteReport';
+import {
+  ITEM_RULES, ItemKind, Json, accessLevelOf, isObject, taintedIdentifier, toCleanupPolicy, toGroup, toProject, toRepository, toTag,
+  toTagDetails, toTagProtectionRule, toTokenInfo, toUser,
+} from './entities';
+import { GitLabError, UsageError, cancelledError } from './errors';
 import { FetchFn, HttpClient, createHttpClient } from './http';
 import {
   assertCursor, collectAll, expectArray, fetchOffsetPage, nextKeysetCursor, nextOffsetCursor, relativePath,
   totalFromHeaders,
 } from './pagination';
 import type { RegistryApi, TagProtectionAccess } from './registryApi';
+import { compareCodePoints } from './text';
 import type {
   BulkDeleteParams, CleanupPolicy, ClientOptions, DeleteReport, Group, GroupRef, OperationOptions, Page,
-  PageRequest, Project, ProjectRef, Repository, RepositoryStatus, Tag, TagDetails, TagFailure,
-  TagProtectionRule, TokenCheck, TokenInfo, User,
+  PageRequest, Project, ProjectRef, Repository, RepositoryDeletion, Tag, TagDetails, TagProtectionRule,
+  TokenCheck, TokenInfo, User,
 } from './types';
-import { encodeProjectRef } from './url';
+import { encodeProjectRef, projectPathOf } from './url';
 
 /** ClientOptions plus knobs for tests and benchmarks. */
 export interface RestClientOptions extends ClientOptions {
@@ -28,176 +35,10 @@ export interface RestClientOptions extends ClientOptions {
   maxResponseBytes?: number;
 }
 
-type Json = Record<string, unknown>;
-
-/** Compares strings by Unicode code point (not UTF-16 unit), the order the CLI promises. */
-export function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done) return y.done ? 0 : -1;
-    if (y.done) return 1;
-    const cx = x.value.codePointAt(0) as number;
-    const cy = y.value.codePointAt(0) as number;
-    if (cx !== cy) return cx < cy ? -1 : 1;
-  }
-}
-
-/** ISO 8601 UTC with milliseconds, or null for missing/unparseable values. */
-export function normalizeTimestamp(value: unknown): string | null {
-  if (typeof value !== 'string' || value.trim() === '') return null;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
-}
-
-function toNumberOrNull(value: unknown): number | null {
-  if (value === null || value === undefined || value === '') return null;
-  const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) ? n : null;
-}
-
-function str(value: unknown, fallback = ''): string {
-  return typeof value === 'string' ? value : value === null || value === undefined ? fallback : String(value);
-}
-
-function strOrNull(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-function isObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** A positive whole-number id (GitLab sends numbers; numeric strings are tolerated). */
-function hasId(v: unknown): v is Json {
-  if (!isObject(v)) return false;
-  const id = typeof v.id === 'number' ? v.id : typeof v.id === 'string' && /^\d+$/.test(v.id) ? Number(v.id) : NaN;
-  return Number.isSafeInteger(id) && id > 0;
-}
-
-/** A tag entity needs a non-empty name without '/' (everything else about a tag hangs off its name). */
-function hasTagName(v: unknown): v is Json {
-  return isObject(v) && typeof v.name === 'string' && v.name !== '' && !v.name.includes('/');
-}
-
-/** What identifies each kind of list item; items without it are skipped (see keepValid). */
-const ITEM_RULES = {
-  project: { valid: hasId, lacks: 'a numeric id' },
-  group: { valid: hasId, lacks: 'a numeric id' },
-  repository: { valid: hasId, lacks: 'a numeric id' },
-  tag: { valid: hasTagName, lacks: 'a name' },
-  rule: { valid: hasId, lacks: 'a numeric id' },
-} as const;
-type ItemKind = keyof typeof ITEM_RULES;
-
-const STATUSES: ReadonlyArray<RepositoryStatus> = ['delete_scheduled', 'delete_ongoing', 'delete_failed'];
-
-export function toRepository(raw: Json): Repository {
-  const status = STATUSES.includes(raw.status as RepositoryStatus) ? (raw.status as RepositoryStatus) : null;
-  const repo: Repository = {
-    id: Number(raw.id),
-    name: str(raw.name),
-    path: str(raw.path),
-    project_id: Number(raw.project_id),
-    location: str(raw.location),
-    created_at: normalizeTimestamp(raw.created_at),
-    cleanup_policy_started_at: normalizeTimestamp(raw.cleanup_policy_started_at),
-    status,
-  };
-  if (raw.tags_count !== undefined) repo.tags_count = toNumberOrNull(raw.tags_count) ?? 0;
-  if (raw.size !== undefined) repo.size = toNumberOrNull(raw.size);
-  return repo;
-}
-
-export function toTag(raw: Json): Tag {
-  return { name: str(raw.name), path: str(raw.path), location: str(raw.location) };
-}
-
-export function toTagDetails(raw: Json): TagDetails {
-  return {
-    ...toTag(raw),
-    digest: strOrNull(raw.digest),
-    revision: strOrNull(raw.revision),
-    short_revision: strOrNull(raw.short_revision),
-    created_at: normalizeTimestamp(raw.created_at),
-    total_size: toNumberOrNull(raw.total_size),
-  };
-}
-
-export function toCleanupPolicy(raw: unknown): CleanupPolicy | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const p = raw as Json;
-  return {
-    cadence: str(p.cadence),
-    enabled: p.enabled === true,
-    keep_n: toNumberOrNull(p.keep_n),
-    older_than: strOrNull(p.older_than),
-    name_regex: strOrNull(p.name_regex),
-    name_regex_keep: strOrNull(p.name_regex_keep),
-    next_run_at: normalizeTimestamp(p.next_run_at),
-  };
-}
-
-export function toProject(raw: Json): Project {
-  const project: Project = {
-    id: Number(raw.id),
-    path_with_namespace: str(raw.path_with_namespace),
-    name: str(raw.name),
-    web_url: str(raw.web_url),
-  };
-  if (typeof raw.container_registry_image_prefix === 'string') project.container_registry_image_prefix = raw.container_registry_image_prefix;
-  if ('container_expiration_policy' in raw) project.container_expiration_policy = toCleanupPolicy(raw.container_expiration_policy);
-  return project;
-}
-
-export function toGroup(raw: Json): Group {
-  return {
-    id: Number(raw.id),
-    name: str(raw.name),
-    full_path: str(raw.full_path),
-    parent_id: raw.parent_id === null || raw.parent_id === undefined ? null : Number(raw.parent_id),
-    web_url: str(raw.web_url),
-  };
-}
-
-function toUser(raw: Json): User {
-  const user: User = { id: Number(raw.id), username: str(raw.username), name: str(raw.name) };
-  if (typeof raw.bot === 'boolean') user.bot = raw.bot;
-  return user;
-}
-
-function toTokenInfo(raw: Json): TokenInfo {
-  return {
-    id: Number(raw.id),
-    name: str(raw.name),
-    scopes: Array.isArray(raw.scopes) ? raw.scopes.map(String) : [],
-    active: raw.active !== false,
-    revoked: raw.revoked === true,
-    expires_at: strOrNull(raw.expires_at),
-    user_id: Number(raw.user_id),
-  };
-}
-
-function cancelledError(): GitLabError {
-  return new GitLabError('cancelled', undefined, 'Cancelled.');
-}
-
-/** "<status> <GitLab's message>" for a failed tag, or the transport failure's text. */
-function failureOf(tag: string, error: unknown): TagFailure {
-  if (error instanceof GitLabError) {
-    return error.status !== undefined
-      ? { tag, error: GitLabError.summarize(error.status, error.gitlabMessage), status: error.status }
-      : { tag, error: error.gitlabMessage };
-  }
-  return { tag, error: error instanceof Error ? error.message : String(error) };
-}
-
 export class RestRegistryApi implements RegistryApi {
   readonly baseUrl: string;
-  private readonly http: HttpClient;
+  /** The account's transport; the GraphQL fast path sends through the same one. */
+  readonly http: HttpClient;
   private readonly concurrency: number;
   private readonly perPage: number;
   private readonly maxPages: number;
@@ -206,8 +47,9 @@ export class RestRegistryApi implements RegistryApi {
   /** Learned from a 405: this instance's registry has no keyset tag pagination (no metadata database). */
   private keysetTagsUnsupported = false;
 
-  constructor(options: RestClientOptions) {
-    this.http = createHttpClient(options);
+  /** `http`: the account's one HttpClient, shared with the GraphQL fast path (one 429 pause for both). */
+  constructor(options: RestClientOptions, http: HttpClient = createHttpClient(options)) {
+    this.http = http;
     this.baseUrl = this.http.baseUrl;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
     this.perPage = Math.min(100, Math.max(1, Math.floor(options.perPage ?? 100)));
@@ -342,6 +184,27 @@ export class RestRegistryApi implements RegistryApi {
       .sort((a, b) => compareCodePoints(a.name, b.name));
   }
 
+  /**
+   * Every tag name of a repository in one request (GET /registry/repositories/:id?tags=true), checked to
+   * belong to `project`, with the answer's RateLimit-Remaining. The fast path's existence check before its
+   * mutations; CI job tokens cannot use this route.
+   */
+  async existingTagNames(project: ProjectRef, repositoryId: number, signal?: AbortSignal): Promise<{ names: Set<string>; rateLimitRemaining?: number }> {
+    const res = await this.http.request<unknown>({ path: `/registry/repositories/${repoId(repositoryId)}`, query: { tags: true }, signal });
+    const repo = this.expectItem(isObject(res.data) ? res.data : {}, 'repository');
+    const belongs = typeof project === 'number'
+      ? Number(repo.project_id) === project
+      : typeof repo.path === 'string' && expectedRepositoryPath(project, repo.name) === repo.path.toLowerCase();
+    if (!belongs) throw new GitLabError('not_found', 404, '404 Repository Not Found', { instance: this.http.host });
+    if (!Array.isArray(repo.tags)) {
+      throw new GitLabError('bad_response', res.status, `${this.http.host} sent a repository without its tags list.`, { instance: this.http.host });
+    }
+    // A name outside the grammar is left out: it counts as missing, so no delete is ever sent for it.
+    const names = new Set(this.keepValid(repo.tags, 'tag').map((t) => t.name as string));
+    const remaining = rateLimitRemaining(res.headers);
+    return { names, ...(remaining !== undefined ? { rateLimitRemaining: remaining } : {}) };
+  }
+
   // --- deletion -------------------------------------------------------------------------------------
 
   async deleteTags(project: ProjectRef, repositoryId: number, names: string[], opts: OperationOptions = {}): Promise<DeleteReport> {
@@ -356,82 +219,96 @@ export class RestRegistryApi implements RegistryApi {
       throw e;
     }
 
-    const missing = requested.filter((n) => !existing.has(n));
-    const present = requested.filter((n) => existing.has(n));
-    const results = new Map<string, { deleted: true } | { failure: TagFailure }>();
-    for (const name of missing) results.set(name, { failure: { tag: name, error: '404 Tag Not Found', status: 404 } });
-    let done = missing.length;
+    const outcomes = new Map<string, TagOutcome>();
+    for (const name of requested) if (!existing.has(name)) outcomes.set(name, missingTag(name));
+    let done = outcomes.size;
     if (done > 0) opts.onProgress?.(done, total);
+    const present = requested.filter((n) => existing.has(n));
 
     const path = this.tagsPath(project, repositoryId);
     /** Failed after an attempt that may have reached GitLab: the tag may be gone although the last answer was an error. */
-    const uncertain: string[] = [];
+    const lost = new Map<string, GitLabError>();
     const outcome = await mapLimit(present, this.concurrency, async (name) => {
       try {
         // No caller signal here: a delete that has started is allowed to finish so the report stays true.
         await this.http.request({ method: 'DELETE', path: `${path}/${encodeTagName(name)}`, idempotent: true, expectJson: false });
-        results.set(name, { deleted: true });
+        outcomes.set(name, { deleted: true });
       } catch (e) {
         if (e instanceof GitLabError && e.kind === 'not_found' && e.details.afterUncertainAttempt) {
           // The earlier attempt reached GitLab and deleted the tag; the retry found it gone.
-          results.set(name, { deleted: true });
+          outcomes.set(name, { deleted: true });
+        } else if (e instanceof GitLabError && e.details.afterUncertainAttempt) {
+          lost.set(name, e);
         } else {
-          results.set(name, { failure: failureOf(name, e) });
-          if (e instanceof GitLabError && e.details.afterUncertainAttempt) uncertain.push(name);
+          outcomes.set(name, { failure: failureOf(name, e) });
         }
       }
       opts.onProgress?.(++done, total);
     }, { signal: opts.signal });
 
-    // A reset/timeout/502 may hide a delete that happened: look before calling such a tag "failed".
-    if (uncertain.length > 0) {
-      await mapLimit(uncertain, this.concurrency, async (name) => {
-        const failed = results.get(name) as { failure: TagFailure };
-        try {
-          await this.getTagDetailsWithSignal(project, repositoryId, name);
-          // Still there: the failure stands.
-        } catch (e) {
-          if (e instanceof GitLabError && e.kind === 'not_found' && !/project/i.test(e.gitlabMessage)) {
-            results.set(name, { deleted: true });
-          } else {
-            failed.failure = {
-              ...failed.failure,
-              error: `${failed.failure.error} (an earlier attempt may have reached GitLab: the tag may be deleted; list the tags to check)`,
-            };
-          }
-        }
-      });
-    }
-
-    const report: DeleteReport = { deleted: [], failed: [] };
-    for (const name of requested) {
-      const r = results.get(name);
-      if (!r) continue;
-      if ('deleted' in r) report.deleted.push(name);
-      else report.failed.push(r.failure);
-    }
-    if (outcome.notStarted.length > 0) report.notAttempted = [...outcome.notStarted];
-    return report;
+    // A reset/timeout/502 may hide a delete that happened: look at each such tag before calling it failed.
+    await mapLimit([...lost.keys()], this.concurrency, async (name) => {
+      outcomes.set(name, await this.settleLostDelete(project, repositoryId, name, lost.get(name)!));
+    });
+    return assembleReport(requested, outcomes, outcome.notStarted);
   }
 
-  async deleteRepository(project: ProjectRef, repositoryId: number): Promise<{ id: number; status: string }> {
+  /** One tag whose delete answer was lost: gone → deleted, still there → failed, cannot tell → unknown. */
+  private async settleLostDelete(project: ProjectRef, repositoryId: number, name: string, error: GitLabError): Promise<TagOutcome> {
+    try {
+      await this.getTagDetailsWithSignal(project, repositoryId, name);
+      return { failure: failureOf(name, error) };
+    } catch (e) {
+      if (e instanceof GitLabError && e.kind === 'not_found' && !/project/i.test(e.gitlabMessage)) return { deleted: true };
+      return { failure: unknownOutcome(name, error, 'the answer was lost and the check that followed failed') };
+    }
+  }
+
+  /**
+   * DELETE of the repository (202: GitLab schedules it), then its status read back. Never sent twice: an
+   * answer lost after sending (reset, timeout, 5xx) is settled by reading the repository back —
+   * delete_scheduled/ongoing or gone means GitLab took it; still there without that status means it did
+   * not. When even that read fails, a GitLabError with details.outcomeUnknown says it may have been scheduled.
+   */
+  async deleteRepository(project: ProjectRef, repositoryId: number): Promise<RepositoryDeletion> {
     const id = repoId(repositoryId);
-    await this.http.request({
-      method: 'DELETE', path: `/projects/${encodeProjectRef(project)}/registry/repositories/${id}`, expectJson: false,
-    });
+    try {
+      await this.http.request({
+        method: 'DELETE', path: `/projects/${encodeProjectRef(project)}/registry/repositories/${id}`, expectJson: false,
+      });
+    } catch (e) {
+      if (!(e instanceof GitLabError && e.details.afterUncertainAttempt)) throw e;
+      let status: string | undefined;
+      try {
+        status = await this.repositoryStatus(project, id);
+      } catch (readError) {
+        throw uncertainWrite(e, 'the repository may have been scheduled for deletion', readError);
+      }
+      if (status === 'deleted' || status === 'delete_scheduled' || status === 'delete_ongoing') return { id, status };
+      throw e; // read back untouched: GitLab did not take it
+    }
+    try {
+      const status = await this.repositoryStatus(project, id);
+      return { id, status: status === 'present' ? 'delete_scheduled' : status };
+    } catch (e) {
+      // The 202 stands: GitLab accepted the deletion even if we cannot read the repository back.
+      if (e instanceof GitLabError) return { id, status: 'delete_scheduled' };
+      throw e;
+    }
+  }
+
+  /** The repository's deletion status now: its `status`, 'deleted' when gone, 'present' when it has none. */
+  private async repositoryStatus(project: ProjectRef, id: number): Promise<string> {
     try {
       if (this.isJobToken) {
         // Job tokens only open the project's registry routes: find the repository in the project's list.
-        const repos = await this.listAllProjectRepositories(project);
-        const repo = repos.find((r) => r.id === id);
-        return { id, status: repo ? repo.status ?? 'delete_scheduled' : 'deleted' };
+        const repo = (await this.listAllProjectRepositories(project)).find((r) => r.id === id);
+        return repo ? repo.status ?? 'present' : 'deleted';
       }
       const repo = toRepository(this.expectItem(await this.getObject(`/registry/repositories/${id}`), 'repository'));
-      return { id, status: repo.status ?? 'delete_scheduled' };
+      return repo.status ?? 'present';
     } catch (e) {
-      if (e instanceof GitLabError && e.kind === 'not_found') return { id, status: 'deleted' };
-      // The 202 stands: GitLab accepted the deletion even if we cannot read the repository back.
-      if (e instanceof GitLabError) return { id, status: 'delete_scheduled' };
+      if (e instanceof GitLabError && e.kind === 'not_found') return 'deleted';
       throw e;
     }
   }
@@ -447,7 +324,14 @@ export class RestRegistryApi implements RegistryApi {
     if (params.name_regex_keep !== undefined) body.name_regex_keep = params.name_regex_keep;
     if (params.keep_n !== undefined) body.keep_n = params.keep_n;
     if (params.older_than !== undefined) body.older_than = params.older_than;
-    await this.http.request({ method: 'DELETE', path: this.tagsPath(project, repositoryId), body, expectJson: false });
+    try {
+      await this.http.request({ method: 'DELETE', path: this.tagsPath(project, repositoryId), body, expectJson: false });
+    } catch (e) {
+      // Never sent twice (a second call within the hour is refused, and a lost answer may hide an accepted
+      // one); GitLab's API shows no trace of a scheduled bulk delete to read back.
+      if (e instanceof GitLabError && e.details.afterUncertainAttempt) throw uncertainWrite(e, 'the bulk delete may have been scheduled');
+      throw e;
+    }
   }
 
   // --- policy and protection ------------------------------------------------------------------------
@@ -507,13 +391,7 @@ export class RestRegistryApi implements RegistryApi {
       (cursor) => fetchOffsetPage<Json>(this.http, { path, perPage: this.perPage, cursor }),
       this.http.host, { maxPages: this.maxPages },
     );
-    return this.keepValid(rules, 'rule').map((r) => ({
-      id: Number(r.id),
-      project_id: Number(r.project_id),
-      tag_name_pattern: str(r.tag_name_pattern),
-      minimum_access_level_for_push: (strOrNull(r.minimum_access_level_for_push) as TagProtectionRule['minimum_access_level_for_push']),
-      minimum_access_level_for_delete: (strOrNull(r.minimum_access_level_for_delete) as TagProtectionRule['minimum_access_level_for_delete']),
-    }));
+    return this.keepValid(rules, 'rule').map(toTagProtectionRule);
   }
 
   // --- helpers --------------------------------------------------------------------------------------
@@ -558,19 +436,25 @@ export class RestRegistryApi implements RegistryApi {
    */
   private keepValid(items: readonly unknown[], kind: ItemKind): Json[] {
     const rule = ITEM_RULES[kind];
-    const kept = items.filter(rule.valid) as Json[];
-    const dropped = items.length - kept.length;
-    if (dropped > 0) {
-      this.log?.warn(`${this.http.host} sent ${dropped} ${kind} entr${dropped === 1 ? 'y' : 'ies'} without ${rule.lacks}; skipped.`);
+    const identified = items.filter(rule.valid) as Json[];
+    const kept = identified.filter((v) => taintedIdentifier(v, kind) === undefined);
+    const entries = (n: number): string => `${n} ${kind} entr${n === 1 ? 'y' : 'ies'}`;
+    if (identified.length < items.length) {
+      this.log?.warn(`${this.http.host} sent ${entries(items.length - identified.length)} without ${rule.lacks}; skipped.`);
+    }
+    if (kept.length < identified.length) {
+      this.log?.warn(`${this.http.host} sent ${entries(identified.length - kept.length)} with a control character in an identifier; skipped.`);
     }
     return kept;
   }
 
   /** A single entity without what identifies it is not GitLab's answer: bad_response naming the instance. */
   private expectItem(raw: Json, kind: ItemKind): Json {
-    if (ITEM_RULES[kind].valid(raw)) return raw;
+    const problem = !ITEM_RULES[kind].valid(raw) ? `without ${ITEM_RULES[kind].lacks}`
+      : taintedIdentifier(raw, kind) !== undefined ? `with a control character in its ${taintedIdentifier(raw, kind)}` : undefined;
+    if (problem === undefined) return raw;
     throw new GitLabError('bad_response', undefined,
-      `${this.http.host} sent a ${kind} without ${ITEM_RULES[kind].lacks}; this does not look like GitLab's API.`,
+      `${this.http.host} sent a ${kind} ${problem}; this does not look like GitLab's API.`,
       { instance: this.http.host });
   }
 
@@ -596,16 +480,17 @@ export class RestRegistryApi implements RegistryApi {
   }
 }
 
-/** The higher of `permissions.project_access` / `group_access` in a GET /projects/:id answer; null if neither. */
-function accessLevelOf(raw: Json): number | null {
-  const perms = isObject(raw.permissions) ? raw.permissions : undefined;
-  let best: number | null = null;
-  for (const key of ['project_access', 'group_access']) {
-    const entry = perms?.[key];
-    const level = isObject(entry) ? toNumberOrNull(entry.access_level) : null;
-    if (level !== null && (best === null || level > best)) best = level;
-  }
-  return best;
+/** RateLimit-Remaining of an answer (GitLab sends the RateLimit-* headers while throttling applies), if any. */
+function rateLimitRemaining(headers: { get(name: string): string | null }): number | undefined {
+  const value = headers.get('ratelimit-remaining');
+  const n = value === null ? NaN : Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** `<project path>[/<name>]`, lower-cased, as GitLab writes a repository's `path`. */
+function expectedRepositoryPath(project: string, name: unknown): string {
+  const base = projectPathOf(project).toLowerCase();
+  return typeof name === 'string' && name !== '' ? `${base}/${name.toLowerCase()}` : base;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {
@@ -621,4 +506,14 @@ function repoId(id: number): number {
 function encodeTagName(name: string): string {
   if (name === '' || name.includes('/')) throw new UsageError(`Invalid tag name: "${name}"`);
   return encodeURIComponent(name);
+}
+
+/**
+ * A write whose answer was lost and whose effect could not be read back: the same kind of error, saying so
+ * in words, with details.outcomeUnknown for callers that report it (the CLI exits 1 and says "may have").
+ */
+function uncertainWrite(e: GitLabError, what: string, readError?: unknown): GitLabError {
+  const why = readError === undefined ? '' : `; reading it back failed too (${readError instanceof Error ? readError.message : String(readError)})`;
+  return new GitLabError(e.kind, e.status, `${e.gitlabMessage}: the answer was lost after sending, so ${what}${why}; not sent again`,
+    { ...e.details, outcomeUnknown: true });
 }

@@ -11,7 +11,7 @@ import type { FetchFn } from '../../src/core/http';
 import { HttpClient } from '../../src/core/http';
 import type { RegistryApi } from '../../src/core/registryApi';
 import type { DeleteReport, TagDetails } from '../../src/core/types';
-import { createFastPathApi, fastPathDisabledReason, resetFastPathMemory } from '../../src/core/graphql';
+import { createFastPathApi, FastPathApi } from '../../src/core/graphql';
 import { GRAPHQL_RELATIVE_PATH } from '../../src/core/graphql/transport';
 
 const T0 = Date.parse('2025-06-01T12:00:00.000Z');
@@ -27,7 +27,6 @@ async function startWithGraphql(opts: DoubleOptions = {}): Promise<GitLabDouble>
 }
 
 async function withDouble(opts: DoubleOptions, fn: (d: GitLabDouble) => Promise<void>): Promise<void> {
-  resetFastPathMemory();
   const d = await startWithGraphql(opts);
   try {
     await fn(d);
@@ -284,19 +283,22 @@ test('cleanup policy and tag protection rules: same as REST (next_run_at to the 
 
 // --- fallback ------------------------------------------------------------------------------------------------------------
 
-test('GraphQL off (404): REST answers, and the decision is remembered for the instance', async () => {
+test('GraphQL off (404): REST answers, and the client remembers the decision (a new client learns it anew)', async () => {
   await withDouble({ graphql: false }, async (d) => {
     const { rest, fast } = clients(d, 'owner');
     const repo = d.repositoryByPath(BUILDER)!;
     d.resetLog();
     assert.deepEqual(await fast.listTagDetails(BUILDER, repo.id), await rest.listTagDetails(BUILDER, repo.id));
     assert.equal(graphqlPosts(d), 1);
-    assert.ok(fastPathDisabledReason(d.url, 'tagDetails'));
+    assert.ok((fast as FastPathApi).disabledReason('tagDetails'));
     d.resetLog();
-    const second = clients(d, 'owner').fast; // another instance for the same GitLab: memory is module-wide
+    await fast.listProjectRepositories(MY);
+    await fast.deleteTags(MY, d.repositoryByPath(MY_ROOT)!.id, ['dev-0001']);
+    assert.equal(graphqlPosts(d), 0, 'the same client never asks /api/graphql again');
+    const second = clients(d, 'owner').fast; // its own memory: nothing module-wide to reset between tests
+    assert.equal((second as FastPathApi).disabledReason('tagDetails'), undefined);
     await second.listProjectRepositories(MY);
-    await second.deleteTags(MY, d.repositoryByPath(MY_ROOT)!.id, ['dev-0001']);
-    assert.equal(graphqlPosts(d), 0);
+    assert.equal(graphqlPosts(d), 1);
   });
 });
 
@@ -309,8 +311,8 @@ test('an older schema (unknown field) switches only that capability to REST', as
     });
     const repo = d.repositoryByPath(BUILDER)!;
     assert.deepEqual(await fast.listTagDetails(BUILDER, repo.id), await rest.listTagDetails(BUILDER, repo.id));
-    assert.ok(fastPathDisabledReason(d.url, 'tagDetails'));
-    assert.equal(fastPathDisabledReason(d.url, 'repositories'), undefined);
+    assert.ok((fast as FastPathApi).disabledReason('tagDetails'));
+    assert.equal((fast as FastPathApi).disabledReason('repositories'), undefined);
     d.resetLog();
     await fast.listProjectRepositories(MY);
     assert.equal(graphqlPosts(d), 1);
@@ -404,7 +406,7 @@ test('GraphQL failing with 500 after its retries: the call is served by REST (no
     d.injectFault({ path: GRAPHQL_PATH, status: 500, times: 100 });
     const got = await fast.listTagDetails(BUILDER, repo.id);
     assert.deepEqual(got, await rest.listTagDetails(BUILDER, repo.id));
-    assert.equal(fastPathDisabledReason(d.url, 'tagDetails'), undefined);
+    assert.equal((fast as FastPathApi).disabledReason('tagDetails'), undefined);
     d.clearFaults();
     d.resetLog();
     await fast.listTagDetails(BUILDER, repo.id);

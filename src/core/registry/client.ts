@@ -8,6 +8,7 @@
 // line passes through `redact`, which blanks the password, the Basic header value and any token.
 import * as crypto from 'crypto';
 import fetch, { Headers } from 'node-fetch';
+import { sleep } from '../concurrency';
 import type { Logger } from '../types';
 import { ACCEPT_ALL_MANIFESTS } from './mediaTypes';
 import { isLoopbackHost } from './imageRef';
@@ -75,16 +76,9 @@ export function sha256Digest(data: Buffer | string): string {
   return 'sha256:' + crypto.createHash('sha256').update(data).digest('hex');
 }
 
-function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+/** Waits, or stops waiting when the caller aborts (the loop then sees the signal). */
+function pause(ms: number, signal?: AbortSignal | null): Promise<void> {
+  return sleep(ms, signal ?? undefined).catch(() => undefined);
 }
 
 export class RegistryClient {
@@ -245,14 +239,14 @@ export class RegistryClient {
         const res = await this.sendOnce(method, url, headers, body, authFor, signal);
         if (attempt < max && [429, 502, 503, 504].includes(res.status)) {
           const ra = Number(res.headers.get('retry-after'));
-          await sleep(Number.isFinite(ra) && ra > 0 ? Math.min(ra * 1000, 5000) : 250 * 3 ** attempt, signal);
+          await pause(Number.isFinite(ra) && ra > 0 ? Math.min(ra * 1000, 5000) : 250 * 3 ** attempt, signal);
           if (signal?.aborted) throw this.error('cancelled', 'cancelled');
           continue;
         }
         return res;
       } catch (e) {
         if (e instanceof RegistryError && e.kind === 'network' && attempt < max) {
-          await sleep(250 * 3 ** attempt, signal);
+          await pause(250 * 3 ** attempt, signal);
           if (signal?.aborted) throw this.error('cancelled', 'cancelled');
           continue;
         }
