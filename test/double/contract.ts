@@ -119,6 +119,8 @@ export interface Fault {
   hangMs?: number;
   /** How many matching requests get the fault; then it is gone. */
   times: number;
+  /** Let this many matching requests through untouched first (e.g. fail the second read, not the first). */
+  skip?: number;
 }
 
 export interface RequestLogEntry {

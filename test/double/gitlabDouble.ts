@@ -361,6 +361,10 @@ class Double implements GitLabDouble {
     const fault = this.faults.find((f) =>
       f.times > 0 && (!f.method || f.method.toUpperCase() === method.toUpperCase()) && f.path.test(path));
     if (!fault) return undefined;
+    if (fault.skip !== undefined && fault.skip > 0) {
+      fault.skip--;
+      return undefined;
+    }
     fault.times--;
     if (fault.times <= 0) this.faults = this.faults.filter((f) => f !== fault);
     return fault;
