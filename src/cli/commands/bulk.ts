@@ -7,10 +7,10 @@ import { previewRule, type RulePreview } from '../../core/rules/preview';
 import type { DeleteReport } from '../../core/types';
 import { printable } from '../args';
 import type { CliContext, Command, CommandOption } from '../command';
-import { emit, formatTable } from '../output';
+import { emit, formatTable, shown } from '../output';
 import { parseProjectRef, resolveRepository } from '../resolve';
 import { printDeleteReport } from './rm';
-import { YES_OPTION, stringFlag } from './shared';
+import { YES_OPTION, isUnknownOutcome, printUnknownOutcome, stringFlag } from './shared';
 
 // --- options shared with `policy set` -------------------------------------------------------------------------
 export const DELETE_OPTION: CommandOption = {
@@ -102,7 +102,8 @@ export const bulkCommand: Command = {
     'tags protected from you are kept. Exactly one of --dry-run and --yes.\n' +
     'JSON: --dry-run {"delete":[…],"keep":[…],"reasons":{tag:reason},"warnings":[…]} (names in code-point order);\n' +
     '--yes {"deleted":[…],"failed":[{"tag","error"}]} as glcr rm (exactly the previewed delete list; exit 1 if any\n' +
-    'failed); --yes --server {"scheduled":true} (GitLab runs it later, at most once an hour per repository).\n' +
+    'failed); --yes --server {"scheduled":true} (GitLab runs it later, at most once an hour per repository), or\n' +
+    '{"scheduled":null,"error":"outcome unknown: …"} with exit 1 when the answer was lost (it is never sent twice).\n' +
     'Tag protection needs Maintainer to read; otherwise a warning says it could not be checked.',
   async run(ctx) {
     const dryRun = ctx.flags['dry-run'] === true;
@@ -130,6 +131,11 @@ export const bulkCommand: Command = {
       try {
         await api.scheduleBulkDelete(project, repo.id, bulkParamsFromRule(rule));
       } catch (e) {
+        // Sent once, answer lost (502, reset, timeout): not sent again; GitLab shows no trace to read back.
+        if (isUnknownOutcome(e)) {
+          return printUnknownOutcome(ctx, { scheduled: null }, e,
+            `GitLab's server-side bulk delete for ${shown(label)} may have been scheduled`, `glcr tags ${shown(ctx.args[0])} ${shown(ctx.args[1])} in a while`);
+        }
         if (e instanceof GitLabError && e.kind === 'forbidden') {
           throw new GitLabError(e.kind, e.status, `${e.gitlabMessage} (GitLab's server-side bulk delete needs the Maintainer role)`, e.details);
         }
