@@ -1,4 +1,4 @@
-// glcr bulk: rule-based deletion (GitLab's bulk-delete rule, api doc §4.3) previewed by core/rules and then
+// glcr bulk: rule-based deletion (GitLab's bulk-delete rule, docs/gitlab-api.md "Deletion") previewed by core/rules and then
 // either carried out tag by tag (exactly the previewed list) or handed to GitLab's server-side bulk delete.
 // The rule options are defined here once and reused by `policy set` (one option name, one meaning).
 import { GitLabError, UsageError } from '../../core/errors';

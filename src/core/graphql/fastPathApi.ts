@@ -226,8 +226,8 @@ export class FastPathApi implements RegistryApi {
    * backwards from the last name (NAME_DESC). Pages are cursor-linked, so one chain cannot be split; two
    * chains from both ends halve the sequential round trips for large repositories. With tagsCount known,
    * the forward chain takes ⌈P/2⌉ pages and the backward one ⌊P/2⌋ (P = ⌈tagsCount/20⌉, the first page
-   * included), so the request count stays P. Both orders exist on GitLab-API and legacy registries (§4.1,
-   * §4.2). Safety: when that leaves names missing (a registry that ignores the sort, tags pushed meanwhile)
+   * included), so the request count stays P. Both orders exist on GitLab-API and legacy registries
+   * (docs/gitlab-api.md "GraphQL"). Safety: when that leaves names missing (a registry that ignores the sort, tags pushed meanwhile)
    * or the backward chain failed, the forward chain goes on to its end, as a single chain would have.
    */
   private async restOfTagsBothWays(
