@@ -56,7 +56,7 @@ export async function deleteTagsViaGraphql(
   let done = sent.outcomes.size;
   if (done > 0) opts.onProgress?.(done, total);
 
-  const groups = planRequests(requested.filter((n) => existing.has(n)), remaining, deps.log);
+  const groups = planRequests(requested.filter((n) => existing.has(n)), deps.concurrency, remaining, deps.log);
   const result = await mapLimit(groups, deps.concurrency, async (group) => {
     await sendGroup(deps, repositoryGid(repositoryId), group, sent);
     done += group.reduce((n, chunk) => n + chunk.length, 0);
@@ -68,26 +68,42 @@ export async function deleteTagsViaGraphql(
   return assembleReport(requested, sent.outcomes, result.notStarted.flat(2));
 }
 
+/** At most this many names in one request (5 mutations of 20): at most 100 registry deletes, far inside GitLab's 30 s. */
+export const MAX_NAMES_PER_REQUEST = DESTROY_TAGS_LIMIT * MAX_MUTATIONS_PER_REQUEST;
+
 /**
- * Chunks of at most 20 names, one mutation per request, unless the rate-limit window cannot take that
- * many requests now (RateLimit-Remaining, docs/gitlab-api.md "Rate limits"): then just enough mutations
- * per request to fit, so the deletion does not wait a minute for the window to roll over.
+ * The requests to send: each a list of mutations of at most 20 names. GitLab deletes the names of a
+ * request one by one, so the server work per slot is fixed (names ÷ concurrency); what the plan decides
+ * is how many round trips each of the `concurrency` slots makes. It takes the fewest rounds in which
+ * every slot carries at most 100 names per request, spreads the names evenly over those requests (no
+ * last round with one request in flight), and never sends more requests than one per 20 names. When
+ * GitLab's rate-limit window has fewer requests left (RateLimit-Remaining, docs/gitlab-api.md "Rate
+ * limits"), just enough requests to fit, so the deletion does not wait a minute for the window to roll.
  */
-export function planRequests(present: readonly string[], remaining: number | undefined, log?: Logger): string[][][] {
-  const chunks: string[][] = [];
-  for (let i = 0; i < present.length; i += DESTROY_TAGS_LIMIT) chunks.push(present.slice(i, i + DESTROY_TAGS_LIMIT));
-  const perRequest = mutationsPerRequest(chunks.length, remaining);
-  if (perRequest > 1) log?.info(`GitLab's rate limit leaves ${remaining} requests: ${perRequest} mutations of ${DESTROY_TAGS_LIMIT} per request.`);
-  const groups: string[][][] = [];
-  for (let i = 0; i < chunks.length; i += perRequest) groups.push(chunks.slice(i, i + perRequest));
-  return groups;
+export function planRequests(present: readonly string[], concurrency: number, remaining: number | undefined, log?: Logger): string[][][] {
+  const total = present.length;
+  if (total === 0) return [];
+  const slots = Math.max(1, Math.floor(concurrency));
+  const fewest = Math.ceil(total / MAX_NAMES_PER_REQUEST);
+  const rounds = Math.ceil(total / (slots * MAX_NAMES_PER_REQUEST));
+  let requests = Math.max(fewest, Math.min(slots * rounds, Math.ceil(total / DESTROY_TAGS_LIMIT)));
+  if (remaining !== undefined && remaining > 1 && requests > remaining - 1) {
+    requests = Math.max(fewest, remaining - 1);
+    log?.info(`GitLab's rate limit leaves ${remaining} requests: ${total} names in ${requests} requests.`);
+  }
+  return evenSplit(present, requests).map((names) => evenSplit(names, Math.ceil(names.length / DESTROY_TAGS_LIMIT)));
 }
 
-/** 1 while the window has room for one request per mutation (plus one in reserve); else just enough, at most MAX_MUTATIONS_PER_REQUEST. */
-function mutationsPerRequest(mutations: number, remaining: number | undefined): number {
-  if (remaining === undefined || mutations <= remaining - 1) return 1;
-  if (remaining <= 1) return 1;
-  return Math.min(MAX_MUTATIONS_PER_REQUEST, Math.ceil(mutations / (remaining - 1)));
+/** `items` in `parts` consecutive runs whose lengths differ by at most one. */
+function evenSplit<T>(items: readonly T[], parts: number): T[][] {
+  const out: T[][] = [];
+  let at = 0;
+  for (let i = 0; i < parts; i++) {
+    const size = Math.floor(items.length / parts) + (i < items.length % parts ? 1 : 0);
+    out.push(items.slice(at, at + size));
+    at += size;
+  }
+  return out;
 }
 
 /** One request with one or more mutations; records each name's outcome. Never throws. */

@@ -63,7 +63,7 @@ export const DESTROY_TAGS = `mutation glcrDestroyTags($id: ContainerRepositoryID
   }
 }`;
 
-/** At most this many destroyContainerRepositoryTags per request when a nearly spent rate-limit window forces packing. */
+/** At most this many destroyContainerRepositoryTags (aliased, run one after another) in one request. */
 export const MAX_MUTATIONS_PER_REQUEST = 5;
 
 /** `count` destroyContainerRepositoryTags in one document, aliased m0…m<count-1>, names in $t0…; GraphQL runs them in order. */
