@@ -346,14 +346,36 @@ export class RestRegistryApi implements RegistryApi {
     for (const key of ['cadence', 'enabled', 'keep_n', 'older_than', 'name_regex', 'name_regex_keep'] as const) {
       if (patch[key] !== undefined) attributes[key] = patch[key];
     }
-    const res = await this.http.request<Json>({
-      method: 'PUT', path: `/projects/${encodeProjectRef(project)}`, body: { container_expiration_policy_attributes: attributes },
-    });
+    let res;
+    try {
+      res = await this.http.request<Json>({
+        method: 'PUT', path: `/projects/${encodeProjectRef(project)}`, body: { container_expiration_policy_attributes: attributes },
+      });
+    } catch (e) {
+      if (!(e instanceof GitLabError && e.details.afterUncertainAttempt)) throw e;
+      return this.settleLostPolicyUpdate(project, attributes, e);
+    }
     const policy = toCleanupPolicy(isObject(res.data) ? res.data.container_expiration_policy : undefined);
     if (!policy) {
       throw new GitLabError('bad_response', res.status, `${this.http.host} did not return the project's cleanup policy after the update.`, { instance: this.http.host });
     }
     return policy;
+  }
+
+  /**
+   * A policy update whose answer was lost: GitLab saves the attributes together or not at all, so the
+   * policy read back either shows every one (applied) or not (the original error). Not sent again.
+   */
+  private async settleLostPolicyUpdate(project: ProjectRef, attributes: Record<string, unknown>, error: GitLabError): Promise<CleanupPolicy> {
+    let now: CleanupPolicy | null;
+    try {
+      now = await this.getCleanupPolicy(project);
+    } catch (readError) {
+      throw uncertainWrite(error, 'the policy change may have been applied', readError);
+    }
+    const applied = now !== null && Object.entries(attributes).every(([k, v]) => now![k as keyof CleanupPolicy] === v);
+    if (applied) return now!;
+    throw error;
   }
 
   async listTagProtectionRules(project: ProjectRef): Promise<TagProtectionRule[]> {

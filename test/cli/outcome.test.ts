@@ -41,7 +41,7 @@ afterEach(async () => {
 test('rm: a lost mutation answer and a failed check → "outcome unknown: …" in JSON, words on stderr, exit 1', async () => {
   const d = await fresh();
   const repo = d.repositoryByPath(ROOT_PATH)!;
-  const names = Array.from({ length: 30 }, (_, i) => `ci-${String(i).padStart(2, '0')}`);
+  const names = Array.from({ length: 130 }, (_, i) => `ci-${String(i).padStart(3, '0')}`);
   d.addTags(repo.id, names.map((name) => ({ name })));
   d.injectFault({ method: 'POST', path: GRAPHQL_PATH, skip: 1, resetAfterProcessing: true, times: 1 });
   d.injectFault({ method: 'GET', path: /\/registry\/repositories\/\d+\/tags$/, status: 403, times: 100 });
@@ -49,10 +49,10 @@ test('rm: a lost mutation answer and a failed check → "outcome unknown: …" i
   const r = await run(d, d.tokens.owner, ['rm', PROJECT, String(repo.id), ...names, '--yes', '--json', '--concurrency', '1']);
   assert.equal(r.code, 1, r.stderr);
   const report = parseJson<{ deleted: string[]; failed: Array<{ tag: string; error: string }> }>(r);
-  assert.deepEqual(report.deleted, names.slice(0, 20));
-  assert.deepEqual(report.failed.map((f) => f.tag), names.slice(20));
+  assert.deepEqual(report.deleted, names.slice(0, 65));
+  assert.deepEqual(report.failed.map((f) => f.tag), names.slice(65));
   for (const f of report.failed) assert.ok(f.error.startsWith('outcome unknown: '), f.error);
-  assert.match(r.stderr, /glcr: tag "ci-20" may have been deleted \(outcome unknown: .*\); check with glcr tags acme\/platform\/My\.Project \d+/);
+  assert.match(r.stderr, /glcr: tag "ci-065" may have been deleted \(outcome unknown: .*\); check with glcr tags acme\/platform\/My\.Project \d+/);
   assert.doesNotMatch(r.stderr, /not deleted/);
 });
 

@@ -38,15 +38,15 @@ const deletesSent = (d: GitLabDouble) => d.requests.filter((r) => r.method === '
 test('fast path: a lost mutation answer plus a failed look afterwards is "outcome unknown", never "failed"; confirmed ones stay deleted', async () => {
   await withDouble({}, async (d) => {
     const repo = d.repositoryByPath(MY_ROOT)!;
-    const names = Array.from({ length: 30 }, (_, i) => `ci-${String(i).padStart(2, '0')}`);
+    const names = Array.from({ length: 130 }, (_, i) => `ci-${String(i).padStart(3, '0')}`);
     d.addTags(repo.id, names.map((name) => ({ name })));
-    // The second mutation (names 20–29) runs, but its answer is lost; every later look is refused.
+    // One slot: two requests of 65 names. The second runs, but its answer is lost; every later look is refused.
     d.injectFault({ method: 'POST', path: GRAPHQL_PATH, skip: 1, resetAfterProcessing: true, times: 1 });
     d.injectFault({ method: 'GET', path: /\/registry\/repositories\/\d+\/tags$/, status: 403, times: 100 });
     d.injectFault({ method: 'GET', path: /^\/api\/v4\/registry\/repositories\/\d+$/, skip: 1, status: 403, times: 100 });
     const report = await fast(d).deleteTags(MY, repo.id, names);
-    assert.deepEqual(report.deleted, names.slice(0, 20));
-    assert.deepEqual(report.failed.map((f) => [f.tag, f.outcome]), names.slice(20).map((n) => [n, 'unknown']));
+    assert.deepEqual(report.deleted, names.slice(0, 65));
+    assert.deepEqual(report.failed.map((f) => [f.tag, f.outcome]), names.slice(65).map((n) => [n, 'unknown']));
     for (const f of report.failed) assert.match(f.error, /may have been deleted/);
     assert.equal(report.notAttempted, undefined);
     const left = tagsOf(d, repo.id);
@@ -142,5 +142,22 @@ test('one HttpClient per account: a 429 pause learned over REST holds the next G
     const post = sent.find((s) => s.url.endsWith('/api/graphql'));
     assert.ok(post, 'the repositories were read over GraphQL');
     assert.ok(post.at - paused >= 900, `GraphQL waited ${post.at - paused} ms of the 1 s Retry-After`);
+  });
+});
+
+test('updateCleanupPolicy: a lost answer is settled by reading the policy back; a failed read says "may have been applied"', async () => {
+  await withDouble({}, async (d) => {
+    d.injectFault({ method: 'PUT', path: /^\/api\/v4\/projects\/[^/]+$/, resetAfterProcessing: true, times: 1 });
+    d.resetLog();
+    const policy = await fast(d).updateCleanupPolicy(MY, { enabled: true, keep_n: 5 });
+    assert.deepEqual([policy.enabled, policy.keep_n], [true, 5]);
+    assert.equal(d.requests.filter((r) => r.method === 'PUT').length, 1);
+
+    d.injectFault({ method: 'PUT', path: /^\/api\/v4\/projects\/[^/]+$/, resetAfterProcessing: true, times: 1 });
+    d.injectFault({ method: 'GET', path: /^\/api\/v4\/projects\/[^/]+$/, status: 500, times: 100 });
+    const e = await fast(d).updateCleanupPolicy(MY, { keep_n: 10 }).then(() => undefined, (err: unknown) => err);
+    assert.ok(e instanceof GitLabError);
+    assert.equal(e.details.outcomeUnknown, true);
+    assert.match(e.message, /the policy change may have been applied/);
   });
 });
