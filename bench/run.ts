@@ -161,6 +161,17 @@ function report6(s: S6, cli?: S1['cli']): void {
   }
 }
 
+/** The hand-written "## History" section of the current results.md (before/after measurements), kept across runs. */
+function keptHistory(): string {
+  try {
+    const old = fs.readFileSync(path.join(repoRoot, 'bench', 'results.md'), 'utf8');
+    const at = old.indexOf('\n## History');
+    return at < 0 ? '' : old.slice(at);
+  } catch {
+    return '';
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   log(`L = ${L} ms, C = ${C}, ours runs = ${RUNS}, scenarios ${[...only].join(',')}`);
@@ -200,7 +211,7 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   process.stdout.write(`\n${md}\n`);
-  if (only.size === 6) fs.writeFileSync(path.join(repoRoot, 'bench', 'results.md'), md);
+  if (only.size === 6) fs.writeFileSync(path.join(repoRoot, 'bench', 'results.md'), md + keptHistory());
   else fs.writeFileSync(path.join(repoRoot, 'bench', `results.partial.md`), md);
   log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
