@@ -18,9 +18,16 @@ test('1,000 names at concurrency 8: 16 requests of 62–63 names, two per slot, 
 
 test('few names: never more requests than one per 20 names', () => {
   assert.deepEqual(shape(planRequests(names(30), 8, undefined)), [[15], [15]]);
-  assert.deepEqual(shape(planRequests(names(170), 8, undefined)), Array(2).fill([11, 11]).concat(Array(6).fill([11, 10])));
+  assert.deepEqual(shape(planRequests(names(160), 8, undefined)), Array(8).fill([20]), 'one round holds them all');
   assert.deepEqual(shape(planRequests(names(1), 8, undefined)), [[1]]);
   assert.deepEqual(planRequests([], 8, undefined), []);
+});
+
+test('two rounds at least once one round of 20-name requests is not enough, so Cancel has something to hold back', () => {
+  assert.deepEqual(shape(planRequests(names(170), 8, undefined)), Array(8).fill([19]).concat([[18]]));
+  const plan = planRequests(names(600), 8, undefined);
+  assert.equal(plan.length, 16);
+  assert.ok(plan.every((r) => r.flat().length === 37 || r.flat().length === 38));
 });
 
 test('at most 100 names per request, also for large deletions', () => {

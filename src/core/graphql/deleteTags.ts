@@ -75,8 +75,10 @@ export const MAX_NAMES_PER_REQUEST = DESTROY_TAGS_LIMIT * MAX_MUTATIONS_PER_REQU
  * The requests to send: each a list of mutations of at most 20 names. GitLab deletes the names of a
  * request one by one, so the server work per slot is fixed (names ÷ concurrency); what the plan decides
  * is how many round trips each of the `concurrency` slots makes. It takes the fewest rounds in which
- * every slot carries at most 100 names per request, spreads the names evenly over those requests (no
- * last round with one request in flight), and never sends more requests than one per 20 names. When
+ * every slot carries at most 100 names per request — but two at least once one round of 20-name
+ * requests would not hold every name, so that Cancel (or Ctrl-C) still has requests to hold back —
+ * spreads the names evenly over those requests (no last round with one request in flight), and never
+ * sends more requests than one per 20 names. When
  * GitLab's rate-limit window has fewer requests left (RateLimit-Remaining, docs/gitlab-api.md "Rate
  * limits"), just enough requests to fit, so the deletion does not wait a minute for the window to roll.
  */
@@ -85,7 +87,8 @@ export function planRequests(present: readonly string[], concurrency: number, re
   if (total === 0) return [];
   const slots = Math.max(1, Math.floor(concurrency));
   const fewest = Math.ceil(total / MAX_NAMES_PER_REQUEST);
-  const rounds = Math.ceil(total / (slots * MAX_NAMES_PER_REQUEST));
+  const minRounds = total > slots * DESTROY_TAGS_LIMIT ? 2 : 1;
+  const rounds = Math.max(minRounds, Math.ceil(total / (slots * MAX_NAMES_PER_REQUEST)));
   let requests = Math.max(fewest, Math.min(slots * rounds, Math.ceil(total / DESTROY_TAGS_LIMIT)));
   if (remaining !== undefined && remaining > 1 && requests > remaining - 1) {
     requests = Math.max(fewest, remaining - 1);
