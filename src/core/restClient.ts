@@ -1,8 +1,7 @@
 // RegistryApi over GitLab's REST API v4 (docs/gitlab-api.md). Every request goes through HttpClient;
 // every fan-out through mapLimit; every page loop through collectAll (bounded). Only the factory
-// (client.ts) and tests import this file; the JSON conversions live in entities.ts.
+// (client.ts) and tests import this file; the JSON conversions live in entities.ts, the writes in restWrites.ts.
 import { mapLimit } from './concurrency';
-import { TagOutcome, assembleReport, failureOf, missingTag, unknownOutcome } from './deleteReport';
 import {
   ITEM_RULES, ItemKind, Json, accessLevelOf, isObject, taintedIdentifier, toCleanupPolicy, toGroup, toProject, toRepository, toTag,
   toTagDetails, toTagProtectionRule, toTokenInfo, toUser,
@@ -20,6 +19,8 @@ import type {
   PageRequest, Project, ProjectRef, Repository, RepositoryDeletion, Tag, TagDetails, TagProtectionRule,
   TokenCheck, TokenInfo, User,
 } from './types';
+import { encodeTagName, repoId, tagsPath } from './restPaths';
+import { deleteRepositoryOnce, deleteTagsOneByOne, scheduleBulkDeleteOnce, updatePolicyOnce } from './restWrites';
 import { encodeProjectRef, projectPathOf } from './url';
 
 /** ClientOptions plus knobs for tests and benchmarks. */
@@ -39,10 +40,10 @@ export class RestRegistryApi implements RegistryApi {
   readonly baseUrl: string;
   /** The account's transport; the GraphQL fast path sends through the same one. */
   readonly http: HttpClient;
-  private readonly concurrency: number;
+  readonly concurrency: number;
   private readonly perPage: number;
   private readonly maxPages: number;
-  private readonly isJobToken: boolean;
+  readonly isJobToken: boolean;
   private readonly log?: RestClientOptions['log'];
   /** Learned from a 405: this instance's registry has no keyset tag pagination (no metadata database). */
   private keysetTagsUnsupported = false;
@@ -133,7 +134,7 @@ export class RestRegistryApi implements RegistryApi {
   // --- tags -----------------------------------------------------------------------------------------
 
   async listTags(project: ProjectRef, repositoryId: number, page: PageRequest = {}): Promise<Page<Tag>> {
-    const base = this.tagsPath(project, repositoryId);
+    const base = tagsPath(project, repositoryId);
     const perPage = this.pageSize(page);
     if (page.cursor !== undefined) {
       return this.tagPageAt(assertCursor(page.cursor), perPage);
@@ -159,7 +160,7 @@ export class RestRegistryApi implements RegistryApi {
   }
 
   async getTagDetails(project: ProjectRef, repositoryId: number, tagName: string): Promise<TagDetails> {
-    return this.getTagDetailsWithSignal(project, repositoryId, tagName);
+    return this.readTag(project, repositoryId, tagName);
   }
 
   async listTagDetails(
@@ -171,7 +172,7 @@ export class RestRegistryApi implements RegistryApi {
       : (await this.listAllTags(project, repositoryId, { signal: opts.signal })).map((t) => t.name);
     const outcome = await mapLimit(wanted, this.concurrency, async (name) => {
       try {
-        return await this.getTagDetailsWithSignal(project, repositoryId, name, opts.signal);
+        return await this.readTag(project, repositoryId, name, opts.signal);
       } catch (e) {
         // A tag deleted between listing and reading it is simply gone; a named tag that is missing is an error.
         if (!explicit && e instanceof GitLabError && e.kind === 'not_found') return undefined;
@@ -205,133 +206,22 @@ export class RestRegistryApi implements RegistryApi {
     return { names, ...(remaining !== undefined ? { rateLimitRemaining: remaining } : {}) };
   }
 
-  // --- deletion -------------------------------------------------------------------------------------
+  // --- writes (restWrites.ts) ---------------------------------------------------------------------------
 
-  async deleteTags(project: ProjectRef, repositoryId: number, names: string[], opts: OperationOptions = {}): Promise<DeleteReport> {
-    const requested = [...new Set(names)];
-    const total = requested.length;
-    if (total === 0) return { deleted: [], failed: [] };
-    let existing: Set<string>;
-    try {
-      existing = new Set((await this.listAllTags(project, repositoryId, { signal: opts.signal })).map((t) => t.name));
-    } catch (e) {
-      if (e instanceof GitLabError && e.kind === 'cancelled') return { deleted: [], failed: [], notAttempted: requested };
-      throw e;
-    }
-
-    const outcomes = new Map<string, TagOutcome>();
-    for (const name of requested) if (!existing.has(name)) outcomes.set(name, missingTag(name));
-    let done = outcomes.size;
-    if (done > 0) opts.onProgress?.(done, total);
-    const present = requested.filter((n) => existing.has(n));
-
-    const path = this.tagsPath(project, repositoryId);
-    /** Failed after an attempt that may have reached GitLab: the tag may be gone although the last answer was an error. */
-    const lost = new Map<string, GitLabError>();
-    const outcome = await mapLimit(present, this.concurrency, async (name) => {
-      try {
-        // No caller signal here: a delete that has started is allowed to finish so the report stays true.
-        await this.http.request({ method: 'DELETE', path: `${path}/${encodeTagName(name)}`, idempotent: true, expectJson: false });
-        outcomes.set(name, { deleted: true });
-      } catch (e) {
-        if (e instanceof GitLabError && e.kind === 'not_found' && e.details.afterUncertainAttempt) {
-          // The earlier attempt reached GitLab and deleted the tag; the retry found it gone.
-          outcomes.set(name, { deleted: true });
-        } else if (e instanceof GitLabError && e.details.afterUncertainAttempt) {
-          lost.set(name, e);
-        } else {
-          outcomes.set(name, { failure: failureOf(name, e) });
-        }
-      }
-      opts.onProgress?.(++done, total);
-    }, { signal: opts.signal });
-
-    // A reset/timeout/502 may hide a delete that happened: look at each such tag before calling it failed.
-    await mapLimit([...lost.keys()], this.concurrency, async (name) => {
-      outcomes.set(name, await this.settleLostDelete(project, repositoryId, name, lost.get(name)!));
-    });
-    return assembleReport(requested, outcomes, outcome.notStarted);
+  deleteTags(project: ProjectRef, repositoryId: number, names: string[], opts: OperationOptions = {}): Promise<DeleteReport> {
+    return deleteTagsOneByOne(this, project, repositoryId, names, opts);
   }
 
-  /** One tag whose delete answer was lost: gone → deleted, still there → failed, cannot tell → unknown. */
-  private async settleLostDelete(project: ProjectRef, repositoryId: number, name: string, error: GitLabError): Promise<TagOutcome> {
-    try {
-      await this.getTagDetailsWithSignal(project, repositoryId, name);
-      return { failure: failureOf(name, error) };
-    } catch (e) {
-      if (e instanceof GitLabError && e.kind === 'not_found' && !/project/i.test(e.gitlabMessage)) return { deleted: true };
-      return { failure: unknownOutcome(name, error, 'the answer was lost and the check that followed failed') };
-    }
+  deleteRepository(project: ProjectRef, repositoryId: number): Promise<RepositoryDeletion> {
+    return deleteRepositoryOnce(this, project, repositoryId);
   }
 
-  /**
-   * DELETE of the repository (202: GitLab schedules it), then its status read back. Never sent twice: an
-   * answer lost after sending (reset, timeout, 5xx) is settled by reading the repository back —
-   * delete_scheduled/ongoing or gone means GitLab took it; still there without that status means it did
-   * not. When even that read fails, a GitLabError with details.outcomeUnknown says it may have been scheduled.
-   */
-  async deleteRepository(project: ProjectRef, repositoryId: number): Promise<RepositoryDeletion> {
-    const id = repoId(repositoryId);
-    try {
-      await this.http.request({
-        method: 'DELETE', path: `/projects/${encodeProjectRef(project)}/registry/repositories/${id}`, expectJson: false,
-      });
-    } catch (e) {
-      if (!(e instanceof GitLabError && e.details.afterUncertainAttempt)) throw e;
-      let status: string | undefined;
-      try {
-        status = await this.repositoryStatus(project, id);
-      } catch (readError) {
-        throw uncertainWrite(e, 'the repository may have been scheduled for deletion', readError);
-      }
-      if (status === 'deleted' || status === 'delete_scheduled' || status === 'delete_ongoing') return { id, status };
-      throw e; // read back untouched: GitLab did not take it
-    }
-    try {
-      const status = await this.repositoryStatus(project, id);
-      return { id, status: status === 'present' ? 'delete_scheduled' : status };
-    } catch (e) {
-      // The 202 stands: GitLab accepted the deletion even if we cannot read the repository back.
-      if (e instanceof GitLabError) return { id, status: 'delete_scheduled' };
-      throw e;
-    }
+  scheduleBulkDelete(project: ProjectRef, repositoryId: number, params: BulkDeleteParams): Promise<void> {
+    return scheduleBulkDeleteOnce(this, project, repositoryId, params);
   }
 
-  /** The repository's deletion status now: its `status`, 'deleted' when gone, 'present' when it has none. */
-  private async repositoryStatus(project: ProjectRef, id: number): Promise<string> {
-    try {
-      if (this.isJobToken) {
-        // Job tokens only open the project's registry routes: find the repository in the project's list.
-        const repo = (await this.listAllProjectRepositories(project)).find((r) => r.id === id);
-        return repo ? repo.status ?? 'present' : 'deleted';
-      }
-      const repo = toRepository(this.expectItem(await this.getObject(`/registry/repositories/${id}`), 'repository'));
-      return repo.status ?? 'present';
-    } catch (e) {
-      if (e instanceof GitLabError && e.kind === 'not_found') return 'deleted';
-      throw e;
-    }
-  }
-
-  async scheduleBulkDelete(project: ProjectRef, repositoryId: number, params: BulkDeleteParams): Promise<void> {
-    if (typeof params.name_regex_delete !== 'string' || params.name_regex_delete === '') {
-      throw new UsageError('Bulk delete needs name_regex_delete (use ".*" for every tag).');
-    }
-    if (params.keep_n !== undefined && (!Number.isInteger(params.keep_n) || params.keep_n < 0)) {
-      throw new UsageError('keep_n must be a whole number ≥ 0.');
-    }
-    const body: Record<string, string | number> = { name_regex_delete: params.name_regex_delete };
-    if (params.name_regex_keep !== undefined) body.name_regex_keep = params.name_regex_keep;
-    if (params.keep_n !== undefined) body.keep_n = params.keep_n;
-    if (params.older_than !== undefined) body.older_than = params.older_than;
-    try {
-      await this.http.request({ method: 'DELETE', path: this.tagsPath(project, repositoryId), body, expectJson: false });
-    } catch (e) {
-      // Never sent twice (a second call within the hour is refused, and a lost answer may hide an accepted
-      // one); GitLab's API shows no trace of a scheduled bulk delete to read back.
-      if (e instanceof GitLabError && e.details.afterUncertainAttempt) throw uncertainWrite(e, 'the bulk delete may have been scheduled');
-      throw e;
-    }
+  updateCleanupPolicy(project: ProjectRef, patch: Partial<Omit<CleanupPolicy, 'next_run_at'>>): Promise<CleanupPolicy> {
+    return updatePolicyOnce(this, project, patch);
   }
 
   // --- policy and protection ------------------------------------------------------------------------
@@ -339,43 +229,6 @@ export class RestRegistryApi implements RegistryApi {
   async getCleanupPolicy(project: ProjectRef): Promise<CleanupPolicy | null> {
     const raw = await this.getObject(`/projects/${encodeProjectRef(project)}`);
     return toCleanupPolicy(raw.container_expiration_policy);
-  }
-
-  async updateCleanupPolicy(project: ProjectRef, patch: Partial<Omit<CleanupPolicy, 'next_run_at'>>): Promise<CleanupPolicy> {
-    const attributes: Record<string, unknown> = {};
-    for (const key of ['cadence', 'enabled', 'keep_n', 'older_than', 'name_regex', 'name_regex_keep'] as const) {
-      if (patch[key] !== undefined) attributes[key] = patch[key];
-    }
-    let res;
-    try {
-      res = await this.http.request<Json>({
-        method: 'PUT', path: `/projects/${encodeProjectRef(project)}`, body: { container_expiration_policy_attributes: attributes },
-      });
-    } catch (e) {
-      if (!(e instanceof GitLabError && e.details.afterUncertainAttempt)) throw e;
-      return this.settleLostPolicyUpdate(project, attributes, e);
-    }
-    const policy = toCleanupPolicy(isObject(res.data) ? res.data.container_expiration_policy : undefined);
-    if (!policy) {
-      throw new GitLabError('bad_response', res.status, `${this.http.host} did not return the project's cleanup policy after the update.`, { instance: this.http.host });
-    }
-    return policy;
-  }
-
-  /**
-   * A policy update whose answer was lost: GitLab saves the attributes together or not at all, so the
-   * policy read back either shows every one (applied) or not (the original error). Not sent again.
-   */
-  private async settleLostPolicyUpdate(project: ProjectRef, attributes: Record<string, unknown>, error: GitLabError): Promise<CleanupPolicy> {
-    let now: CleanupPolicy | null;
-    try {
-      now = await this.getCleanupPolicy(project);
-    } catch (readError) {
-      throw uncertainWrite(error, 'the policy change may have been applied', readError);
-    }
-    const applied = now !== null && Object.entries(attributes).every(([k, v]) => now![k as keyof CleanupPolicy] === v);
-    if (applied) return now!;
-    throw error;
   }
 
   async listTagProtectionRules(project: ProjectRef): Promise<TagProtectionRule[]> {
@@ -422,10 +275,6 @@ export class RestRegistryApi implements RegistryApi {
     if (this.isJobToken) throw new UsageError(`A CI job token cannot be used for ${what}; it only opens the project's registry endpoints.`);
   }
 
-  private tagsPath(project: ProjectRef, repositoryId: number): string {
-    return `/projects/${encodeProjectRef(project)}/registry/repositories/${repoId(repositoryId)}/tags`;
-  }
-
   private pageSize(page?: PageRequest): number {
     return Math.min(100, Math.max(1, Math.floor(page?.perPage ?? this.perPage)));
   }
@@ -438,8 +287,9 @@ export class RestRegistryApi implements RegistryApi {
     return res.data;
   }
 
-  private getTagDetailsWithSignal(project: ProjectRef, repositoryId: number, name: string, signal?: AbortSignal): Promise<TagDetails> {
-    return this.getObject(`${this.tagsPath(project, repositoryId)}/${encodeTagName(name)}`, undefined, signal)
+  /** One tag's details (the caller's signal passed on); used by the writes to look again. */
+  readTag(project: ProjectRef, repositoryId: number, name: string, signal?: AbortSignal): Promise<TagDetails> {
+    return this.getObject(`${tagsPath(project, repositoryId)}/${encodeTagName(name)}`, undefined, signal)
       .then((raw) => toTagDetails(this.expectItem(raw, 'tag')));
   }
 
@@ -494,7 +344,12 @@ export class RestRegistryApi implements RegistryApi {
     return { items, ...(next !== undefined ? { next } : {}), ...(total !== undefined ? { total } : {}) };
   }
 
-  private listAllProjectRepositories(project: ProjectRef): Promise<Repository[]> {
+  /** GET /registry/repositories/:id, checked to be a repository. */
+  async readRepository(id: number): Promise<Repository> {
+    return toRepository(this.expectItem(await this.getObject(`/registry/repositories/${repoId(id)}`), 'repository'));
+  }
+
+  listAllProjectRepositories(project: ProjectRef): Promise<Repository[]> {
     return collectAll<Repository>(
       (cursor) => this.listProjectRepositories(project, { cursor, perPage: this.perPage }),
       this.http.host, { maxPages: this.maxPages },
@@ -518,24 +373,4 @@ function expectedRepositoryPath(project: string, name: unknown): string {
 function nonEmpty(s: string | undefined): string | undefined {
   const t = s?.trim();
   return t ? t : undefined;
-}
-
-function repoId(id: number): number {
-  if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`Invalid repository id: ${id}`);
-  return id;
-}
-
-function encodeTagName(name: string): string {
-  if (name === '' || name.includes('/')) throw new UsageError(`Invalid tag name: "${name}"`);
-  return encodeURIComponent(name);
-}
-
-/**
- * A write whose answer was lost and whose effect could not be read back: the same kind of error, saying so
- * in words, with details.outcomeUnknown for callers that report it (the CLI exits 1 and says "may have").
- */
-function uncertainWrite(e: GitLabError, what: string, readError?: unknown): GitLabError {
-  const why = readError === undefined ? '' : `; reading it back failed too (${readError instanceof Error ? readError.message : String(readError)})`;
-  return new GitLabError(e.kind, e.status, `${e.gitlabMessage}: the answer was lost after sending, so ${what}${why}; not sent again`,
-    { ...e.details, outcomeUnknown: true });
 }
