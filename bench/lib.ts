@@ -12,6 +12,15 @@ export const L = Number(process.env.BENCH_LATENCY_MS ?? 50);
 export const C = Number(process.env.BENCH_MAX_IN_FLIGHT ?? 8);
 /** Runs of our client per scenario (the median counts): BENCH_RUNS, default 3. */
 export const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+/**
+ * What GitLab charges that loopback does not, so the double is no kinder than GitLab: a handshake round
+ * trip per new connection (BENCH_CONNECT_MS, default L), server work per deleted tag (GitLab sends one
+ * registry DELETE per name; BENCH_DELETE_WORK_MS, default 1 ms) and per tag in a `tags=true` repository
+ * answer (registry listing and entity rendering; BENCH_LIST_WORK_MS, default 0.02 ms: 50 ms for 2,500).
+ */
+export const CONNECT_MS = Number(process.env.BENCH_CONNECT_MS ?? L);
+export const DELETE_WORK_MS = Number(process.env.BENCH_DELETE_WORK_MS ?? 1);
+export const LIST_WORK_MS = Number(process.env.BENCH_LIST_WORK_MS ?? 0.02);
 
 /** The double in its own process (doubleServer.ts), read through its control API (which is not logged). */
 export interface RemoteDouble {
@@ -28,7 +37,8 @@ export interface RemoteDouble {
 /** The double as every scenario uses it (large scenario, GraphQL, latency L, cap C); `extra` adds e.g. a throttle. */
 export async function startDouble(extra: DoubleOptions = {}): Promise<RemoteDouble> {
   const opts: DoubleOptions = {
-    scenario: 'large', graphql: true, latencyMs: L, maxInFlight: C, bulkJobDelayMs: 0, repositoryDeletionStepMs: 0, ...extra,
+    scenario: 'large', graphql: true, latencyMs: L, maxInFlight: C, bulkJobDelayMs: 0, repositoryDeletionStepMs: 0,
+    connectLatencyMs: CONNECT_MS, serverWork: { perDeletedTagMs: DELETE_WORK_MS, perListedTagMs: LIST_WORK_MS }, ...extra,
   };
   const child = fork(path.join(__dirname, 'doubleServer.js'), [JSON.stringify(opts)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -4,7 +4,6 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createRegistryApi } from '../src/core';
-import { resetFastPathMemory } from '../src/core/graphql';
 import type { RegistryApi } from '../src/core/registryApi';
 import { compileRule, evaluateRule, type Rule } from '../src/core/rules';
 import type { Page, PageRequest, TagDetails } from '../src/core/types';
@@ -39,7 +38,6 @@ export interface Comparison {
 }
 
 function client(double: RemoteDouble, records?: WireRecord[]): RegistryApi {
-  resetFastPathMemory();
   return createRegistryApi({
     baseUrl: double.url,
     credential: { kind: 'private', value: double.tokens.owner },

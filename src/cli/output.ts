@@ -1,6 +1,6 @@
 // Printing: JSON for --json (and nothing else on stdout), aligned text tables otherwise. Sorting is by
 // code point (byte order for UTF-8), never localeCompare, so the order is the same on every machine.
-import { compareCodePoints } from '../core/restClient';
+import { compareCodePoints, stripControls } from '../core/text';
 import type { CliContext } from './command';
 
 export { compareCodePoints };
@@ -9,8 +9,23 @@ export function sortBy<T>(items: T[], key: (item: T) => string): T[] {
   return items.sort((a, b) => compareCodePoints(key(a), key(b)));
 }
 
+/**
+ * JSON on stdout. JSON.stringify escapes C0 controls but writes C1 controls (U+0080–U+009F, which some
+ * terminals obey as ESC sequences) and bidirectional overrides raw: those are escaped as \uXXXX too, so
+ * the JSON value is unchanged and the terminal sees only printable text.
+ */
 export function printJson(ctx: CliContext, value: unknown): void {
-  ctx.stdout(JSON.stringify(value, null, 2));
+  ctx.stdout(jsonForTerminal(value));
+}
+
+export function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A server string (or anything that may hold one) as text for a person: controls stripped. */
+export function shown(text: string | number | null | undefined): string {
+  return stripControls(String(text ?? ''));
 }
 
 export interface Column<T> {
@@ -38,7 +53,7 @@ export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[]
 
 function cellText(v: string | number | null | undefined): string {
   if (v === null || v === undefined || v === '') return '-';
-  return String(v).replace(/[\u0000-\u001f\u007f]/g, '?');
+  return shown(v);
 }
 
 /** Human-readable byte size for tables (JSON keeps the number). */

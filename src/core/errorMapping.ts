@@ -1,12 +1,19 @@
-// Turning a non-2xx GitLab answer into a typed GitLabError, keeping GitLab's own message (docs §1.5, §7).
-// Pure: no I/O, so every status/body combination is unit-tested directly.
+// Turning a non-2xx GitLab answer into a typed GitLabError, keeping GitLab's own message (docs/gitlab-api.md
+// "Errors" and "Rate limits"). Pure: no I/O, so every status/body combination is unit-tested directly.
 import { GitLabError, GitLabErrorKind } from './errors';
+import { stripControls } from './text';
 
 /**
  * GitLab's message from an error body: `message` (string, or a `{field: [errors]}` object, flattened),
- * `error_description`, `error`; for a non-JSON body its text when short and not HTML.
+ * `error_description`, `error`; for a non-JSON body its text when short and not HTML. Control characters
+ * are stripped: the text is shown to people.
  */
 export function extractGitLabMessage(bodyText: string): string | undefined {
+  const message = rawGitLabMessage(bodyText);
+  return message === undefined ? undefined : stripControls(message);
+}
+
+function rawGitLabMessage(bodyText: string): string | undefined {
   const text = bodyText.trim();
   if (text === '') return undefined;
   let parsed: unknown;
@@ -70,7 +77,7 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return Math.max(0, (at - now) / 1000);
 }
 
-/** Maps an HTTP error status and body to a GitLabError (kind per docs §1.5 and §7). */
+/** Maps an HTTP error status and body to a GitLabError (kinds: docs/gitlab-api.md "Errors"). */
 export function mapHttpError(
   status: number,
   bodyText: string,

@@ -1,6 +1,8 @@
 // Typed errors with GitLab's own message kept. No error text ever contains a token: messages are built
 // from status codes, GitLab's response body and URL paths only (never headers or query strings with secrets).
 
+import { stripControls } from './text';
+
 export type GitLabErrorKind =
   | 'unauthorized'        // 401: unknown token, or none where one is needed
   | 'token_expired'       // 401 invalid_token "Token is expired…"
@@ -27,20 +29,32 @@ export interface GitLabErrorDetails {
   instance?: string;
   /** For rate_limited: what Retry-After asked for. */
   retryAfterSeconds?: number;
-  /** An earlier attempt of this request may have reached GitLab (reset, timeout, 502/504 after sending). */
+  /**
+   * This request may have been carried out although it failed: an attempt (an earlier one, or the last)
+   * ended in a reset, a timeout or 500/502/504 after it was sent.
+   */
   afterUncertainAttempt?: boolean;
+  /** A write was sent and its effect could not be confirmed either way (see docs/gitlab-api.md "Uncertain outcomes"). */
+  outcomeUnknown?: boolean;
 }
 
 export class GitLabError extends Error {
+  /**
+   * GitLab's message as it sent it (e.g. "404 Tag Not Found"), or a description of the failure; control
+   * characters stripped here, the one door every server error text passes on its way to a person.
+   */
+  readonly gitlabMessage: string;
+
   constructor(
     readonly kind: GitLabErrorKind,
     /** HTTP status, when there was a response. */
     readonly status: number | undefined,
-    /** GitLab's message as it sent it (e.g. "404 Tag Not Found"), or a description of the failure. */
-    readonly gitlabMessage: string,
+    gitlabMessage: string,
     readonly details: GitLabErrorDetails = {},
   ) {
-    super(GitLabError.summarize(status, gitlabMessage));
+    const clean = stripControls(gitlabMessage);
+    super(GitLabError.summarize(status, clean));
+    this.gitlabMessage = clean;
     this.name = 'GitLabError';
   }
 
@@ -57,4 +71,9 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/** The caller's AbortSignal fired: nothing further was sent. */
+export function cancelledError(): GitLabError {
+  return new GitLabError('cancelled', undefined, 'Cancelled.');
 }

@@ -4,7 +4,7 @@
 // a message or a log line.
 import nodeFetch, { Headers, RequestInit, Response } from 'node-fetch';
 import { sleep } from './concurrency';
-import { GitLabError } from './errors';
+import { GitLabError, cancelledError } from './errors';
 import { looksLikeHtml, mapHttpError, parseRetryAfter } from './errorMapping';
 import type { Credential, Logger } from './types';
 import { assertSafeTransport, normalizeInstanceUrl } from './url';
@@ -155,8 +155,8 @@ export class HttpClient {
           }
           throw this.finalize(failure.error, uncertain);
         }
+        if (UNCERTAIN_STATUS.has(failure.status)) uncertain = true;
         if (idempotent && canRetry && RETRYABLE_STATUS.has(failure.status)) {
-          if (UNCERTAIN_STATUS.has(failure.status)) uncertain = true;
           await this.backoffSleep(attempt, signal);
           continue;
         }
@@ -180,7 +180,7 @@ export class HttpClient {
     spec: RequestSpec,
     signal: AbortSignal | undefined,
   ): Promise<{ ok: true; result: Omit<HttpResult<T>, 'afterUncertainAttempt'> } | { ok: false; failure: AttemptFailure }> {
-    if (signal?.aborted) throw cancelled();
+    if (signal?.aborted) throw cancelledError();
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -243,7 +243,7 @@ export class HttpClient {
     } catch (err) {
       if (signal?.aborted && !timedOut) {
         this.log(`${currentMethod} ${this.logPath(url)} cancelled ${Date.now() - started}ms`);
-        throw cancelled();
+        throw cancelledError();
       }
       if (err instanceof GitLabError) {
         // bad_response from body parsing or the size cap: not retried.
@@ -385,7 +385,7 @@ export class HttpClient {
     try {
       await sleep(this.backoff(attempt), signal);
     } catch {
-      throw cancelled();
+      throw cancelledError();
     }
   }
 
@@ -411,14 +411,10 @@ export class HttpClient {
       try {
         await sleep(wait, signal);
       } catch {
-        throw cancelled();
+        throw cancelledError();
       }
     }
   }
-}
-
-function cancelled(): GitLabError {
-  return new GitLabError('cancelled', undefined, 'Cancelled.');
 }
 
 async function discard(res: Response): Promise<void> {

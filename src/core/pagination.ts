@@ -1,4 +1,4 @@
-// Offset and keyset pagination (docs §3). Cursors handed to callers are opaque strings: the API-relative
+// Offset and keyset pagination (docs/gitlab-api.md "Listing and pagination"). Cursors handed to callers are opaque strings: the API-relative
 // path+query of the next page. A Link header's host is never trusted (GitLab behind a proxy may write an
 // internal host there): only its path+query is taken, onto the instance's own origin.
 import { GitLabError } from './errors';

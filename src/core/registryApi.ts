@@ -1,12 +1,12 @@
 import type {
   BulkDeleteParams, CleanupPolicy, DeleteReport, Group, GroupRef, OperationOptions, Page, PageRequest,
-  Project, ProjectRef, Repository, Tag, TagDetails, TagProtectionRule, TokenCheck, TokenInfo, User,
+  Project, ProjectRef, Repository, RepositoryDeletion, Tag, TagDetails, TagProtectionRule, TokenCheck, TokenInfo, User,
 } from './types';
 
 /**
  * What callers (the extension tree, the CLI) need from a GitLab instance, independent of transport.
- * The REST implementation comes first; a GraphQL fast path later sits behind the same interface and
- * falls back to REST per capability. All listing methods return data normalised as the CLI prints it
+ * createRegistryApi (client.ts) returns the GraphQL fast path over the REST client; both implement it.
+ * All listing methods return data normalised as the CLI prints it
  * (timestamps ISO 8601 UTC with milliseconds, sizes as numbers).
  */
 export interface RegistryApi {
@@ -45,12 +45,20 @@ export interface RegistryApi {
   /**
    * Deletes exactly the named tags (never a sibling sharing the digest). Checks the names exist first:
    * missing ones are reported as failed "404 Tag Not Found" and no request is sent for them.
-   * Bounded concurrency; stops sending on abort and reports what was not attempted.
+   * Bounded concurrency; stops sending on abort and reports what was not attempted. A delete whose answer
+   * was lost is looked at again; when that fails too the tag is failed with `outcome: 'unknown'`.
    */
   deleteTags(project: ProjectRef, repositoryId: number, names: string[], opts?: OperationOptions): Promise<DeleteReport>;
-  /** Schedules deletion (202); returns the status GitLab reports afterwards ('deleted' if already gone). */
-  deleteRepository(project: ProjectRef, repositoryId: number): Promise<{ id: number; status: string }>;
-  /** GitLab's asynchronous server-side bulk delete (Maintainer, once an hour per repository). */
+  /**
+   * Schedules deletion (202); returns the status GitLab reports afterwards ('deleted' if already gone).
+   * Never re-sent: a lost answer is settled by reading the repository back, or thrown with
+   * details.outcomeUnknown ("may have been scheduled").
+   */
+  deleteRepository(project: ProjectRef, repositoryId: number): Promise<RepositoryDeletion>;
+  /**
+   * GitLab's asynchronous server-side bulk delete (Maintainer, once an hour per repository). Never re-sent:
+   * a lost answer (502, reset, timeout) is thrown with details.outcomeUnknown ("may have been scheduled").
+   */
   scheduleBulkDelete(project: ProjectRef, repositoryId: number, params: BulkDeleteParams): Promise<void>;
 
   // --- policy and protection --------------------------------------------------------------------------

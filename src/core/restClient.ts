@@ -1,21 +1,27 @@
-// RegistryApi over GitLab's REST API v4 (docs/gitlab-registry-api.md). Every request goes through
-// HttpClient; every fan-out through mapLimit; every page loop through collectAll (bounded).
+// RegistryApi over GitLab's REST API v4 (docs/gitlab-api.md). Every request goes through HttpClient;
+// every fan-out through mapLimit; every page loop through collectAll (bounded). Only the factory
+// (client.ts) and tests import this file; the JSON conversions live in entities.ts, the writes in restWrites.ts.
 import { mapLimit } from './concurrency';
-import { GitLabError, UsageError } from './errors';
+import {
+  ITEM_RULES, ItemKind, Json, accessLevelOf, isObject, taintedIdentifier, toCleanupPolicy, toGroup, toProject, toRepository, toTag,
+  toTagDetails, toTagProtectionRule, toTokenInfo, toUser,
+} from './entities';
+import { GitLabError, UsageError, cancelledError } from './errors';
 import { FetchFn, HttpClient, createHttpClient } from './http';
 import {
   assertCursor, collectAll, expectArray, fetchOffsetPage, nextKeysetCursor, nextOffsetCursor, relativePath,
   totalFromHeaders,
 } from './pagination';
 import type { RegistryApi, TagProtectionAccess } from './registryApi';
+import { compareCodePoints } from './text';
 import type {
   BulkDeleteParams, CleanupPolicy, ClientOptions, DeleteReport, Group, GroupRef, OperationOptions, Page,
-  PageRequest, Project, ProjectRef, Repository, RepositoryStatus, Tag, TagDetails, TagFailure,
-  TagProtectionRule, TokenCheck, TokenInfo, User,
+  PageRequest, Project, ProjectRef, Repository, RepositoryDeletion, Tag, TagDetails, TagProtectionRule,
+  TokenCheck, TokenInfo, User,
 } from './types';
-import { hasDotSegment } from './names';
-import { stripControls } from './text';
-import { encodeProjectRef } from './url';
+import { encodeTagName, repoId, tagsPath } from './restPaths';
+import { deleteRepositoryOnce, deleteTagsOneByOne, scheduleBulkDeleteOnce, updatePolicyOnce } from './restWrites';
+import { encodeProjectRef, projectPathOf } from './url';
 
 /** ClientOptions plus knobs for tests and benchmarks. */
 export interface RestClientOptions extends ClientOptions {
@@ -30,186 +36,21 @@ export interface RestClientOptions extends ClientOptions {
   maxResponseBytes?: number;
 }
 
-type Json = Record<string, unknown>;
-
-/** Compares strings by Unicode code point (not UTF-16 unit), the order the CLI promises. */
-export function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done) return y.done ? 0 : -1;
-    if (y.done) return 1;
-    const cx = x.value.codePointAt(0) as number;
-    const cy = y.value.codePointAt(0) as number;
-    if (cx !== cy) return cx < cy ? -1 : 1;
-  }
-}
-
-/** ISO 8601 UTC with milliseconds, or null for missing/unparseable values. */
-export function normalizeTimestamp(value: unknown): string | null {
-  if (typeof value !== 'string' || value.trim() === '') return null;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
-}
-
-function toNumberOrNull(value: unknown): number | null {
-  if (value === null || value === undefined || value === '') return null;
-  const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) ? n : null;
-}
-
-function str(value: unknown, fallback = ''): string {
-  return typeof value === 'string' ? value : value === null || value === undefined ? fallback : String(value);
-}
-
-function strOrNull(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-function isObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** A positive whole-number id (GitLab sends numbers; numeric strings are tolerated). */
-function hasId(v: unknown): v is Json {
-  if (!isObject(v)) return false;
-  const id = typeof v.id === 'number' ? v.id : typeof v.id === 'string' && /^\d+$/.test(v.id) ? Number(v.id) : NaN;
-  return Number.isSafeInteger(id) && id > 0;
-}
-
-/** A tag entity needs a non-empty name without '/' (everything else about a tag hangs off its name). */
-function hasTagName(v: unknown): v is Json {
-  return isObject(v) && typeof v.name === 'string' && v.name !== '' && !v.name.includes('/');
-}
-
-/** What identifies each kind of list item; items without it are skipped (see keepValid). */
-const ITEM_RULES = {
-  project: { valid: hasId, lacks: 'a numeric id' },
-  group: { valid: hasId, lacks: 'a numeric id' },
-  repository: { valid: hasId, lacks: 'a numeric id' },
-  tag: { valid: hasTagName, lacks: 'a name' },
-  rule: { valid: hasId, lacks: 'a numeric id' },
-} as const;
-type ItemKind = keyof typeof ITEM_RULES;
-
-const STATUSES: ReadonlyArray<RepositoryStatus> = ['delete_scheduled', 'delete_ongoing', 'delete_failed'];
-
-export function toRepository(raw: Json): Repository {
-  const status = STATUSES.includes(raw.status as RepositoryStatus) ? (raw.status as RepositoryStatus) : null;
-  const repo: Repository = {
-    id: Number(raw.id),
-    name: str(raw.name),
-    path: str(raw.path),
-    project_id: Number(raw.project_id),
-    location: str(raw.location),
-    created_at: normalizeTimestamp(raw.created_at),
-    cleanup_policy_started_at: normalizeTimestamp(raw.cleanup_policy_started_at),
-    status,
-  };
-  if (raw.tags_count !== undefined) repo.tags_count = toNumberOrNull(raw.tags_count) ?? 0;
-  if (raw.size !== undefined) repo.size = toNumberOrNull(raw.size);
-  return repo;
-}
-
-export function toTag(raw: Json): Tag {
-  return { name: str(raw.name), path: str(raw.path), location: str(raw.location) };
-}
-
-export function toTagDetails(raw: Json): TagDetails {
-  return {
-    ...toTag(raw),
-    digest: strOrNull(raw.digest),
-    revision: strOrNull(raw.revision),
-    short_revision: strOrNull(raw.short_revision),
-    created_at: normalizeTimestamp(raw.created_at),
-    total_size: toNumberOrNull(raw.total_size),
-  };
-}
-
-export function toCleanupPolicy(raw: unknown): CleanupPolicy | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const p = raw as Json;
-  return {
-    cadence: str(p.cadence),
-    enabled: p.enabled === true,
-    keep_n: toNumberOrNull(p.keep_n),
-    older_than: strOrNull(p.older_than),
-    name_regex: strOrNull(p.name_regex),
-    name_regex_keep: strOrNull(p.name_regex_keep),
-    next_run_at: normalizeTimestamp(p.next_run_at),
-  };
-}
-
-export function toProject(raw: Json): Project {
-  const project: Project = {
-    id: Number(raw.id),
-    path_with_namespace: str(raw.path_with_namespace),
-    name: str(raw.name),
-    web_url: str(raw.web_url),
-  };
-  if (typeof raw.container_registry_image_prefix === 'string') project.container_registry_image_prefix = raw.container_registry_image_prefix;
-  if ('container_expiration_policy' in raw) project.container_expiration_policy = toCleanupPolicy(raw.container_expiration_policy);
-  return project;
-}
-
-export function toGroup(raw: Json): Group {
-  return {
-    id: Number(raw.id),
-    name: str(raw.name),
-    full_path: str(raw.full_path),
-    parent_id: raw.parent_id === null || raw.parent_id === undefined ? null : Number(raw.parent_id),
-    web_url: str(raw.web_url),
-  };
-}
-
-function toUser(raw: Json): User {
-  const user: User = { id: Number(raw.id), username: str(raw.username), name: str(raw.name) };
-  if (typeof raw.bot === 'boolean') user.bot = raw.bot;
-  return user;
-}
-
-function toTokenInfo(raw: Json): TokenInfo {
-  return {
-    id: Number(raw.id),
-    name: str(raw.name),
-    scopes: Array.isArray(raw.scopes) ? raw.scopes.map(String) : [],
-    active: raw.active !== false,
-    revoked: raw.revoked === true,
-    expires_at: strOrNull(raw.expires_at),
-    user_id: Number(raw.user_id),
-  };
-}
-
-function cancelledError(): GitLabError {
-  return new GitLabError('cancelled', undefined, 'Cancelled.');
-}
-
-/** "<status> <GitLab's message>" for a failed tag, or the transport failure's text. */
-function failureOf(tag: string, error: unknown): TagFailure {
-  if (error instanceof GitLabError) {
-    return error.status !== undefined
-      ? { tag, error: GitLabError.summarize(error.status, error.gitlabMessage), status: error.status }
-      : { tag, error: error.gitlabMessage };
-  }
-  return { tag, error: error instanceof Error ? error.message : String(error) };
-}
-
 export class RestRegistryApi implements RegistryApi {
   readonly baseUrl: string;
-  private readonly http: HttpClient;
-  private readonly concurrency: number;
+  /** The account's transport; the GraphQL fast path sends through the same one. */
+  readonly http: HttpClient;
+  readonly concurrency: number;
   private readonly perPage: number;
   private readonly maxPages: number;
-  private readonly isJobToken: boolean;
+  readonly isJobToken: boolean;
   private readonly log?: RestClientOptions['log'];
   /** Learned from a 405: this instance's registry has no keyset tag pagination (no metadata database). */
   private keysetTagsUnsupported = false;
 
-  constructor(options: RestClientOptions) {
-    this.http = createHttpClient(options);
+  /** `http`: the account's one HttpClient, shared with the GraphQL fast path (one 429 pause for both). */
+  constructor(options: RestClientOptions, http: HttpClient = createHttpClient(options)) {
+    this.http = http;
     this.baseUrl = this.http.baseUrl;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
     this.perPage = Math.min(100, Math.max(1, Math.floor(options.perPage ?? 100)));
@@ -293,7 +134,7 @@ export class RestRegistryApi implements RegistryApi {
   // --- tags -----------------------------------------------------------------------------------------
 
   async listTags(project: ProjectRef, repositoryId: number, page: PageRequest = {}): Promise<Page<Tag>> {
-    const base = this.tagsPath(project, repositoryId);
+    const base = tagsPath(project, repositoryId);
     const perPage = this.pageSize(page);
     if (page.cursor !== undefined) {
       return this.tagPageAt(assertCursor(page.cursor), perPage);
@@ -319,7 +160,7 @@ export class RestRegistryApi implements RegistryApi {
   }
 
   async getTagDetails(project: ProjectRef, repositoryId: number, tagName: string): Promise<TagDetails> {
-    return this.getTagDetailsWithSignal(project, repositoryId, tagName);
+    return this.readTag(project, repositoryId, tagName);
   }
 
   async listTagDetails(
@@ -331,7 +172,7 @@ export class RestRegistryApi implements RegistryApi {
       : (await this.listAllTags(project, repositoryId, { signal: opts.signal })).map((t) => t.name);
     const outcome = await mapLimit(wanted, this.concurrency, async (name) => {
       try {
-        return await this.getTagDetailsWithSignal(project, repositoryId, name, opts.signal);
+        return await this.readTag(project, repositoryId, name, opts.signal);
       } catch (e) {
         // A tag deleted between listing and reading it is simply gone; a named tag that is missing is an error.
         if (!explicit && e instanceof GitLabError && e.kind === 'not_found') return undefined;
@@ -344,112 +185,43 @@ export class RestRegistryApi implements RegistryApi {
       .sort((a, b) => compareCodePoints(a.name, b.name));
   }
 
-  // --- deletion -------------------------------------------------------------------------------------
-
-  async deleteTags(project: ProjectRef, repositoryId: number, names: string[], opts: OperationOptions = {}): Promise<DeleteReport> {
-    const requested = [...new Set(names)];
-    const total = requested.length;
-    if (total === 0) return { deleted: [], failed: [] };
-    let existing: Set<string>;
-    try {
-      existing = new Set((await this.listAllTags(project, repositoryId, { signal: opts.signal })).map((t) => t.name));
-    } catch (e) {
-      if (e instanceof GitLabError && e.kind === 'cancelled') return { deleted: [], failed: [], notAttempted: requested };
-      throw e;
+  /**
+   * Every tag name of a repository in one request (GET /registry/repositories/:id?tags=true), checked to
+   * belong to `project`, with the answer's RateLimit-Remaining. The fast path's existence check before its
+   * mutations; CI job tokens cannot use this route.
+   */
+  async existingTagNames(project: ProjectRef, repositoryId: number, signal?: AbortSignal): Promise<{ names: Set<string>; rateLimitRemaining?: number }> {
+    const res = await this.http.request<unknown>({ path: `/registry/repositories/${repoId(repositoryId)}`, query: { tags: true }, signal });
+    const repo = this.expectItem(isObject(res.data) ? res.data : {}, 'repository');
+    const belongs = typeof project === 'number'
+      ? Number(repo.project_id) === project
+      : typeof repo.path === 'string' && expectedRepositoryPath(project, repo.name) === repo.path.toLowerCase();
+    if (!belongs) throw new GitLabError('not_found', 404, '404 Repository Not Found', { instance: this.http.host });
+    if (!Array.isArray(repo.tags)) {
+      throw new GitLabError('bad_response', res.status, `${this.http.host} sent a repository without its tags list.`, { instance: this.http.host });
     }
-
-    const missing = requested.filter((n) => !existing.has(n));
-    const present = requested.filter((n) => existing.has(n));
-    const results = new Map<string, { deleted: true } | { failure: TagFailure }>();
-    for (const name of missing) results.set(name, { failure: { tag: name, error: '404 Tag Not Found', status: 404 } });
-    let done = missing.length;
-    if (done > 0) opts.onProgress?.(done, total);
-
-    const path = this.tagsPath(project, repositoryId);
-    /** Failed after an attempt that may have reached GitLab: the tag may be gone although the last answer was an error. */
-    const uncertain: string[] = [];
-    const outcome = await mapLimit(present, this.concurrency, async (name) => {
-      try {
-        // No caller signal here: a delete that has started is allowed to finish so the report stays true.
-        await this.http.request({ method: 'DELETE', path: `${path}/${encodeTagName(name)}`, idempotent: true, expectJson: false });
-        results.set(name, { deleted: true });
-      } catch (e) {
-        if (e instanceof GitLabError && e.kind === 'not_found' && e.details.afterUncertainAttempt) {
-          // The earlier attempt reached GitLab and deleted the tag; the retry found it gone.
-          results.set(name, { deleted: true });
-        } else {
-          results.set(name, { failure: failureOf(name, e) });
-          if (e instanceof GitLabError && e.details.afterUncertainAttempt) uncertain.push(name);
-        }
-      }
-      opts.onProgress?.(++done, total);
-    }, { signal: opts.signal });
-
-    // A reset/timeout/502 may hide a delete that happened: look before calling such a tag "failed".
-    if (uncertain.length > 0) {
-      await mapLimit(uncertain, this.concurrency, async (name) => {
-        const failed = results.get(name) as { failure: TagFailure };
-        try {
-          await this.getTagDetailsWithSignal(project, repositoryId, name);
-          // Still there: the failure stands.
-        } catch (e) {
-          if (e instanceof GitLabError && e.kind === 'not_found' && !/project/i.test(e.gitlabMessage)) {
-            results.set(name, { deleted: true });
-          } else {
-            failed.failure = {
-              ...failed.failure,
-              error: `${failed.failure.error} (an earlier attempt may have reached GitLab: the tag may be deleted; list the tags to check)`,
-            };
-          }
-        }
-      });
-    }
-
-    const report: DeleteReport = { deleted: [], failed: [] };
-    for (const name of requested) {
-      const r = results.get(name);
-      if (!r) continue;
-      if ('deleted' in r) report.deleted.push(name);
-      else report.failed.push(r.failure);
-    }
-    if (outcome.notStarted.length > 0) report.notAttempted = [...outcome.notStarted];
-    return report;
+    // A name outside the grammar is left out: it counts as missing, so no delete is ever sent for it.
+    const names = new Set(this.keepValid(repo.tags, 'tag').map((t) => t.name as string));
+    const remaining = rateLimitRemaining(res.headers);
+    return { names, ...(remaining !== undefined ? { rateLimitRemaining: remaining } : {}) };
   }
 
-  async deleteRepository(project: ProjectRef, repositoryId: number): Promise<{ id: number; status: string }> {
-    const id = repoId(repositoryId);
-    await this.http.request({
-      method: 'DELETE', path: `/projects/${encodeProjectRef(project)}/registry/repositories/${id}`, expectJson: false,
-    });
-    try {
-      if (this.isJobToken) {
-        // Job tokens only open the project's registry routes: find the repository in the project's list.
-        const repos = await this.listAllProjectRepositories(project);
-        const repo = repos.find((r) => r.id === id);
-        return { id, status: repo ? repo.status ?? 'delete_scheduled' : 'deleted' };
-      }
-      const repo = toRepository(this.expectItem(await this.getObject(`/registry/repositories/${id}`), 'repository'));
-      return { id, status: repo.status ?? 'delete_scheduled' };
-    } catch (e) {
-      if (e instanceof GitLabError && e.kind === 'not_found') return { id, status: 'deleted' };
-      // The 202 stands: GitLab accepted the deletion even if we cannot read the repository back.
-      if (e instanceof GitLabError) return { id, status: 'delete_scheduled' };
-      throw e;
-    }
+  // --- writes (restWrites.ts) ---------------------------------------------------------------------------
+
+  deleteTags(project: ProjectRef, repositoryId: number, names: string[], opts: OperationOptions = {}): Promise<DeleteReport> {
+    return deleteTagsOneByOne(this, project, repositoryId, names, opts);
   }
 
-  async scheduleBulkDelete(project: ProjectRef, repositoryId: number, params: BulkDeleteParams): Promise<void> {
-    if (typeof params.name_regex_delete !== 'string' || params.name_regex_delete === '') {
-      throw new UsageError('Bulk delete needs name_regex_delete (use ".*" for every tag).');
-    }
-    if (params.keep_n !== undefined && (!Number.isInteger(params.keep_n) || params.keep_n < 0)) {
-      throw new UsageError('keep_n must be a whole number ≥ 0.');
-    }
-    const body: Record<string, string | number> = { name_regex_delete: params.name_regex_delete };
-    if (params.name_regex_keep !== undefined) body.name_regex_keep = params.name_regex_keep;
-    if (params.keep_n !== undefined) body.keep_n = params.keep_n;
-    if (params.older_than !== undefined) body.older_than = params.older_than;
-    await this.http.request({ method: 'DELETE', path: this.tagsPath(project, repositoryId), body, expectJson: false });
+  deleteRepository(project: ProjectRef, repositoryId: number): Promise<RepositoryDeletion> {
+    return deleteRepositoryOnce(this, project, repositoryId);
+  }
+
+  scheduleBulkDelete(project: ProjectRef, repositoryId: number, params: BulkDeleteParams): Promise<void> {
+    return scheduleBulkDeleteOnce(this, project, repositoryId, params);
+  }
+
+  updateCleanupPolicy(project: ProjectRef, patch: Partial<Omit<CleanupPolicy, 'next_run_at'>>): Promise<CleanupPolicy> {
+    return updatePolicyOnce(this, project, patch);
   }
 
   // --- policy and protection ------------------------------------------------------------------------
@@ -457,21 +229,6 @@ export class RestRegistryApi implements RegistryApi {
   async getCleanupPolicy(project: ProjectRef): Promise<CleanupPolicy | null> {
     const raw = await this.getObject(`/projects/${encodeProjectRef(project)}`);
     return toCleanupPolicy(raw.container_expiration_policy);
-  }
-
-  async updateCleanupPolicy(project: ProjectRef, patch: Partial<Omit<CleanupPolicy, 'next_run_at'>>): Promise<CleanupPolicy> {
-    const attributes: Record<string, unknown> = {};
-    for (const key of ['cadence', 'enabled', 'keep_n', 'older_than', 'name_regex', 'name_regex_keep'] as const) {
-      if (patch[key] !== undefined) attributes[key] = patch[key];
-    }
-    const res = await this.http.request<Json>({
-      method: 'PUT', path: `/projects/${encodeProjectRef(project)}`, body: { container_expiration_policy_attributes: attributes },
-    });
-    const policy = toCleanupPolicy(isObject(res.data) ? res.data.container_expiration_policy : undefined);
-    if (!policy) {
-      throw new GitLabError('bad_response', res.status, `${this.http.host} did not return the project's cleanup policy after the update.`, { instance: this.http.host });
-    }
-    return policy;
   }
 
   async listTagProtectionRules(project: ProjectRef): Promise<TagProtectionRule[]> {
@@ -509,23 +266,13 @@ export class RestRegistryApi implements RegistryApi {
       (cursor) => fetchOffsetPage<Json>(this.http, { path, perPage: this.perPage, cursor }),
       this.http.host, { maxPages: this.maxPages },
     );
-    return this.keepValid(rules, 'rule').map((r) => ({
-      id: Number(r.id),
-      project_id: Number(r.project_id),
-      tag_name_pattern: str(r.tag_name_pattern),
-      minimum_access_level_for_push: (strOrNull(r.minimum_access_level_for_push) as TagProtectionRule['minimum_access_level_for_push']),
-      minimum_access_level_for_delete: (strOrNull(r.minimum_access_level_for_delete) as TagProtectionRule['minimum_access_level_for_delete']),
-    }));
+    return this.keepValid(rules, 'rule').map(toTagProtectionRule);
   }
 
   // --- helpers --------------------------------------------------------------------------------------
 
   private refuseJobToken(what: string): void {
     if (this.isJobToken) throw new UsageError(`A CI job token cannot be used for ${what}; it only opens the project's registry endpoints.`);
-  }
-
-  private tagsPath(project: ProjectRef, repositoryId: number): string {
-    return `/projects/${encodeProjectRef(project)}/registry/repositories/${repoId(repositoryId)}/tags`;
   }
 
   private pageSize(page?: PageRequest): number {
@@ -540,8 +287,9 @@ export class RestRegistryApi implements RegistryApi {
     return res.data;
   }
 
-  private getTagDetailsWithSignal(project: ProjectRef, repositoryId: number, name: string, signal?: AbortSignal): Promise<TagDetails> {
-    return this.getObject(`${this.tagsPath(project, repositoryId)}/${encodeTagName(name)}`, undefined, signal)
+  /** One tag's details (the caller's signal passed on); used by the writes to look again. */
+  readTag(project: ProjectRef, repositoryId: number, name: string, signal?: AbortSignal): Promise<TagDetails> {
+    return this.getObject(`${tagsPath(project, repositoryId)}/${encodeTagName(name)}`, undefined, signal)
       .then((raw) => toTagDetails(this.expectItem(raw, 'tag')));
   }
 
@@ -560,19 +308,25 @@ export class RestRegistryApi implements RegistryApi {
    */
   private keepValid(items: readonly unknown[], kind: ItemKind): Json[] {
     const rule = ITEM_RULES[kind];
-    const kept = items.filter(rule.valid) as Json[];
-    const dropped = items.length - kept.length;
-    if (dropped > 0) {
-      this.log?.warn(`${this.http.host} sent ${dropped} ${kind} entr${dropped === 1 ? 'y' : 'ies'} without ${rule.lacks}; skipped.`);
+    const identified = items.filter(rule.valid) as Json[];
+    const kept = identified.filter((v) => taintedIdentifier(v, kind) === undefined);
+    const entries = (n: number): string => `${n} ${kind} entr${n === 1 ? 'y' : 'ies'}`;
+    if (identified.length < items.length) {
+      this.log?.warn(`${this.http.host} sent ${entries(items.length - identified.length)} without ${rule.lacks}; skipped.`);
+    }
+    if (kept.length < identified.length) {
+      this.log?.warn(`${this.http.host} sent ${entries(identified.length - kept.length)} with a control character in an identifier; skipped.`);
     }
     return kept;
   }
 
   /** A single entity without what identifies it is not GitLab's answer: bad_response naming the instance. */
   private expectItem(raw: Json, kind: ItemKind): Json {
-    if (ITEM_RULES[kind].valid(raw)) return raw;
+    const problem = !ITEM_RULES[kind].valid(raw) ? `without ${ITEM_RULES[kind].lacks}`
+      : taintedIdentifier(raw, kind) !== undefined ? `with a control character in its ${taintedIdentifier(raw, kind)}` : undefined;
+    if (problem === undefined) return raw;
     throw new GitLabError('bad_response', undefined,
-      `${this.http.host} sent a ${kind} without ${ITEM_RULES[kind].lacks}; this does not look like GitLab's API.`,
+      `${this.http.host} sent a ${kind} ${problem}; this does not look like GitLab's API.`,
       { instance: this.http.host });
   }
 
@@ -590,7 +344,12 @@ export class RestRegistryApi implements RegistryApi {
     return { items, ...(next !== undefined ? { next } : {}), ...(total !== undefined ? { total } : {}) };
   }
 
-  private listAllProjectRepositories(project: ProjectRef): Promise<Repository[]> {
+  /** GET /registry/repositories/:id, checked to be a repository. */
+  async readRepository(id: number): Promise<Repository> {
+    return toRepository(this.expectItem(await this.getObject(`/registry/repositories/${repoId(id)}`), 'repository'));
+  }
+
+  listAllProjectRepositories(project: ProjectRef): Promise<Repository[]> {
     return collectAll<Repository>(
       (cursor) => this.listProjectRepositories(project, { cursor, perPage: this.perPage }),
       this.http.host, { maxPages: this.maxPages },
@@ -598,30 +357,20 @@ export class RestRegistryApi implements RegistryApi {
   }
 }
 
-/** The higher of `permissions.project_access` / `group_access` in a GET /projects/:id answer; null if neither. */
-function accessLevelOf(raw: Json): number | null {
-  const perms = isObject(raw.permissions) ? raw.permissions : undefined;
-  let best: number | null = null;
-  for (const key of ['project_access', 'group_access']) {
-    const entry = perms?.[key];
-    const level = isObject(entry) ? toNumberOrNull(entry.access_level) : null;
-    if (level !== null && (best === null || level > best)) best = level;
-  }
-  return best;
+/** RateLimit-Remaining of an answer (GitLab sends the RateLimit-* headers while throttling applies), if any. */
+function rateLimitRemaining(headers: { get(name: string): string | null }): number | undefined {
+  const value = headers.get('ratelimit-remaining');
+  const n = value === null ? NaN : Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** `<project path>[/<name>]`, lower-cased, as GitLab writes a repository's `path`. */
+function expectedRepositoryPath(project: string, name: unknown): string {
+  const base = projectPathOf(project).toLowerCase();
+  return typeof name === 'string' && name !== '' ? `${base}/${name.toLowerCase()}` : base;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {
   const t = s?.trim();
   return t ? t : undefined;
-}
-
-function repoId(id: number): number {
-  if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`Invalid repository id: ${id}`);
-  return id;
-}
-
-function encodeTagName(name: string): string {
-  // "." and ".." would be folded into the tag list's path (a DELETE there is the bulk delete).
-  if (name === '' || name.includes('/') || hasDotSegment(name)) throw new UsageError(`Invalid tag name: "${stripControls(name)}"`);
-  return encodeURIComponent(name);
 }

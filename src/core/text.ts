@@ -20,3 +20,27 @@ export function stripControls(text: string): string {
 export function stripControlsOpt<T extends string | null | undefined>(text: T): T {
   return (typeof text === 'string' ? stripControls(text) : text) as T;
 }
+
+/** Compares strings by Unicode code point (not UTF-16 unit): the order the CLI and the tree promise. */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done) return y.done ? 0 : -1;
+    if (y.done) return 1;
+    const cx = x.value.codePointAt(0) as number;
+    const cy = y.value.codePointAt(0) as number;
+    if (cx !== cy) return cx < cy ? -1 : 1;
+  }
+}
+
+/** True when a server string holds a character stripControls would remove (such a name is not shown or sent). */
+export function hasControls(text: string): boolean {
+  CONTROLS.lastIndex = 0;
+  const found = CONTROLS.test(text);
+  CONTROLS.lastIndex = 0;
+  return found;
+}

@@ -1,5 +1,5 @@
 // Domain types shared by the extension and the CLI. Field names follow GitLab's REST entities
-// (../docs in the design notes) so that JSON output and GitLab responses line up one to one.
+// (docs/gitlab-api.md) so that JSON output and GitLab responses line up one to one.
 
 /** A numeric project/group id or its full path (`group/sub/my.project`); the client URL-encodes paths. */
 export type ProjectRef = number | string;
@@ -128,9 +128,19 @@ export interface TagFailure {
   /** "<HTTP status> <GitLab's message>", e.g. "403 Forbidden - cannot delete protected tag(s)". */
   error: string;
   status?: number;
+  /**
+   * 'unknown': a delete was sent for this tag, its answer was lost and the check that followed failed, so
+   * the tag may be gone. Absent: GitLab refused it, or it was confirmed still there (docs/gitlab-api.md
+   * "Uncertain outcomes").
+   */
+  outcome?: 'unknown';
 }
 
-/** A per-tag deletion report. It must always be true: a tag is in `deleted` only if GitLab deleted it. */
+/**
+ * A per-tag deletion report with three truths: `deleted` (confirmed gone), `failed` without `outcome`
+ * (confirmed not deleted) and `failed` with `outcome: 'unknown'` (sent, not confirmed either way). A tag is
+ * in `deleted` only if GitLab deleted it, and never plainly failed once a delete for it may have run.
+ */
 export interface DeleteReport {
   deleted: string[];
   failed: TagFailure[];
@@ -156,6 +166,15 @@ export interface TagProtectionRule {
   tag_name_pattern: string;
   minimum_access_level_for_push: AccessLevelName | null;
   minimum_access_level_for_delete: AccessLevelName | null;
+}
+
+/**
+ * What deleting a repository led to: GitLab's status read back after the request ("delete_scheduled",
+ * "delete_ongoing", "deleted" when already gone).
+ */
+export interface RepositoryDeletion {
+  id: number;
+  status: string;
 }
 
 /** Parameters of GitLab's server-side bulk delete (DELETE .../tags). */

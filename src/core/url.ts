@@ -68,17 +68,23 @@ function showUrl(raw: string): string {
   return masked.length > 100 ? `${masked.slice(0, 97)}...` : masked;
 }
 
-/** True for localhost, 127.0.0.0/8 and ::1 (with or without brackets). */
+/**
+ * True for `localhost` itself, 127.0.0.0/8 and ::1 (with or without brackets, also IPv4-mapped as the URL
+ * parser writes it: ::ffff:7f00:1). Not `*.localhost`: such a name is resolved by whatever DNS or hosts
+ * file the machine has, so plain http to it could leave the machine (docs/gitlab-api.md "Transport").
+ * The one answer for every plain-http decision: the GitLab API and the registry client alike.
+ */
 export function isLoopbackHost(host: string): boolean {
   let h = host.trim().toLowerCase();
   if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (h === 'localhost') return true;
   if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
   if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && Number(v4[1]) === 127;
-  // IPv4-mapped loopback as the URL parser writes it: ::ffff:7f00:1
-  const mapped = /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.exec(h);
-  return mapped !== null;
+  // IPv4-mapped loopback: ::ffff:7f00:1 (URL parser form) or ::ffff:127.0.0.1 (as typed).
+  const mappedDotted = /^(?:0{0,4}:){0,5}:?ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(h);
+  if (mappedDotted) return isLoopbackHost(mappedDotted[1]);
+  return /^(?:0{0,4}:){0,5}:?ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(h);
 }
 
 /** Refuses plain http:// to a non-loopback host unless explicitly allowed (the token would travel in clear). */
@@ -102,4 +108,9 @@ export function encodeProjectRef(ref: ProjectRef | GroupRef): string {
   if (trimmed === '') throw new UsageError('The project or group path is empty.');
   if (/^\d+$/.test(trimmed)) return trimmed;
   return encodeURIComponent(assertNoDotSegments(trimmed, 'project or group path'));
+}
+
+/** A project or group path as encodeProjectRef reads it: surrounding blanks and slashes dropped. */
+export function projectPathOf(ref: string): string {
+  return ref.trim().replace(/^\/+|\/+$/g, '');
 }

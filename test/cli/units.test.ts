@@ -7,7 +7,7 @@ import { buildOptionTable, checkArgs, matchCommand, parseArgv } from '../../src/
 import { COMMANDS } from '../../src/cli/commands';
 import { stripOneNewline } from '../../src/cli/commands/imageRm';
 import { NOT_ATTEMPTED, explainFailure, toRmReport } from '../../src/cli/commands/rm';
-import { compareCodePoints, formatTable } from '../../src/cli/output';
+import { compareCodePoints, formatTable, jsonForTerminal } from '../../src/cli/output';
 import { parseProjectRef } from '../../src/cli/resolve';
 import { parseConcurrency, resolveCredential, resolveInstanceUrl } from '../../src/cli/settings';
 import { codePointSorted } from './helpers';
@@ -145,4 +145,18 @@ test('tables align columns and show missing values as -', () => {
     { header: 'NAME', get: (r) => r.b },
   ]);
   assert.equal(text, ' ID  NAME\n  1  x\n100  -');
+});
+
+test('JSON for the terminal: C1 controls and bidi overrides escaped as \\uXXXX, the value unchanged', () => {
+  const value = { a: 'x\u009b31my\u202ez', b: 'plain' };
+  const text = jsonForTerminal(value);
+  // eslint-disable-next-line no-control-regex
+  assert.doesNotMatch(text, /[\u007f-\u009f\u202a-\u202e]/);
+  assert.ok(text.includes('"x\\u009b31my\\u202ez"'));
+  assert.deepEqual(JSON.parse(text), value);
+});
+
+test('tables show server strings without control characters', () => {
+  const table = formatTable([{ n: 'a\u001b]0;t\u0007b\u009bc' }], [{ header: 'N', get: (r) => r.n }]);
+  assert.equal(table, 'N\na]0;tbc');
 });

@@ -1,5 +1,5 @@
-// The REST API of the double: authentication (docs §1), the route table and one small handler per
-// endpoint (§2–6), plus the background work GitLab does later (repository deletion, bulk tag cleanup).
+// The REST API of the double: authentication (docs/gitlab-api.md "Authentication"), the route table and one small handler per
+// endpoint, plus the background work GitLab does later (repository deletion, bulk tag cleanup).
 
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DoubleRepository } from './contract';
@@ -163,7 +163,7 @@ export class GitLabApi {
     }
   }
 
-  // --- authentication (§1) --------------------------------------------------------------------------------
+  // --- authentication --------------------------------------------------------------------------------
 
   private authenticate(req: ApiRequest, route: Route, params: Record<string, string>): Caller {
     const header = (name: string) => {
@@ -281,7 +281,7 @@ export class GitLabApi {
     };
   }
 
-  // --- projects and groups (§2.1, §2.2, §5) ------------------------------------------------------------------
+  // --- projects and groups ------------------------------------------------------------------
 
   private filterAndSortProjects(c: Ctx, projects: ProjectRec[]): ProjectRec[] {
     const q = c.req.query;
@@ -435,7 +435,7 @@ export class GitLabApi {
     return this.presentProjects(c, this.filterAndSortProjects(c, inGroup));
   }
 
-  // --- registry repositories (§2.3–2.5) --------------------------------------------------------------------------
+  // --- registry repositories --------------------------------------------------------------------------
 
   private listProjectRepositories(c: Ctx): Reply {
     const p = this.registryProject(c);
@@ -490,7 +490,7 @@ export class GitLabApi {
     return { status: 202 };
   }
 
-  // --- tags (§2.6, §2.7, §4.2) ---------------------------------------------------------------------------------
+  // --- tags ---------------------------------------------------------------------------------
 
   private listTags(c: Ctx): Reply {
     const p = this.registryProject(c);
@@ -552,7 +552,7 @@ export class GitLabApi {
     return { status: 200 };
   }
 
-  // --- bulk delete (§4.3) -------------------------------------------------------------------------------------------
+  // --- bulk delete -------------------------------------------------------------------------------------------
 
   private bulkDelete(c: Ctx): Reply {
     const p = this.registryProject(c);
@@ -629,7 +629,7 @@ export class GitLabApi {
     }
   }
 
-  // --- protection rules (§6.2) ---------------------------------------------------------------------------------
+  // --- protection rules ---------------------------------------------------------------------------------
 
   private tagRules(c: Ctx): Reply {
     const p = this.visibleProject(c);
@@ -638,7 +638,7 @@ export class GitLabApi {
     return { status: 200, body: p.tagRules.map((rule) => tagRuleEntity(rule, p.id)) };
   }
 
-  // --- repository deletion worker (§4.1) --------------------------------------------------------------------------
+  // --- repository deletion worker --------------------------------------------------------------------------
 
   scheduleDeletionStep(repoId: number): void {
     const step = this.settings.repositoryDeletionStepMs;

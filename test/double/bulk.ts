@@ -1,5 +1,5 @@
 // GitLab's server-side tag cleanup (bulk DELETE …/tags and cleanup policies), written from the description
-// of Projects::ContainerRepository::{Gitlab,ThirdParty}::CleanupTagsService in docs §4.3. Pure functions.
+// of Projects::ContainerRepository::{Gitlab,ThirdParty}::CleanupTagsService in docs/gitlab-api.md "Deletion". Pure functions.
 
 import { RE2JS } from 're2js';
 import type { TagRec } from './model';

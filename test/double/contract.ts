@@ -16,6 +16,17 @@ export interface DoubleOptions {
   latencyMs?: number;
   /** Server-side cap on requests processed at once; excess requests wait in a queue. */
   maxInFlight?: number;
+  /**
+   * Added before the first request on each new connection (outside the in-flight cap): the TCP handshake
+   * round trip a real network charges and loopback does not. Default 0.
+   */
+  connectLatencyMs?: number;
+  /**
+   * Server work held inside the in-flight cap, as GitLab spends it: `perDeletedTagMs` for each tag a request
+   * removes (GitLab sends one registry DELETE per name), `perListedTagMs` for each tag in a repository
+   * answer with `tags=true` (read from the registry and rendered as entities). Default 0.
+   */
+  serverWork?: { perDeletedTagMs?: number; perListedTagMs?: number };
   /** Sliding-window throttle per token: `perMinute` requests, window pre-filled with `prefill`. */
   rateLimit?: { perMinute: number; prefill?: number };
   /** Host (and port) written into `location` fields. Default 'registry.example.test:5050'. */
@@ -119,6 +130,8 @@ export interface Fault {
   hangMs?: number;
   /** How many matching requests get the fault; then it is gone. */
   times: number;
+  /** Let this many matching requests through untouched first (e.g. fail the second read, not the first). */
+  skip?: number;
 }
 
 export interface RequestLogEntry {

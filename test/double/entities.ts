@@ -1,4 +1,4 @@
-// JSON renderings of the records, field for field as GitLab's Grape entities (docs §1.4, §2, §5, §6).
+// JSON renderings of the records, field for field as GitLab's Grape entities (docs/gitlab-api.md).
 
 import {
   ACCESS, GroupRec, PolicyRec, ProjectRec, RepoRec, State, TagRec, TagRuleRec, TokenRec, UserRec, repoPath,

@@ -169,6 +169,8 @@ class Double implements GitLabDouble {
   private randomFaults?: RandomFaultSource;
   private readonly throttle?: Throttle;
   private readonly gate?: Gate;
+  /** Sockets that have carried a request (connectLatencyMs is charged once per socket). */
+  private readonly connected = new WeakSet<object>();
   private readonly now: () => number;
 
   constructor(private readonly opts: DoubleOptions) {
@@ -303,6 +305,10 @@ class Double implements GitLabDouble {
       auth: credentialKind(req, url.searchParams), start: Date.now(), end: 0,
     };
     this.requests.push(entry);
+    if (this.opts.connectLatencyMs && !this.connected.has(req.socket)) {
+      this.connected.add(req.socket);
+      await sleep(this.opts.connectLatencyMs);
+    }
     await this.gate?.enter();
     try {
       const fault = this.takeFault(entry.method, url.pathname) ?? this.randomFaults?.draw(entry.method, url.pathname);
@@ -325,7 +331,10 @@ class Double implements GitLabDouble {
       if (fault?.status) {
         reply = faultReply(fault);
       } else {
+        const tagsBefore = this.opts.serverWork ? this.tagTotal() : 0;
         reply = this.process(req, url, body);
+        const work = this.serverWorkMs(tagsBefore - (this.opts.serverWork ? this.tagTotal() : 0), reply);
+        if (work > 0) await sleep(work);
       }
       if (fault?.headers) reply.headers = { ...reply.headers, ...fault.headers };
       entry.end = Date.now();
@@ -338,6 +347,20 @@ class Double implements GitLabDouble {
     } finally {
       this.gate?.leave();
     }
+  }
+
+  private tagTotal(): number {
+    let n = 0;
+    for (const r of this.api.state.repos.values()) n += r.tags.length;
+    return n;
+  }
+
+  /** Time GitLab would spend on this request's registry work (DoubleOptions.serverWork). */
+  private serverWorkMs(deletedTags: number, reply: Reply): number {
+    const w = this.opts.serverWork ?? {};
+    const body = reply.body as { tags?: unknown } | undefined;
+    const listed = body && typeof body === 'object' && Array.isArray(body.tags) ? body.tags.length : 0;
+    return Math.max(0, deletedTags) * (w.perDeletedTagMs ?? 0) + listed * (w.perListedTagMs ?? 0);
   }
 
   /** Throttle, then the API. */
@@ -361,6 +384,10 @@ class Double implements GitLabDouble {
     const fault = this.faults.find((f) =>
       f.times > 0 && (!f.method || f.method.toUpperCase() === method.toUpperCase()) && f.path.test(path));
     if (!fault) return undefined;
+    if (fault.skip !== undefined && fault.skip > 0) {
+      fault.skip--;
+      return undefined;
+    }
     fault.times--;
     if (fault.times <= 0) this.faults = this.faults.filter((f) => f !== fault);
     return fault;

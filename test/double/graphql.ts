@@ -1,13 +1,13 @@
-// GitLab's GraphQL API for the container registry (docs/gitlab-graphql-registry.md), as the double serves
-// it: graphql-js over the SDL of §7.1, resolvers reading the double's own state (model.ts), GitLab's
-// error shapes (§1.3), limits (§1.4) and both tag-pagination modes (§4.1 metadata DB, §4.2 legacy).
+// GitLab's GraphQL API for the container registry (docs/gitlab-api.md "GraphQL"), as the double serves
+// it: graphql-js over an SDL fragment of GitLab's schema (below), resolvers reading the double's own state (model.ts), GitLab's
+// error shapes, limits and both tag-pagination modes (metadata DB, legacy).
 //
 // gitlabDouble.ts mounts the handler on POST /api/graphql inside its normal pipeline (request log, faults,
 // latency, in-flight gate, throttle); the handler is synchronous and returns a Reply.
 //
 // With `graphql: false` nothing is mounted and /api/graphql falls through to the REST router's
 // 404 {"error":"404 Not Found"}, which is what a client sees from a GitLab (or proxy) without the route.
-// The handler does its own authentication (§1.2) — it must NOT go through GitLabApi.authenticate():
+// The handler does its own authentication — it must NOT go through GitLabApi.authenticate():
 // GraphQL accepts PRIVATE-TOKEN, Bearer, ?private_token= and ?access_token=; a JOB-TOKEN (or ?job_token=)
 // is refused with 401 {"errors":[{"message":"Invalid token"}]} (GitLab does not let job tokens use
 // GraphQL; whether it answers 401 or treats them as anonymous is unverified — the double picks 401).
@@ -74,7 +74,7 @@ const DESTROY_TAGS_LIMIT = 20;
 const MAX_VALIDATION_ERRORS = 5;
 const MAX_DEPTH = { anonymous: 15, authenticated: 20 };
 
-// --- enum mappings (§3.5) -------------------------------------------------------------------------------
+// --- enum mappings -------------------------------------------------------------------------------
 
 export const CADENCE_ENUM: Record<string, string> = {
   '1d': 'EVERY_DAY', '7d': 'EVERY_WEEK', '14d': 'EVERY_TWO_WEEKS', '1month': 'EVERY_MONTH', '3month': 'EVERY_THREE_MONTHS',
@@ -129,7 +129,7 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** §1.2: PATs through PRIVATE-TOKEN, Bearer or the query; scopes api/read_api; job tokens refused. */
+/** PATs through PRIVATE-TOKEN, Bearer or the query; scopes api/read_api; job tokens refused. */
 function authenticate(host: GraphqlHost, req: GraphqlHttpRequest): Ctx {
   if (header(req.headers, 'job-token') !== undefined || req.query.has('job_token')) throw fail(401, MESSAGES.invalidToken);
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header(req.headers, 'authorization') ?? '')?.[1];
@@ -321,7 +321,7 @@ export function buildRegistrySchema(): GraphQLSchema {
   globalIdScalar(schema.getType('ContainerRegistryProtectionRuleID') as GraphQLScalarType, 'ContainerRegistry::Protection::Rule');
   globalIdScalar(schema.getType('ContainerRegistryProtectionTagRuleID') as GraphQLScalarType, 'ContainerRegistry::Protection::TagRule');
   const bigInt = schema.getType('BigInt') as GraphQLScalarType;
-  bigInt.serialize = (v: unknown) => (v === null || v === undefined ? null : String(v)); // §3.4: a JSON string
+  bigInt.serialize = (v: unknown) => (v === null || v === undefined ? null : String(v)); // GitLab sends BigInt as a JSON string
   return schema;
 }
 
@@ -473,7 +473,7 @@ class Resolvers {
     return this.host.settings.legacyRegistry;
   }
 
-  // permissions: the REST double's rules (api.ts), GraphQL flavour where GitLab differs (§5.1).
+  // permissions: the REST double's rules (api.ts), GraphQL flavour where GitLab differs.
 
   private access(ctx: Ctx, p: ProjectRec): number {
     return projectAccess(this.state, ctx.caller.user?.id, p.id);
@@ -697,7 +697,7 @@ class Resolvers {
     };
   }
 
-  // tags (§4)
+  // tags
 
   private tagConnection(repo: RepoRec, project: ProjectRec, path: string, location: string, args: TagListArgs, _ctx: Ctx): Connection<Obj> {
     const toObj = (t: TagRec) => this.tagObj(t, project, path, location);
@@ -705,7 +705,7 @@ class Resolvers {
     if (args.name) tags = tags.filter((t) => t.name.includes(args.name as string));
     const sort = args.sort ?? null;
     if (this.legacy) {
-      // §4.2: the whole list, sorted in memory, paginated as an array (offset cursors, 20 per page).
+      // Legacy registries: the whole list, sorted in memory, paginated as an array (offset cursors, 20 per page).
       let list = [...tags];
       if (sort === 'NAME_DESC') list.reverse();
       return mapConnection(arrayConnection(list, args, TAGS_MAX_PAGE_SIZE), toObj);
@@ -713,7 +713,7 @@ class Resolvers {
     return mapConnection(registryKeysetPage(tags, sort, args), toObj);
   }
 
-  // mutations (§5)
+  // mutations
 
   private mutationRepo(id: number, ctx: Ctx): { repo: RepoRec; project: ProjectRec; access: number } {
     if (!ctx.canMutate) throw notPermitted();
@@ -845,7 +845,7 @@ function latest(tags: TagRec[]): string | null {
 }
 
 /**
- * §4.1: one registry request per page. page_size = max(first, last) from the RAW arguments; the registry
+ * Metadata-DB registries: one registry request per page. page_size = max(first, last) from the RAW arguments; the registry
  * returns that many and its next marker points after them, then the connection cuts the nodes to 20 — so
  * `first` > 20 silently skips tags 21…first. No first/last → n=0 → an empty page.
  * Cursors: the tag name for name sort; base64("<published_at>|<name>") for published_at sort.
@@ -894,7 +894,7 @@ function registryKeysetPage(tags: TagRec[], sort: string | null, args: PageArgs)
   };
 }
 
-// --- SDL (docs §7.1, verbatim) ----------------------------------------------------------------------------------------
+// --- SDL (the subset of GitLab's schema the client uses) ----------------------------------------------------------------------------------------
 
 export const REGISTRY_SDL = `
 scalar Time

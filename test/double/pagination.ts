@@ -1,4 +1,4 @@
-// GitLab's pagination headers (docs §3, §2.6): offset pagination (Kaminari + OffsetHeaderBuilder) and the
+// GitLab's pagination headers (docs/gitlab-api.md "Listing and pagination"): offset pagination (Kaminari + OffsetHeaderBuilder) and the
 // registry tags' keyset Link. Query strings are built like Rails' Hash#to_query: keys sorted, form-encoded.
 
 import { ApiError } from './http';

@@ -1,5 +1,6 @@
 // Tests of the GitLab double itself (test/double): the behaviour other suites rely on.
 
+import * as http from 'node:http';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startGitLabDouble, registryUnreachableFault, REGISTRY_UNREACHABLE_MESSAGE } from '../double/gitlabDouble';
@@ -530,5 +531,41 @@ test('large scenario builds fast and lists quickly', async () => {
     const groups = await call(d, '/api/v4/groups?per_page=100', { token: d.tokens.owner });
     assert.equal(groups.headers.get('x-total'), '20');
     assert.ok(huge.tags.some((x) => x.created_at === null));
+  });
+});
+
+test('faults with skip: the first matching requests pass, then the fault applies', async () => {
+  await withDouble({}, async (d) => {
+    d.injectFault({ method: 'GET', path: /^\/api\/v4\/user$/, status: 500, skip: 2, times: 1 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call(d, '/api/v4/user', { token: d.tokens.owner })).status);
+    assert.deepEqual(statuses, [200, 200, 500, 200]);
+  });
+});
+
+test('serverWork and connectLatencyMs: per deleted tag, per listed tag, once per new connection', async () => {
+  await withDouble({ serverWork: { perDeletedTagMs: 10, perListedTagMs: 5 }, connectLatencyMs: 60 }, async (d) => {
+    const repo = d.repositoryByPath('acme/platform/my.project')!;
+    // One kept-alive socket, so "new connection" is under the test's control.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const timed = (path: string, method = 'GET') => new Promise<{ status: number; ms: number }>((resolve, reject) => {
+      const t0 = Date.now();
+      const req = http.request(d.url + path, { method, agent, headers: { 'PRIVATE-TOKEN': d.tokens.owner } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Date.now() - t0 }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const first = await timed('/api/v4/user');
+    const again = await timed('/api/v4/user');
+    assert.ok(first.ms >= 55, `first request on a new connection: ${first.ms} ms`);
+    assert.ok(again.ms < 50, `the same kept-alive connection: ${again.ms} ms`);
+    const listed = await timed(`/api/v4/registry/repositories/${repo.id}?tags=true`);
+    assert.ok(listed.ms >= repo.tags.length * 5 - 5, `${repo.tags.length} tags listed: ${listed.ms} ms`);
+    const deleted = await timed(`/api/v4/projects/1/registry/repositories/${repo.id}/tags/dev-0001`, 'DELETE');
+    assert.equal(deleted.status, 200);
+    assert.ok(deleted.ms >= 9, `one tag deleted: ${deleted.ms} ms`);
+    agent.destroy();
   });
 });

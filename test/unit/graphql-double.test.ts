@@ -1,4 +1,4 @@
-// The double's GraphQL endpoint (test/double/graphql.ts) against docs/gitlab-graphql-registry.md:
+// The double's GraphQL endpoint (test/double/graphql.ts) against docs/gitlab-api.md "GraphQL":
 // authentication, error shapes, limits, both tag-pagination modes, mutations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

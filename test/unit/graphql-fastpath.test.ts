@@ -11,7 +11,7 @@ import type { FetchFn } from '../../src/core/http';
 import { HttpClient } from '../../src/core/http';
 import type { RegistryApi } from '../../src/core/registryApi';
 import type { DeleteReport, TagDetails } from '../../src/core/types';
-import { createFastPathApi, fastPathDisabledReason, resetFastPathMemory } from '../../src/core/graphql';
+import { createFastPathApi, FastPathApi } from '../../src/core/graphql';
 import { GRAPHQL_RELATIVE_PATH } from '../../src/core/graphql/transport';
 
 const T0 = Date.parse('2025-06-01T12:00:00.000Z');
@@ -27,7 +27,6 @@ async function startWithGraphql(opts: DoubleOptions = {}): Promise<GitLabDouble>
 }
 
 async function withDouble(opts: DoubleOptions, fn: (d: GitLabDouble) => Promise<void>): Promise<void> {
-  resetFastPathMemory();
   const d = await startWithGraphql(opts);
   try {
     await fn(d);
@@ -187,18 +186,28 @@ test('deleteTags: same per-tag report as REST — missing names 404, protected n
   });
 });
 
-test('deleteTags: at most 20 names per mutation, at most `concurrency` mutations in flight, 1 + ceil(N/20) requests', async () => {
+test('deleteTags: at most 20 names per mutation, at most `concurrency` requests in flight, names spread evenly over two rounds', async () => {
   await withDouble({ scenario: 'large', latencyMs: 20 }, async (d) => {
     const counter = countingFetch();
-    const { fast } = clients(d, 'owner', { concurrency: 3, fetch: counter.fetch });
+    const bodies: string[] = [];
+    const recording: FetchFn = (url, init) => {
+      if (typeof init.body === 'string' && init.body.includes('mutation')) bodies.push(init.body);
+      return counter.fetch(url, init);
+    };
+    const { fast } = clients(d, 'owner', { concurrency: 3, fetch: recording });
     const repo = d.repositoryByPath('org-01/service-001/big')!;
     const names = repo.tags.slice(0, 130).map((t) => t.name);
     const progress: number[] = [];
     d.resetLog();
     const report = await fast.deleteTags('org-01/service-001', repo.id, names, { onProgress: (done) => progress.push(done) });
     assert.deepEqual(report, { deleted: names, failed: [] });
-    assert.equal(d.requests.length, 1 + Math.ceil(130 / 20));
-    assert.equal(d.requests.filter((r) => r.path === GRAPHQL_PATH).length, 7);
+    // 130 names, 3 slots: two rounds of 3 requests (22, 22, 22, 22, 21, 21 names), each as 2 mutations of at most 20.
+    assert.equal(d.requests.length, 1 + 6);
+    assert.equal(d.requests.filter((r) => r.path === GRAPHQL_PATH).length, 6);
+    const perRequest = bodies.map((b) => Object.values((JSON.parse(b) as { variables: Record<string, unknown> }).variables)
+      .filter((v): v is string[] => Array.isArray(v)).map((list) => list.length));
+    assert.deepEqual(perRequest.map((sizes) => sizes.reduce((a, b) => a + b, 0)).sort(), [21, 21, 22, 22, 22, 22]);
+    assert.ok(perRequest.every((sizes) => sizes.length === 2 && sizes.every((n) => n <= 20)), JSON.stringify(perRequest));
     assert.ok(counter.peak() <= 3 && counter.peak() >= 2, `peak ${counter.peak()}`);
     assert.equal(progress[progress.length - 1], 130);
     assert.equal(d.repository(repo.id)!.tags.length, 2500 - 130);
@@ -266,19 +275,22 @@ test('cleanup policy and tag protection rules: same as REST (next_run_at to the 
 
 // --- fallback ------------------------------------------------------------------------------------------------------------
 
-test('GraphQL off (404): REST answers, and the decision is remembered for the instance', async () => {
+test('GraphQL off (404): REST answers, and the client remembers the decision (a new client learns it anew)', async () => {
   await withDouble({ graphql: false }, async (d) => {
     const { rest, fast } = clients(d, 'owner');
     const repo = d.repositoryByPath(BUILDER)!;
     d.resetLog();
     assert.deepEqual(await fast.listTagDetails(BUILDER, repo.id), await rest.listTagDetails(BUILDER, repo.id));
     assert.equal(graphqlPosts(d), 1);
-    assert.ok(fastPathDisabledReason(d.url, 'tagDetails'));
+    assert.ok((fast as FastPathApi).disabledReason('tagDetails'));
     d.resetLog();
-    const second = clients(d, 'owner').fast; // another instance for the same GitLab: memory is module-wide
+    await fast.listProjectRepositories(MY);
+    await fast.deleteTags(MY, d.repositoryByPath(MY_ROOT)!.id, ['dev-0001']);
+    assert.equal(graphqlPosts(d), 0, 'the same client never asks /api/graphql again');
+    const second = clients(d, 'owner').fast; // its own memory: nothing module-wide to reset between tests
+    assert.equal((second as FastPathApi).disabledReason('tagDetails'), undefined);
     await second.listProjectRepositories(MY);
-    await second.deleteTags(MY, d.repositoryByPath(MY_ROOT)!.id, ['dev-0001']);
-    assert.equal(graphqlPosts(d), 0);
+    assert.equal(graphqlPosts(d), 1);
   });
 });
 
@@ -291,8 +303,8 @@ test('an older schema (unknown field) switches only that capability to REST', as
     });
     const repo = d.repositoryByPath(BUILDER)!;
     assert.deepEqual(await fast.listTagDetails(BUILDER, repo.id), await rest.listTagDetails(BUILDER, repo.id));
-    assert.ok(fastPathDisabledReason(d.url, 'tagDetails'));
-    assert.equal(fastPathDisabledReason(d.url, 'repositories'), undefined);
+    assert.ok((fast as FastPathApi).disabledReason('tagDetails'));
+    assert.equal((fast as FastPathApi).disabledReason('repositories'), undefined);
     d.resetLog();
     await fast.listProjectRepositories(MY);
     assert.equal(graphqlPosts(d), 1);
@@ -386,7 +398,7 @@ test('GraphQL failing with 500 after its retries: the call is served by REST (no
     d.injectFault({ path: GRAPHQL_PATH, status: 500, times: 100 });
     const got = await fast.listTagDetails(BUILDER, repo.id);
     assert.deepEqual(got, await rest.listTagDetails(BUILDER, repo.id));
-    assert.equal(fastPathDisabledReason(d.url, 'tagDetails'), undefined);
+    assert.equal((fast as FastPathApi).disabledReason('tagDetails'), undefined);
     d.clearFaults();
     d.resetLog();
     await fast.listTagDetails(BUILDER, repo.id);

@@ -1,4 +1,4 @@
-// glcr bulk: rule-based deletion (GitLab's bulk-delete rule, api doc §4.3) previewed by core/rules and then
+// glcr bulk: rule-based deletion (GitLab's bulk-delete rule, docs/gitlab-api.md "Deletion") previewed by core/rules and then
 // either carried out tag by tag (exactly the previewed list) or handed to GitLab's server-side bulk delete.
 // The rule options are defined here once and reused by `policy set` (one option name, one meaning).
 import { GitLabError, UsageError } from '../../core/errors';
@@ -8,10 +8,10 @@ import { CHANGED_SINCE_PREVIEW, describeChange, recheckPreview, type PlanRecheck
 import type { DeleteReport, TagFailure } from '../../core/types';
 import { printable } from '../args';
 import type { CliContext, Command, CommandOption } from '../command';
-import { emit, formatTable } from '../output';
+import { emit, formatTable, shown } from '../output';
 import { parseProjectRef, resolveRepository } from '../resolve';
 import { printDeleteReport } from './rm';
-import { YES_OPTION, stringFlag } from './shared';
+import { YES_OPTION, isUnknownOutcome, printUnknownOutcome, stringFlag } from './shared';
 
 // --- options shared with `policy set` -------------------------------------------------------------------------
 export const DELETE_OPTION: CommandOption = {
@@ -105,7 +105,9 @@ export const bulkCommand: Command = {
     '--yes {"deleted":[…],"failed":[{"tag","error"}]} as glcr rm (exactly the previewed delete list; exit 1 if any\n' +
     'failed). Just before deleting, the listed tags are read again: one re-pushed, re-dated or gone since the\n' +
     'preview (or now kept by keep_n because of such a change) is not deleted and is failed "changed since the\n' +
-    'preview — not deleted (…)". --yes --server {"scheduled":true} (GitLab runs it later, at most once an hour per repository).\n' +
+    'preview — not deleted (…)". --yes --server {"scheduled":true} (GitLab runs it later, at most once an hour per\n' +
+    'repository), or {"scheduled":null,"error":"outcome unknown: …"} with exit 1 when the answer was lost (it is\n' +
+    'never sent twice).\n' +
     'Tag protection needs Maintainer to read; otherwise a warning says it could not be checked.',
   async run(ctx) {
     const dryRun = ctx.flags['dry-run'] === true;
@@ -133,6 +135,11 @@ export const bulkCommand: Command = {
       try {
         await api.scheduleBulkDelete(project, repo.id, bulkParamsFromRule(rule));
       } catch (e) {
+        // Sent once, answer lost (502, reset, timeout): not sent again; GitLab shows no trace to read back.
+        if (isUnknownOutcome(e)) {
+          return printUnknownOutcome(ctx, { scheduled: null }, e,
+            `GitLab's server-side bulk delete for ${shown(label)} may have been scheduled`, `glcr tags ${shown(ctx.args[0])} ${shown(ctx.args[1])} in a while`);
+        }
         if (e instanceof GitLabError && e.kind === 'forbidden') {
           throw new GitLabError(e.kind, e.status, `${e.gitlabMessage} (GitLab's server-side bulk delete needs the Maintainer role)`, e.details);
         }

@@ -1,9 +1,9 @@
-import { GitLabError, UsageError } from '../../core/errors';
+import { GitLabError } from '../../core/errors';
 import type { DeleteReport } from '../../core/types';
 import type { CliContext, Command } from '../command';
-import { compareCodePoints, emit, plural, sortBy } from '../output';
+import { compareCodePoints, emit, plural, shown, sortBy } from '../output';
 import { parseProjectRef, parseTagNames, resolveRepository } from '../resolve';
-import { YES_OPTION, requireYes } from './shared';
+import { OUTCOME_UNKNOWN, YES_OPTION, requireYes } from './shared';
 
 /** The error recorded for tags that were never sent because of SIGINT. */
 export const NOT_ATTEMPTED = 'not attempted (interrupted)';
@@ -23,7 +23,9 @@ export const rmCommand: Command = {
     'JSON: {"deleted":[…],"failed":[{"tag","error"}]}; error is "<HTTP status> <GitLab\'s message>".\n' +
     'A tag that does not exist is failed "404 Tag Not Found" and no delete is sent for it. When the project or\n' +
     'repository cannot be read, every tag is failed with that error (nothing was sent).\n' +
-    `On Ctrl-C no further deletes are sent; tags not sent are failed "${NOT_ATTEMPTED}". Exit 1 if any failed.`,
+    `On Ctrl-C no further deletes are sent; tags not sent are failed "${NOT_ATTEMPTED}". A delete whose answer was\n` +
+    `lost and could not be checked afterwards is failed with an error starting "${OUTCOME_UNKNOWN}" (the tag may have\n` +
+    'been deleted: run glcr tags to see). Exit 1 if any failed.',
   async run(ctx) {
     requireYes(ctx, 'tags');
     const names = parseTagNames(ctx.args.slice(2));
@@ -61,11 +63,23 @@ export const rmCommand: Command = {
 export function printDeleteReport(ctx: CliContext, names: readonly string[], report: DeleteReport, label: string): number {
   const result = toRmReport(names, report);
   const skipped = result.failed.filter((f) => f.error === NOT_ATTEMPTED).length;
+  const unknown = result.failed.filter((f) => f.error.startsWith(OUTCOME_UNKNOWN));
+  const check = `glcr tags ${shown(ctx.args[0])} ${shown(ctx.args[1])}`;
   if (skipped > 0) ctx.stderr(`glcr: interrupted: ${plural(skipped, 'tag')} not attempted`);
-  for (const f of result.failed) ctx.stderr(`glcr: tag "${f.tag}" not deleted: ${f.error}`);
+  for (const f of result.failed) {
+    if (f.error.startsWith(OUTCOME_UNKNOWN)) {
+      ctx.stderr(`glcr: tag "${shown(f.tag)}" may have been deleted (${shown(f.error)}); check with ${check}`);
+    } else {
+      ctx.stderr(`glcr: tag "${shown(f.tag)}" not deleted: ${shown(f.error)}`);
+    }
+  }
   emit(ctx, result, () => {
-    const lines = [`Deleted ${result.deleted.length} of ${plural(names.length, 'tag')} from ${label}.`];
-    for (const t of result.deleted) lines.push(`  deleted  ${t}`);
+    const lines = [`Deleted ${result.deleted.length} of ${plural(names.length, 'tag')} from ${shown(label)}.`];
+    for (const t of result.deleted) lines.push(`  deleted  ${shown(t)}`);
+    if (unknown.length > 0) {
+      lines.push(`${plural(unknown.length, 'tag')} may have been deleted: GitLab's answer was lost; check with ${check}.`);
+      for (const f of unknown) lines.push(`  may have been deleted  ${shown(f.tag)}`);
+    }
     return lines.join('\n');
   });
   return result.failed.length > 0 ? 1 : 0;
@@ -73,12 +87,16 @@ export function printDeleteReport(ctx: CliContext, names: readonly string[], rep
 
 /**
  * The printed report: every requested name appears once, in `deleted` (GitLab confirmed it) or in
- * `failed` (GitLab's error, or not attempted). Both lists sorted by name in code-point order.
+ * `failed` (GitLab's error, not attempted, or "outcome unknown: …" when a delete was sent and neither
+ * result could be confirmed). Both lists sorted by name in code-point order.
  */
 export function toRmReport(requested: readonly string[], report: DeleteReport): RmReport {
   const deleted = new Set(report.deleted);
   const failed = new Map<string, string>();
-  for (const f of report.failed) if (!deleted.has(f.tag)) failed.set(f.tag, explainFailure(f.error));
+  for (const f of report.failed) {
+    if (deleted.has(f.tag)) continue;
+    failed.set(f.tag, f.outcome === 'unknown' ? `${OUTCOME_UNKNOWN}${f.error}` : explainFailure(f.error));
+  }
   for (const t of report.notAttempted ?? []) if (!deleted.has(t) && !failed.has(t)) failed.set(t, NOT_ATTEMPTED);
   // A name the core did not report on (should not happen): its outcome is unknown, so it is not "deleted".
   for (const t of requested) if (!deleted.has(t) && !failed.has(t)) failed.set(t, 'no result: the outcome is unknown');

@@ -1,7 +1,7 @@
 import type { Command } from '../command';
-import { emit } from '../output';
+import { emit, shown } from '../output';
 import { parseProjectRef, resolveRepository } from '../resolve';
-import { YES_OPTION, requireYes } from './shared';
+import { OUTCOME_UNKNOWN, YES_OPTION, isUnknownOutcome, printUnknownOutcome, requireYes } from './shared';
 
 export const rmRepoCommand: Command = {
   words: ['rm-repo'],
@@ -11,15 +11,25 @@ export const rmRepoCommand: Command = {
   options: [YES_OPTION],
   details:
     'JSON: {"id","status"}: the status GitLab reports after scheduling ("delete_scheduled", "delete_ongoing",\n' +
-    '"deleted" when already gone); "delete_scheduled" when the token cannot read it back (CI job token).',
+    '"deleted" when already gone); "delete_scheduled" when the token cannot read it back (CI job token).\n' +
+    'The request is sent once: when its answer is lost, the repository is read back and its status reported;\n' +
+    `when that fails too: {"id","status":"unknown","error":"${OUTCOME_UNKNOWN}…"} (it may have been scheduled), exit 1.`,
   async run(ctx) {
     requireYes(ctx, 'the repository');
     const api = ctx.api();
     const project = parseProjectRef(ctx.args[0]);
     const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);
-    const result = await api.deleteRepository(project, repo.id);
+    const label = shown(repo.path ?? `repository ${repo.id}`);
+    let result;
+    try {
+      result = await api.deleteRepository(project, repo.id);
+    } catch (e) {
+      if (!isUnknownOutcome(e)) throw e;
+      return printUnknownOutcome(ctx, { id: repo.id, status: 'unknown' }, e,
+        `repository ${label} (id ${repo.id}) may have been scheduled for deletion`, `glcr repos ${shown(ctx.args[0])}`);
+    }
     const row = { id: result.id, status: String(result.status).toLowerCase() };
-    emit(ctx, row, () => `Repository ${repo.path ?? row.id} (id ${row.id}): ${row.status}`);
+    emit(ctx, row, () => `Repository ${label} (id ${row.id}): ${shown(row.status)}`);
     return 0;
   },
 };

@@ -1,91 +1,57 @@
 // A RegistryApi that uses GitLab's GraphQL API where it saves requests and delegates everything else, and
-// every case GraphQL cannot answer exactly, to the REST RegistryApi it wraps.
-//
-// HOW createRegistryApi (src/core/client.ts) SHOULD USE IT:
-//
-//   import { createFastPathApi } from './graphql';
-//   export function createRegistryApi(options: ClientOptions | RestClientOptions): RegistryApi {
-//     return createFastPathApi(new RestRegistryApi(options), options);
-//   }
-//
-// (createFastPathApi returns the REST client itself for CI job tokens, which GraphQL refuses, and when
-// options.graphql === false.)
+// every case GraphQL cannot answer exactly, to the REST client it wraps. createRegistryApi (client.ts)
+// builds both over one HttpClient, so a 429 pause learned by either slows both.
 //
 // Where GraphQL is used, and what it saves:
 // * listProjectRepositories / listGroupRepositories: one request per page with tags_count and status
 //   (REST's group listing has no tags_count). Order: CREATED_ASC, each page sorted by id (REST: by id).
 // * listTagDetails: pages of 20 tags with digest, size and created_at: ceil(T/20) requests (REST: one per
 //   tag plus the listing).
-// * deleteTags: one existence check (GET /registry/repositories/:id?tags=true) plus one mutation per 20
-//   names, `concurrency` in flight (REST: listing plus one DELETE per tag).
+// * deleteTags (deleteTags.ts): one existence check plus one mutation per 20 names, `concurrency` in flight
+//   (REST: listing plus one DELETE per tag).
 // * deleteRepository, cleanup policy read/update, tag protection rules: same request count as REST.
 // Precision: GraphQL's Time has whole seconds, so created_at / next_run_at read through GraphQL end in
 // ".000Z" where REST gives milliseconds. Everything else is identical to REST.
 //
-// Fallback: a capability is switched off for the instance (module-level memory keyed by base URL) when
-// /api/graphql answers 404/405 or non-GraphQL content, or when the schema lacks a field or argument used
-// (older GitLab). Permission failures and nulls (missing or unreadable objects) are not remembered: that
-// one call is repeated over REST so that the caller gets REST's exact error.
-import { mapLimit } from '../concurrency';
-import { GitLabError } from '../errors';
-import { HttpClient, createHttpClient } from '../http';
+// Fallback: a capability is switched off for this client (CapabilityMemory) when /api/graphql answers
+// 404/405 or non-GraphQL content, or when the schema lacks a field or argument used (older GitLab).
+// Permission failures and nulls (missing or unreadable objects) are not remembered: that one call is
+// repeated over REST so that the caller gets REST's exact error. See docs/gitlab-api.md "GraphQL".
+import { GitLabError, cancelledError } from '../errors';
+import type { HttpClient } from '../http';
 import type { RegistryApi, TagProtectionAccess } from '../registryApi';
-import type { RestClientOptions } from '../restClient';
-import { compareCodePoints } from '../restClient';
+import type { RestClientOptions, RestRegistryApi } from '../restClient';
+import { compareCodePoints } from '../text';
 import type {
   BulkDeleteParams, CleanupPolicy, ClientOptions, DeleteReport, Group, GroupRef, OperationOptions, Page,
-  PageRequest, Project, ProjectRef, Repository, Tag, TagDetails, TagFailure, TagProtectionRule, TokenCheck,
-  TokenInfo, User,
+  PageRequest, Project, ProjectRef, Repository, RepositoryDeletion, Tag, TagDetails, TagProtectionRule,
+  TokenCheck, TokenInfo, User,
 } from '../types';
-import { normalizeInstanceUrl } from '../url';
+import { projectPathOf } from '../url';
+import { Capability, CapabilityMemory, UseRest } from './capabilities';
+import { deleteTagsViaGraphql } from './deleteTags';
 import {
-  CLEANUP_POLICY, DESTROY_TAGS, DESTROY_TAGS_LIMIT, GROUP_REPOSITORIES, GqlPolicy, MAX_MUTATIONS_PER_REQUEST, packedDestroyTags,
-  GqlProjectRef, GqlRepository, GqlRepositoryConnection, GqlTagPage, GqlTagRule, MAX_PAGE_SIZE, PROJECT_REPOSITORIES,
-  PageInfo, TAGS_PAGE_SIZE, TAG_DETAILS_PAGE, TAG_DETAILS_PAGE_DESC, TAG_PROTECTION_RULES,
-  policyFromGraphql, repositoryFromGraphql, tagDetailsFromGraphql, tagRuleFromGraphql,
+  CLEANUP_POLICY, GROUP_REPOSITORIES, GqlPolicy, GqlProjectRef, GqlRepositoryConnection, GqlTagPage, GqlTagRule,
+  MAX_PAGE_SIZE, PROJECT_REPOSITORIES, PageInfo, TAGS_PAGE_SIZE, TAG_DETAILS_PAGE, TAG_DETAILS_PAGE_DESC,
+  TAG_PROTECTION_RULES, isUsableRepositoryNode, isUsableTagNode, policyFromGraphql, repositoryFromGraphql,
+  tagDetailsFromGraphql, tagRuleFromGraphql,
 } from './queries';
 import {
-  GraphqlResult, GraphqlSchemaMismatch, GraphqlTransport, idFromGid, isNotPermitted, repositoryGid,
+  GraphqlResult, GraphqlSchemaMismatch, GraphqlTransport, graphqlError, idFromGid, isNotPermitted, repositoryGid,
 } from './transport';
-
-/** What can be switched off independently when an instance's schema lacks it. */
-export type Capability = 'repositories' | 'tagDetails' | 'deleteTags' | 'deleteRepository' | 'cleanupPolicy' | 'tagProtection';
 
 export interface FastPathOptions extends Partial<RestClientOptions> {
   /** false: never use GraphQL (createFastPathApi returns the REST client). Default true. */
   graphql?: boolean;
 }
 
-/** Instance-wide decisions: `<baseUrl>|*` (endpoint unusable) and `<baseUrl>|<capability>`. */
-const unsupported = new Map<string, string>();
-
-/** Why GraphQL is off for this instance/capability, or undefined when it is used. */
-export function fastPathDisabledReason(baseUrl: string, capability: Capability): string | undefined {
-  const base = normalizeInstanceUrl(baseUrl);
-  return unsupported.get(`${base}|*`) ?? unsupported.get(`${base}|${capability}`);
-}
-
-/** Forget every remembered decision (tests; or after the user changed the instance). */
-export function resetFastPathMemory(): void {
-  unsupported.clear();
-}
-
-export function createFastPathApi(rest: RegistryApi, options: ClientOptions & FastPathOptions): RegistryApi {
+/** The fast path over `rest`, sharing its HttpClient; the REST client itself for job tokens (GraphQL refuses them) or graphql: false. */
+export function createFastPathApi(rest: RestRegistryApi, options: ClientOptions & FastPathOptions): RegistryApi {
   if (options.graphql === false || options.credential?.kind === 'job') return rest;
-  return new FastPathApi(rest, options);
+  return new FastPathApi(rest, options, new CapabilityMemory());
 }
 
-/** GitLab ran the mutation and refused in its payload (`errors`): final, never repeated over REST. */
-class GraphqlPayloadError extends GitLabError {}
 
-/** Signals "answer this call over REST" inside the fast path; never escapes it. */
-class UseRest extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-  }
-}
-
-type Json = Record<string, unknown>;
 
 export class FastPathApi implements RegistryApi {
   readonly baseUrl: string;
@@ -98,8 +64,8 @@ export class FastPathApi implements RegistryApi {
   private readonly groupPaths = new Map<number, string>();
   private readonly log: ClientOptions['log'];
 
-  constructor(private readonly rest: RegistryApi, options: ClientOptions & FastPathOptions) {
-    this.http = createHttpClient(options);
+  constructor(private readonly rest: RestRegistryApi, options: ClientOptions & FastPathOptions, private readonly memory: CapabilityMemory) {
+    this.http = rest.http;
     this.baseUrl = this.http.baseUrl;
     this.gql = new GraphqlTransport(this.http);
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
@@ -172,7 +138,7 @@ export class FastPathApi implements RegistryApi {
   }
 
   listGroupRepositories(group: GroupRef, page?: PageRequest): Promise<Page<Repository>> {
-    const path = typeof group === 'string' ? trimPath(group) : this.groupPaths.get(group);
+    const path = typeof group === 'string' ? projectPathOf(group) : this.groupPaths.get(group);
     return this.withFallback('repositories', page?.cursor !== undefined && !isGraphqlCursor(page.cursor) ? undefined : path,
       (fullPath) => this.repositoryPage(GROUP_REPOSITORIES, 'group', fullPath, page),
       () => this.rest.listGroupRepositories(group, page));
@@ -186,8 +152,8 @@ export class FastPathApi implements RegistryApi {
     // null: not found, not visible, or no read_container_image — REST says which.
     if (!owner || !owner.containerRepositories) throw new UseRest(`${root} or its registry not readable through GraphQL`);
     const conn = owner.containerRepositories;
-    const items = conn.nodes.filter((n): n is GqlRepository => n !== null).map(repositoryFromGraphql).sort((a, b) => a.id - b.id);
-    for (const node of conn.nodes) if (node?.project) this.learnProjectRef(node.project);
+    const items = conn.nodes.filter(isUsableRepositoryNode).map(repositoryFromGraphql).sort((a, b) => a.id - b.id);
+    for (const node of conn.nodes.filter(isUsableRepositoryNode)) if (node.project) this.learnProjectRef(node.project);
     const next = nextCursor(conn.pageInfo);
     const total = owner.containerRepositoriesCount;
     return { items, ...(next !== undefined ? { next } : {}), ...(typeof total === 'number' ? { total } : {}) };
@@ -213,7 +179,7 @@ export class FastPathApi implements RegistryApi {
     let total = 0;
     const seen = new Set<string>();
     for (let pageNo = 0; pageNo < this.maxPages; pageNo++) {
-      if (opts.signal?.aborted) throw cancelled();
+      if (opts.signal?.aborted) throw cancelledError();
       const first: boolean = pageNo === 0;
       const res: GraphqlResult<GqlTagPage> = await this.gql.query<GqlTagPage>(TAG_DETAILS_PAGE, {
         id: repositoryGid(checkedRepositoryId(repositoryId)), first: TAGS_PAGE_SIZE, after, withRepository: first,
@@ -225,7 +191,7 @@ export class FastPathApi implements RegistryApi {
         total = typeof repo.tagsCount === 'number' ? repo.tagsCount : 0;
       }
       for (const node of repo.tags.nodes) {
-        if (!node) continue;
+        if (!isUsableTagNode(node)) continue;
         if (wanted === undefined || wanted.has(node.name)) found.set(node.name, tagDetailsFromGraphql(node));
       }
       opts.onProgress?.(wanted === undefined ? found.size : [...wanted].filter((n) => found.has(n)).length, wanted?.size ?? Math.max(total, found.size));
@@ -260,8 +226,8 @@ export class FastPathApi implements RegistryApi {
    * backwards from the last name (NAME_DESC). Pages are cursor-linked, so one chain cannot be split; two
    * chains from both ends halve the sequential round trips for large repositories. With tagsCount known,
    * the forward chain takes ⌈P/2⌉ pages and the backward one ⌊P/2⌋ (P = ⌈tagsCount/20⌉, the first page
-   * included), so the request count stays P. Both orders exist on GitLab-API and legacy registries (§4.1,
-   * §4.2). Safety: when that leaves names missing (a registry that ignores the sort, tags pushed meanwhile)
+   * included), so the request count stays P. Both orders exist on GitLab-API and legacy registries
+   * (docs/gitlab-api.md "GraphQL"). Safety: when that leaves names missing (a registry that ignores the sort, tags pushed meanwhile)
    * or the backward chain failed, the forward chain goes on to its end, as a single chain would have.
    */
   private async restOfTagsBothWays(
@@ -274,13 +240,13 @@ export class FastPathApi implements RegistryApi {
       let after = start;
       const seen = new Set<string>();
       for (let i = 0; i < Math.min(budget, this.maxPages); i++) {
-        if (opts.signal?.aborted) throw cancelled();
+        if (opts.signal?.aborted) throw cancelledError();
         const res: GraphqlResult<GqlTagPage> = forwards
           ? await this.gql.query<GqlTagPage>(TAG_DETAILS_PAGE, { id, first: TAGS_PAGE_SIZE, after, withRepository: false }, opts.signal)
           : await this.gql.query<GqlTagPage>(TAG_DETAILS_PAGE_DESC, { id, first: TAGS_PAGE_SIZE, after }, opts.signal);
         const repo = this.dataOrRest(res).containerRepository;
         if (!repo || !repo.tags) throw new UseRest('repository not readable through GraphQL');
-        for (const node of repo.tags.nodes) if (node) found.set(node.name, tagDetailsFromGraphql(node));
+        for (const node of repo.tags.nodes) if (isUsableTagNode(node)) found.set(node.name, tagDetailsFromGraphql(node));
         opts.onProgress?.(found.size, Math.max(total, found.size));
         const next = repo.tags.pageInfo.hasNextPage ? repo.tags.pageInfo.endCursor : null;
         if (next !== null && seen.has(next)) throw new GitLabError('bad_response', undefined, `${this.gql.host} returned the same tag cursor twice; stopped paging.`, { instance: this.gql.host });
@@ -307,161 +273,20 @@ export class FastPathApi implements RegistryApi {
   // --- deletion ------------------------------------------------------------------------------------------------------
 
   deleteTags(project: ProjectRef, repositoryId: number, names: string[], opts: OperationOptions = {}): Promise<DeleteReport> {
+    const deps = { gql: this.gql, rest: this.rest, concurrency: this.concurrency, log: this.log, disable: (c: Capability, r: string) => this.disable(c, r) };
     return this.withFallback('deleteTags', '',
-      () => this.deleteTagsViaGraphql(project, repositoryId, names, opts),
+      () => deleteTagsViaGraphql(deps, project, repositoryId, names, opts),
       () => this.rest.deleteTags(project, repositoryId, names, opts));
   }
 
-  /** GET /registry/repositories/:id?tags=true: every tag name of the repository in one request. */
-  private async existingTags(project: ProjectRef, repositoryId: number, signal?: AbortSignal, budget?: { remaining?: number }): Promise<Set<string>> {
-    let raw: Json;
-    try {
-      const res = await this.http.request<unknown>({ path: `/registry/repositories/${repositoryId}`, query: { tags: true }, signal });
-      if (budget) budget.remaining = rateLimitRemaining(res.headers);
-      if (!isObject(res.data)) throw new UseRest('unexpected repository answer');
-      raw = res.data;
-    } catch (e) {
-      if (e instanceof GitLabError && e.kind === 'cancelled') throw e;
-      throw new UseRest(`existence check failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const belongs = typeof project === 'number'
-      ? Number(raw.project_id) === project
-      : typeof raw.path === 'string' && expectedRepositoryPath(project, raw.name) === raw.path.toLowerCase();
-    if (!belongs) throw new UseRest('repository is not in this project');
-    if (!Array.isArray(raw.tags)) throw new UseRest('repository answer has no tags list');
-    return new Set(raw.tags.map((t) => String((t as Json).name)));
-  }
-
-  private async deleteTagsViaGraphql(project: ProjectRef, repositoryId: number, names: string[], opts: OperationOptions): Promise<DeleteReport> {
-    const requested = [...new Set(names)];
-    const total = requested.length;
-    if (total === 0) return { deleted: [], failed: [] };
-    const id = repositoryGid(checkedRepositoryId(repositoryId));
-    let existing: Set<string>;
-    const budget: { remaining?: number } = {};
-    try {
-      existing = await this.existingTags(project, repositoryId, opts.signal, budget);
-    } catch (e) {
-      if (e instanceof GitLabError && e.kind === 'cancelled') return { deleted: [], failed: [], notAttempted: requested };
-      throw e;
-    }
-
-    const outcome = new Map<string, { deleted: true } | { failure: TagFailure }>();
-    // GraphQL reports names that do not exist as deleted (§5.2), so they are never sent.
-    for (const name of requested) {
-      if (!existing.has(name)) outcome.set(name, { failure: { tag: name, error: '404 Tag Not Found', status: 404 } });
-    }
-    let done = outcome.size;
-    if (done > 0) opts.onProgress?.(done, total);
-    const present = requested.filter((n) => existing.has(n));
-    const chunks: string[][] = [];
-    for (let i = 0; i < present.length; i += DESTROY_TAGS_LIMIT) chunks.push(present.slice(i, i + DESTROY_TAGS_LIMIT));
-
-    // One mutation per request, unless the rate-limit window cannot take that many requests now (§7 of the
-    // REST doc: RateLimit-Remaining): then just enough mutations per request to fit, so that the deletion
-    // does not wait for the window to roll over (a nearly spent window would otherwise cost a minute).
-    const perRequest = mutationsPerRequest(chunks.length, budget.remaining);
-    const groups: string[][][] = [];
-    for (let i = 0; i < chunks.length; i += perRequest) groups.push(chunks.slice(i, i + perRequest));
-    if (perRequest > 1) this.log?.info(`GitLab's rate limit leaves ${budget.remaining} requests: ${perRequest} mutations of ${DESTROY_TAGS_LIMIT} per request.`);
-
-    type DestroyPayload = { deletedTagNames: string[]; errors: string[] } | null | undefined;
-    const viaRest: string[] = [];
-    const uncertain = new Map<string, GitLabError>();
-    const result = await mapLimit(groups, this.concurrency, async (group) => {
-      try {
-        // No caller signal: a mutation that has started finishes, so the report stays true.
-        let answers: Array<{ chunk: string[]; payload: DestroyPayload; res: GraphqlResult<unknown> }>;
-        if (group.length === 1) {
-          const res = await this.gql.mutate<{ destroyContainerRepositoryTags: DestroyPayload }>(DESTROY_TAGS, { id, tagNames: group[0] });
-          answers = [{ chunk: group[0], payload: res.data?.destroyContainerRepositoryTags, res }];
-        } else {
-          const variables: Record<string, unknown> = { id };
-          group.forEach((chunk, j) => { variables[`t${j}`] = chunk; });
-          const res = await this.gql.mutate<Record<string, DestroyPayload>>(packedDestroyTags(group.length), variables);
-          answers = group.map((chunk, j) => {
-            const alias = `m${j}`;
-            const errors = res.errors.filter((e) => !e.path || e.path.length === 0 || e.path[0] === alias);
-            return { chunk, payload: res.data?.[alias], res: { data: res.data, errors } };
-          });
-        }
-        for (const { chunk, payload, res } of answers) {
-          if (!payload) {
-            if (isNotPermitted(res.errors)) viaRest.push(...chunk); // nothing done; REST gives the exact status per tag
-            else for (const name of chunk) uncertain.set(name, graphqlError(res, this.gql.host));
-          } else {
-            const deleted = new Set(payload.deletedTagNames ?? []);
-            const errors = payload.errors ?? [];
-            // Names sent but not deleted: with no error, or "cannot delete protected tag(s)", GitLab skipped them as protected.
-            const protectedSkip = errors.length === 0 || errors.every((m) => /protected/i.test(m));
-            for (const name of chunk) {
-              if (deleted.has(name)) outcome.set(name, { deleted: true });
-              else if (protectedSkip) outcome.set(name, { failure: { tag: name, error: '403 Forbidden - cannot delete protected tag(s)', status: 403 } });
-              else outcome.set(name, { failure: { tag: name, error: errors.join('; ') } });
-            }
-          }
-        }
-      } catch (e) {
-        const chunk = group.flat();
-        if (e instanceof GraphqlSchemaMismatch) {
-          // Nothing ran (validation failed): this chunk, and the capability from now on, go to REST.
-          this.disable('deleteTags', `schema: ${e.gitlabMessage}`);
-          viaRest.push(...chunk);
-          done += chunk.length;
-          return;
-        }
-        const err = e instanceof GitLabError ? e : new GitLabError('network', undefined, e instanceof Error ? e.message : String(e));
-        for (const name of chunk) uncertain.set(name, err);
-      }
-      done += group.reduce((n, chunk) => n + chunk.length, 0);
-      opts.onProgress?.(Math.min(done, total), total);
-    }, { signal: opts.signal });
-
-    if (uncertain.size > 0) {
-      // The mutation failed in transit (5xx, reset, timeout, 429 after retries) and may or may not have run.
-      // Unless cancelled, hand those names to REST, which re-reads the tag list and deletes tag by tag with
-      // idempotent retries; a name that existed before the mutation and is gone now was deleted by it.
-      let unresolved = [...uncertain.keys()];
-      if (!opts.signal?.aborted) {
-        const retried = await this.rest.deleteTags(project, repositoryId, unresolved, { signal: opts.signal });
-        for (const name of retried.deleted) outcome.set(name, { deleted: true });
-        for (const f of retried.failed) outcome.set(f.tag, f.status === 404 ? { deleted: true } : { failure: f });
-        unresolved = retried.notAttempted ?? [];
-      }
-      if (unresolved.length > 0) {
-        // Cancelled: send no more deletes; one read tells which of these the failed mutations removed.
-        let still: Set<string> | undefined;
-        try {
-          still = await this.existingTags(project, repositoryId);
-        } catch {
-          still = undefined;
-        }
-        for (const name of unresolved) {
-          if (still !== undefined && !still.has(name)) outcome.set(name, { deleted: true });
-          else outcome.set(name, { failure: failureOf(name, uncertain.get(name)!) });
-        }
-      }
-    }
-    if (viaRest.length > 0) {
-      const report = await this.rest.deleteTags(project, repositoryId, viaRest);
-      for (const name of report.deleted) outcome.set(name, { deleted: true });
-      for (const f of report.failed) outcome.set(f.tag, { failure: f });
-    }
-
-    const report: DeleteReport = { deleted: [], failed: [] };
-    for (const name of requested) {
-      const r = outcome.get(name);
-      if (!r) continue;
-      if ('deleted' in r) report.deleted.push(name);
-      else report.failed.push(r.failure);
-    }
-    if (result.notStarted.length > 0) report.notAttempted = result.notStarted.flat(2);
-    return report;
+  /** Why GraphQL is not used for this capability on this client, or undefined when it is. */
+  disabledReason(capability: Capability): string | undefined {
+    return this.memory.disabledReason(capability);
   }
 
   /** REST on purpose: GraphQL's destroyContainerRepository lets a Developer delete, REST follows the
    *  documented Maintainer rule, and it costs the same two requests. */
-  deleteRepository(project: ProjectRef, repositoryId: number): Promise<{ id: number; status: string }> {
+  deleteRepository(project: ProjectRef, repositoryId: number): Promise<RepositoryDeletion> {
     return this.rest.deleteRepository(project, repositoryId);
   }
 
@@ -515,11 +340,10 @@ export class FastPathApi implements RegistryApi {
   private async withFallback<T>(
     capability: Capability, path: string | undefined, viaGraphql: (path: string) => Promise<T>, viaRest: () => Promise<T>,
   ): Promise<T> {
-    if (path === undefined || fastPathDisabledReason(this.baseUrl, capability) !== undefined) return viaRest();
+    if (path === undefined || this.memory.disabledReason(capability) !== undefined) return viaRest();
     try {
       return await viaGraphql(path);
     } catch (e) {
-      if (e instanceof GraphqlPayloadError) throw e;
       if (e instanceof UseRest) {
         this.log?.debug(`GraphQL ${capability}: ${e.reason}; using REST for this call`);
         return viaRest();
@@ -546,7 +370,7 @@ export class FastPathApi implements RegistryApi {
   }
 
   private disable(capability: Capability | '*', reason: string): void {
-    unsupported.set(`${this.baseUrl}|${capability}`, reason);
+    this.memory.disable(capability, reason);
     this.log?.info(`GraphQL ${capability === '*' ? 'endpoint' : capability} not used for ${this.http.host} (${reason}); using REST.`);
   }
 
@@ -564,13 +388,13 @@ export class FastPathApi implements RegistryApi {
   }
 
   private projectPath(project: ProjectRef): string | undefined {
-    return typeof project === 'string' ? trimPath(project) : this.projectPaths.get(project);
+    return typeof project === 'string' ? projectPathOf(project) : this.projectPaths.get(project);
   }
 
   private belongsTo(owner: GqlProjectRef | undefined, project: ProjectRef): boolean {
     if (!owner) return false;
     this.learnProjectRef(owner);
-    return typeof project === 'number' ? idFromGid(owner.id) === project : owner.fullPath.toLowerCase() === trimPath(project).toLowerCase();
+    return typeof project === 'number' ? idFromGid(owner.id) === project : owner.fullPath.toLowerCase() === projectPathOf(project).toLowerCase();
   }
 
   private learnProjectRef(ref: GqlProjectRef): void {
@@ -606,55 +430,9 @@ function endpointUnusable(e: GitLabError): boolean {
   return e.kind === 'not_found' || e.kind === 'method_not_allowed' || e.kind === 'bad_response';
 }
 
-/** RateLimit-Remaining of an answer (GitLab sends the RateLimit-* headers while throttling applies), if any. */
-function rateLimitRemaining(headers: { get(name: string): string | null }): number | undefined {
-  const raw = headers.get('ratelimit-remaining');
-  const n = raw === null ? NaN : Number(raw);
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-
-/**
- * Mutations per request: 1 while the window has room for one request per mutation (plus one in reserve);
- * otherwise just enough per request to fit into what is left, at most MAX_MUTATIONS_PER_REQUEST (100 names,
- * so one request stays bounded in server time); with nothing left the window must roll over anyway.
- */
-function mutationsPerRequest(mutations: number, remaining: number | undefined): number {
-  if (remaining === undefined || mutations <= remaining - 1) return 1;
-  if (remaining <= 1) return 1;
-  return Math.min(MAX_MUTATIONS_PER_REQUEST, Math.ceil(mutations / (remaining - 1)));
-}
-
-function graphqlError(res: GraphqlResult<unknown>, host: string): GitLabError {
-  const message = res.errors.map((e) => e.message).join('; ') || 'GraphQL answered without data';
-  return new GitLabError('bad_request', 200, message, { instance: host });
-}
-
-function failureOf(tag: string, error: GitLabError): TagFailure {
-  return error.status !== undefined && error.status !== 200
-    ? { tag, error: GitLabError.summarize(error.status, error.gitlabMessage), status: error.status }
-    : { tag, error: error.gitlabMessage };
-}
-
-function cancelled(): GitLabError {
-  return new GitLabError('cancelled', undefined, 'Cancelled.');
-}
-
-function isObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function checkedRepositoryId(id: number): number {
   if (!Number.isSafeInteger(id) || id <= 0) throw new UseRest(`invalid repository id ${id}`);
   return id;
 }
 
-/** `<project path>[/<name>]`, lower-cased, as GitLab writes a repository's `path`. */
-function expectedRepositoryPath(project: string, name: unknown): string {
-  const base = trimPath(project).toLowerCase();
-  return typeof name === 'string' && name !== '' ? `${base}/${name.toLowerCase()}` : base;
-}
-
-/** A project or group path as REST's encodeProjectRef reads it (surrounding slashes and blanks dropped). */
-function trimPath(ref: string): string {
-  return ref.trim().replace(/^\/+|\/+$/g, '');
-}

@@ -1,5 +1,7 @@
-// GraphQL fast path (docs/gitlab-graphql-registry.md). See fastPathApi.ts for how createRegistryApi uses it.
-export { createFastPathApi, FastPathApi, fastPathDisabledReason, resetFastPathMemory } from './fastPathApi';
-export type { Capability, FastPathOptions } from './fastPathApi';
+// GraphQL fast path (docs/gitlab-api.md "GraphQL"). createRegistryApi (../client.ts) builds it over REST.
+export { createFastPathApi, FastPathApi } from './fastPathApi';
+export type { FastPathOptions } from './fastPathApi';
+export { CapabilityMemory } from './capabilities';
+export type { Capability } from './capabilities';
 export { GraphqlTransport, GraphqlSchemaMismatch, idFromGid, repositoryGid } from './transport';
 export type { GraphqlErrorEntry, GraphqlResult } from './transport';

@@ -1,14 +1,15 @@
-// The GraphQL operations the fast path sends (docs/gitlab-graphql-registry.md §3–§5) and the conversions
-// of their answers into the REST-shaped domain types. Pure: no I/O.
-import { normalizeTimestamp } from '../restClient';
-import type { CleanupPolicy, Repository, RepositoryStatus, TagDetails, TagProtectionRule } from '../types';
+// The GraphQL operations the fast path sends (docs/gitlab-api.md "GraphQL") and the conversions of their
+// answers into the REST-shaped domain types, with the same rules for server strings as entities.ts. Pure.
+import { digestOrNull, isValidTagName, normalizeTimestamp, text, textOrNull, toNumberOrNull, toRepositoryStatus } from '../entities';
+import { hasControls } from '../text';
+import type { CleanupPolicy, Repository, TagDetails, TagProtectionRule } from '../types';
 import { idFromGid } from './transport';
 
-/** `tags` pages hold at most 20 nodes (§1.4); asking for more silently skips tags on GitLab-API registries (§4.1). */
+/** `tags` pages hold at most 20 nodes (docs/gitlab-api.md "GraphQL"); asking for more silently skips tags on GitLab-API registries. */
 export const TAGS_PAGE_SIZE = 20;
-/** destroyContainerRepositoryTags refuses more than 20 names (§5.2). */
+/** destroyContainerRepositoryTags refuses more than 20 names. */
 export const DESTROY_TAGS_LIMIT = 20;
-/** Default max page size of the other connections (§1.4). */
+/** Default max page size of the other connections (docs/gitlab-api.md "GraphQL"). */
 export const MAX_PAGE_SIZE = 100;
 
 const REPOSITORY_FIELDS = 'id name path location createdAt expirationPolicyStartedAt status tagsCount project { id fullPath }';
@@ -45,7 +46,7 @@ export const TAG_DETAILS_PAGE = `query glcrTagDetails($id: ContainerRepositoryID
   }
 }`;
 
-/** The same page walking backwards from the last name: the second cursor chain of a full listing (§4.1/§4.2 both sort). */
+/** The same page walking backwards from the last name: the second cursor chain of a full listing (both registry kinds sort). */
 export const TAG_DETAILS_PAGE_DESC = `query glcrTagDetailsDesc($id: ContainerRepositoryID!, $first: Int!, $after: String) {
   containerRepository(id: $id) {
     tags(first: $first, after: $after, sort: NAME_DESC) {
@@ -62,7 +63,7 @@ export const DESTROY_TAGS = `mutation glcrDestroyTags($id: ContainerRepositoryID
   }
 }`;
 
-/** At most this many destroyContainerRepositoryTags per request when a nearly spent rate-limit window forces packing. */
+/** At most this many destroyContainerRepositoryTags (aliased, run one after another) in one request. */
 export const MAX_MUTATIONS_PER_REQUEST = 5;
 
 /** `count` destroyContainerRepositoryTags in one document, aliased m0…m<count-1>, names in $t0…; GraphQL runs them in order. */
@@ -158,11 +159,15 @@ export interface GqlTagRule {
 
 // --- conversions ------------------------------------------------------------------------------------------
 
-const STATUSES: ReadonlyArray<RepositoryStatus> = ['delete_scheduled', 'delete_ongoing', 'delete_failed'];
+export { toRepositoryStatus };
 
-export function toRepositoryStatus(value: unknown): RepositoryStatus {
-  const s = typeof value === 'string' ? value.toLowerCase() : null;
-  return STATUSES.includes(s as RepositoryStatus) ? (s as RepositoryStatus) : null;
+/** A node whose identifiers could be sent back or compared: no control character in them (entities.ts). */
+export function isUsableRepositoryNode(node: GqlRepository | null): node is GqlRepository {
+  return node !== null && ![node.name, node.path, node.project?.fullPath].some((v) => typeof v === 'string' && hasControls(v));
+}
+
+export function isUsableTagNode(node: GqlTag | null): node is GqlTag {
+  return node !== null && isValidTagName(node.name);
 }
 
 /**
@@ -175,7 +180,7 @@ export function repositoryFromGraphql(node: GqlRepository): Repository {
     name: node.name ?? '',
     path: node.path ?? '',
     project_id: idFromGid(node.project?.id),
-    location: node.location ?? '',
+    location: text(node.location),
     created_at: normalizeTimestamp(node.createdAt),
     cleanup_policy_started_at: normalizeTimestamp(node.expirationPolicyStartedAt),
     status: toRepositoryStatus(node.status),
@@ -183,27 +188,21 @@ export function repositoryFromGraphql(node: GqlRepository): Repository {
   };
 }
 
-function numberOrNull(value: unknown): number | null {
-  if (value === null || value === undefined || value === '') return null;
-  const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) ? n : null;
-}
-
 /** Same fields as REST's tag entity; totalSize arrives as a string (BigInt), created_at in whole seconds. */
 export function tagDetailsFromGraphql(node: GqlTag): TagDetails {
   return {
     name: node.name,
-    path: node.path ?? '',
-    location: node.location ?? '',
-    digest: typeof node.digest === 'string' ? node.digest : null,
-    revision: typeof node.revision === 'string' ? node.revision : null,
-    short_revision: typeof node.shortRevision === 'string' ? node.shortRevision : null,
+    path: text(node.path),
+    location: text(node.location),
+    digest: digestOrNull(node.digest),
+    revision: textOrNull(node.revision),
+    short_revision: textOrNull(node.shortRevision),
     created_at: normalizeTimestamp(node.createdAt),
-    total_size: numberOrNull(node.totalSize),
+    total_size: toNumberOrNull(node.totalSize),
   };
 }
 
-/** REST policy values ↔ GraphQL enum names (§3.5). */
+/** REST policy values ↔ GraphQL enum names. */
 export const CADENCE_TO_ENUM: Record<string, string> = {
   '1d': 'EVERY_DAY', '7d': 'EVERY_WEEK', '14d': 'EVERY_TWO_WEEKS', '1month': 'EVERY_MONTH', '3month': 'EVERY_THREE_MONTHS',
 };

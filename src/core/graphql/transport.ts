@@ -102,3 +102,9 @@ export function idFromGid(gid: unknown): number {
 export function repositoryGid(id: number): string {
   return `gid://gitlab/ContainerRepository/${id}`;
 }
+
+/** A GraphQL answer without usable data as an error, GitLab's messages joined. */
+export function graphqlError(res: GraphqlResult<unknown>, host: string): GitLabError {
+  const message = res.errors.map((e) => e.message).join('; ') || 'GraphQL answered without data';
+  return new GitLabError('bad_request', 200, message, { instance: host });
+}

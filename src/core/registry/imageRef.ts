@@ -26,12 +26,8 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const EXAMPLE = 'e.g. registry.gitlab.com/group/project:v1';
 
-
-/** True for localhost, 127.0.0.0/8 and ::1: such registries are spoken to over plain HTTP. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(h) || h === '::1';
-}
+/** Loopback registries are spoken to over plain HTTP: the one definition lives in ../url. */
+export { isLoopbackHost } from '../url';
 
 function parseHost(host: string): { hostname: string; port?: number } {
   const safe = host.includes('@') ? 'the registry host' : `registry host "${host}"`;

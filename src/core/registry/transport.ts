@@ -4,6 +4,7 @@
 // redirect: a redirected DELETE could name another manifest.
 import fetch, { Headers } from 'node-fetch';
 import { RegistryError, type RegistryErrorKind } from './errors';
+import { sleep } from '../concurrency';
 
 export interface RawResponse {
   status: number;
@@ -34,16 +35,9 @@ export interface TransportOptions {
 const MAX_REDIRECTS = 5;
 const MAX_BODY = 16 * 1024 * 1024;
 
-function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+/** Waits, or stops waiting when the caller aborts (the retry loop then sees the signal). */
+function pause(ms: number, signal?: AbortSignal | null): Promise<void> {
+  return sleep(ms, signal ?? undefined).catch(() => undefined);
 }
 
 export class Transport {
@@ -139,14 +133,14 @@ export class Transport {
         const res = await this.sendOnce(req);
         if (attempt < max && [429, 502, 503, 504].includes(res.status)) {
           const ra = Number(res.headers.get('retry-after'));
-          await sleep(Number.isFinite(ra) && ra > 0 ? Math.min(ra * 1000, 5000) : 250 * 3 ** attempt, signal);
+          await pause(Number.isFinite(ra) && ra > 0 ? Math.min(ra * 1000, 5000) : 250 * 3 ** attempt, signal);
           if (signal?.aborted) throw this.fail('cancelled', 'cancelled');
           continue;
         }
         return res;
       } catch (e) {
         if (e instanceof RegistryError && e.kind === 'network' && attempt < max) {
-          await sleep(250 * 3 ** attempt, signal);
+          await pause(250 * 3 ** attempt, signal);
           if (signal?.aborted) throw this.fail('cancelled', 'cancelled');
           continue;
         }

@@ -17,6 +17,7 @@
 // it does NOT free a slot for an older unprotected tag when it falls outside keep_n.
 import type { BulkDeleteParams, TagDetails, TagProtectionRule } from '../types';
 import { UsageError } from '../errors';
+import { compareCodePoints } from '../text';
 import { alternationWarning, compileRe2, hasTopLevelAlternation, isValidRe2, type Re2Pattern } from './regex';
 import { parseDuration } from './duration';
 
@@ -190,23 +191,10 @@ function buildProtection(rules: TagProtectionRule[] | undefined, callerLevel: nu
   };
 }
 
+export { compareCodePoints };
+
 const SURROGATE = /[\uD800-\uDFFF]/;
 
-/** Compare strings by Unicode code point (not UTF-16 unit) order. */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    const xs = x >= 0xd800 && x <= 0xdfff;
-    const ys = y >= 0xd800 && y <= 0xdfff;
-    // A surrogate (code point ≥ U+10000) ranks above any BMP unit ≥ U+E000 that it is below as a unit.
-    if (xs !== ys && (xs ? y >= 0xe000 : x >= 0xe000)) return xs ? 1 : -1;
-    return x - y;
-  }
-  return a.length - b.length;
-}
 
 function timestampOf(createdAt: string | null | undefined): number | null {
   if (createdAt === null || createdAt === undefined || createdAt === '') return null;
