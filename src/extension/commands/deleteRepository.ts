@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { GitLabError } from '../../core/errors';
 import type { Repository } from '../../core/types';
 import { showGarbageCollectionNoticeOnce } from '../deletion/garbageCollectionNotice';
 import { confirmRepositoriesByTyping } from '../deletion/confirmByTyping';
@@ -12,6 +13,8 @@ export interface RepositoryDeletionOutcome {
   /** Locations whose deletion GitLab accepted (it finishes in the background). */
   scheduled: string[];
   failed: { location: string; error: string }[];
+  /** Sent, answer lost, not confirmed by reading back: may have been scheduled (never sent twice). */
+  unknown: { location: string; error: string }[];
 }
 
 interface Target {
@@ -55,7 +58,7 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
     // Thousands of tags in the repositories ask to type the count, as deleting that many tags does.
     if (!(await confirmRepositoriesByTyping(ctx.ui, counts))) return undefined;
 
-    const outcome: RepositoryDeletionOutcome = { scheduled: [], failed: [] };
+    const outcome: RepositoryDeletionOutcome = { scheduled: [], failed: [], unknown: [] };
     const instances = new Set<string>();
     for (const t of targets) {
       try {
@@ -72,12 +75,22 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
           ctx.poller.watch(t.accountId, t.repository.id);
         }
       } catch (err) {
+        if (err instanceof GitLabError && err.details.outcomeUnknown) {
+          // The request reached GitLab or may have: the poller reads the repository until it knows.
+          ctx.log.warn(`Deletion of ${t.repository.location}: outcome unknown: ${describeError(err)}`);
+          outcome.unknown.push({ location: t.repository.location, error: describeError(err) });
+          ctx.poller.watch(t.accountId, t.repository.id);
+          continue;
+        }
         ctx.log.error(`Failed to delete ${t.repository.location}: ${describeError(err)}`);
         outcome.failed.push({ location: t.repository.location, error: describeError(err) });
       }
     }
     if (outcome.failed.length) {
       showErrorWithLogs(ctx, vscode.l10n.t('Could not delete {0}: {1}', outcome.failed[0].location, outcome.failed[0].error));
+    }
+    if (outcome.unknown.length) {
+      void ctx.ui.warn(vscode.l10n.t('The deletion of {0} may have been scheduled (the answer was lost; it was not sent again): check with Refresh.', outcome.unknown[0].location));
     }
     if (outcome.scheduled.length) {
       void ctx.ui.info(outcome.scheduled.length === 1

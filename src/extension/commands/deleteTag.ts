@@ -13,7 +13,10 @@ import { pickRepositoryPath, pickTags } from './pickers';
 /** What a Delete Tag run did, per tag location (host/path:tag). Returned for tests and scripts. */
 export interface TagDeletionOutcome {
   deleted: string[];
+  /** Confirmed not deleted (or never sent: protected, changed since shown). */
   failed: { location: string; error: string }[];
+  /** Sent, but neither the answer nor a look afterwards confirmed either way: may have been deleted. */
+  unknown: { location: string; error: string }[];
   notAttempted: string[];
 }
 
@@ -104,7 +107,7 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], sk
     if (group) group.push(t); // not a copy per tag: that is quadratic for 100,000 tags
     else groups.set(k, [t]);
   }
-  const outcome: TagDeletionOutcome = { deleted: [], failed: [...skipped], notAttempted: [] };
+  const outcome: TagDeletionOutcome = { deleted: [], failed: [...skipped], unknown: [], notAttempted: [] };
   const deletedInstances = new Set<string>();
 
   await ctx.ui.withProgress(
@@ -134,9 +137,14 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], sk
               },
             });
             for (const n of report.deleted) outcome.deleted.push(byName.get(n)?.tag.location ?? n);
-            for (const f of report.failed) outcome.failed.push({ location: byName.get(f.tag)?.tag.location ?? f.tag, error: f.error });
+            for (const f of report.failed) {
+              const entry = { location: byName.get(f.tag)?.tag.location ?? f.tag, error: f.error };
+              (f.outcome === 'unknown' ? outcome.unknown : outcome.failed).push(entry);
+            }
             for (const n of report.notAttempted ?? []) outcome.notAttempted.push(byName.get(n)?.tag.location ?? n);
             if (report.failed.some((f) => f.status === 401)) ctx.model.markUnauthorized(accountId, new Error(report.failed[0].error));
+            // A tag whose outcome is unknown may be gone: the repository is read again rather than guessed.
+            if (report.failed.some((f) => f.outcome === 'unknown')) ctx.model.refreshRepository(accountId, repositoryId);
             if (report.deleted.length) {
               ctx.model.tagsRemoved(accountId, repositoryId, report.deleted);
               const account = ctx.store.get(accountId);
@@ -155,6 +163,7 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], sk
 
   for (const l of outcome.deleted) ctx.log.info(`Deleted ${l}`);
   for (const f of outcome.failed) ctx.log.error(`Failed to delete ${f.location}: ${f.error}`);
+  for (const f of outcome.unknown) ctx.log.warn(`Outcome unknown for ${f.location}: ${f.error}`);
   for (const l of outcome.notAttempted) ctx.log.warn(`Not attempted (cancelled): ${l}`);
   reportTagOutcome(ctx, outcome, targets.length + skipped.length);
   for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
@@ -162,7 +171,7 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], sk
 }
 
 function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: number): void {
-  if (o.failed.length === 0 && o.notAttempted.length === 0) {
+  if (o.failed.length === 0 && o.unknown.length === 0 && o.notAttempted.length === 0) {
     void ctx.ui.info(total === 1
       ? vscode.l10n.t('Deleted {0}.', o.deleted[0] ?? '')
       : vscode.l10n.t('Deleted {0} tags.', o.deleted.length));
@@ -174,6 +183,11 @@ function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: num
     parts.push(o.failed.length === 1
       ? vscode.l10n.t('Failed: {0} ({1}).', first.location, first.error)
       : vscode.l10n.t('{0} failed, e.g. {1} ({2}).', o.failed.length, first.location, first.error));
+  }
+  if (o.unknown.length) {
+    parts.push(o.unknown.length === 1
+      ? vscode.l10n.t('{0} may have been deleted (the answer was lost): check with Refresh.', o.unknown[0].location)
+      : vscode.l10n.t('{0} tags may have been deleted (the answer was lost): check with Refresh.', o.unknown.length));
   }
   if (o.notAttempted.length) parts.push(vscode.l10n.t('{0} not attempted (cancelled).', o.notAttempted.length));
   showErrorWithLogs(ctx, parts.join(' '));

@@ -325,6 +325,13 @@ export class RegistryModel implements vscode.Disposable {
     this.changed.fire({ kind: 'repository', accountId, repositoryId });
   }
 
+  /** A delete's outcome is unknown (answer lost): the repository's tags are listed again, not guessed. */
+  refreshRepository(accountId: string, repositoryId: number): void {
+    this.cache.for(accountId).forgetRepository(repositoryId);
+    this.details.forget(accountId, repositoryId);
+    this.changed.fire({ kind: 'repository', accountId, repositoryId });
+  }
+
   /** A repository's status changed, or it is gone (status 'gone'): its node or its parents change. */
   repositoryChanged(accountId: string, repositoryId: number, status: RepositoryStatus | 'gone'): void {
     const c = this.cache.for(accountId);
