@@ -8,7 +8,7 @@ const headers = (h: Record<string, string>) => ({ get: (n: string) => h[n.toLowe
 const map = (status: number, body: unknown, h = noHeaders) =>
   mapHttpError(status, typeof body === 'string' ? body : JSON.stringify(body), h, 'gitlab.example.com');
 
-describe('mapHttpError (docs §1.5, §7)', () => {
+describe('mapHttpError', () => {
   test('401 plain → unauthorized', () => {
     const e = map(401, { message: '401 Unauthorized' });
     assert.equal(e.kind, 'unauthorized');

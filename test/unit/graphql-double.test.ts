@@ -70,7 +70,7 @@ async function allTagNames(d: GitLabDouble, id: string, first = 20): Promise<{ n
   return { names, requests };
 }
 
-// --- HTTP layer and authentication (§1.1–§1.3) ---------------------------------------------------------------
+// --- HTTP layer and authentication -----------------------------------------------------------------------
 
 test('tokens: PRIVATE-TOKEN and Bearer work; unknown, expired, revoked, read_user and job tokens get 401 Invalid token', async () => {
   await withDouble({}, async (d) => {
@@ -129,7 +129,7 @@ test('graphql: false leaves /api/graphql unrouted (404)', async () => {
   });
 });
 
-// --- queries (§3) -----------------------------------------------------------------------------------------------
+// --- queries -------------------------------------------------------------------------------------------------
 
 test('project and group repositories: tagsCount, status, gids, whole-second times, keyset pages of at most 100', async () => {
   await withDouble({}, async (d) => {
@@ -184,7 +184,7 @@ test('containerRepository details: tags with digest, totalSize as a string, whol
   });
 });
 
-test('tags on a metadata-DB registry (§4.1): name cursors, 20 per page, first > 20 skips tags, no first → empty, last/before', async () => {
+test('tags on a metadata-DB registry: name cursors, 20 per page, first > 20 skips tags, no first → empty, last/before', async () => {
   await withDouble({}, async (d) => {
     const id = await repoId(d, 'acme/platform/tools/builder');
     const all = d.repositoryByPath('acme/platform/tools/builder')!.tags.map((t) => t.name);
@@ -214,7 +214,7 @@ test('tags on a metadata-DB registry (§4.1): name cursors, 20 per page, first >
   });
 });
 
-test('tags on a legacy registry (§4.2): offset cursors, pages capped at 20 without skipping, publishedAt null', async () => {
+test('tags on a legacy registry: offset cursors, pages capped at 20 without skipping, publishedAt null', async () => {
   await withDouble({ legacyRegistry: true }, async (d) => {
     const id = await repoId(d, 'acme/platform/tools/builder');
     const all = d.repositoryByPath('acme/platform/tools/builder')!.tags.map((t) => t.name);
@@ -230,7 +230,7 @@ test('tags on a legacy registry (§4.2): offset cursors, pages capped at 20 with
   });
 });
 
-// --- mutations (§5) --------------------------------------------------------------------------------------------------
+// --- mutations ----------------------------------------------------------------------------------------------------
 
 const DESTROY_TAGS = `mutation($id: ContainerRepositoryID!, $tags: [String!]!) {
   destroyContainerRepositoryTags(input: { id: $id, tagNames: $tags }) { deletedTagNames errors } }`;

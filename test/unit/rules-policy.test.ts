@@ -14,7 +14,7 @@ import { UsageError } from '../../src/core/errors';
 import type { CleanupPolicy } from '../../src/core/types';
 
 describe('policy value sets', () => {
-  test('match GitLab (api doc §5)', () => {
+  test('match GitLab', () => {
     assert.deepEqual([...CADENCE_VALUES], ['1d', '7d', '14d', '1month', '3month']);
     assert.deepEqual([...KEEP_N_VALUES], [1, 5, 10, 25, 50, 100]);
     assert.deepEqual([...OLDER_THAN_VALUES], ['7d', '14d', '30d', '60d', '90d']);

@@ -109,7 +109,7 @@ function randomProtection(random: () => number): { rules: TagProtectionRule[]; c
   return { rules, caller: pick(random, [ACCESS_LEVELS.maintainer, ACCESS_LEVELS.owner, ACCESS_LEVELS.admin]) };
 }
 
-/** Tag protection written here from api doc §6.2 (RE2 unanchored; both levels null = immutable). */
+/** Tag protection written here from GitLab's documented rule (RE2 unanchored; both levels null = immutable). */
 function protectedBy(rules: TagProtectionRule[], caller: number): (name: string) => boolean {
   const value = (l: AccessLevelName | null): number => (l === null ? 0 : ACCESS_LEVELS[l]);
   const active = rules

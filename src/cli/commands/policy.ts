@@ -1,4 +1,4 @@
-// glcr policy / policy set / policy preview: the project's cleanup policy (api doc §5). Reading is
+// glcr policy / policy set / policy preview: the project's cleanup policy (docs/gitlab-api.md, "Cleanup policy and protection rules"). Reading is
 // GET /projects/:id; a change is one PUT with only the attributes given; the preview runs the saved
 // policy's rule through the same engine as `glcr bulk --dry-run`.
 import { GitLabError, UsageError } from '../../core/errors';

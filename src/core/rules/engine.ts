@@ -1,5 +1,5 @@
 // The deletion-rule engine: decides, tag by tag, what GitLab's bulk delete / cleanup policy would do
-// with a rule (api doc §4.3, §5, §6.2). Pure: no I/O, no clock (the caller passes `now`).
+// with a rule (docs/gitlab-api.md, "The bulk-delete and cleanup algorithm"). Pure: no I/O, no clock (the caller passes `now`).
 //
 // Step order, as GitLab's CleanupTagsService runs it:
 //   0. validate the rule (regexes compile as RE2, older_than parses, keep_n is a whole number ≥ 0)

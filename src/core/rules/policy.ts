@@ -1,4 +1,4 @@
-// Cleanup policy values GitLab accepts (api doc §5) and the rule a policy applies.
+// Cleanup policy values GitLab accepts (docs/gitlab-api.md, "The bulk-delete and cleanup algorithm") and the rule a policy applies.
 import type { CleanupPolicy } from '../types';
 import { UsageError } from '../errors';
 import { alternationWarning, compileRe2, hasTopLevelAlternation } from './regex';
