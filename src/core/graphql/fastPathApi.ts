@@ -20,6 +20,7 @@
 import { GitLabError, cancelledError } from '../errors';
 import type { HttpClient } from '../http';
 import type { RegistryApi, TagProtectionAccess } from '../registryApi';
+import type { ProjectProtection } from '../protection';
 import type { RestClientOptions, RestRegistryApi } from '../restClient';
 import { compareCodePoints } from '../text';
 import type {
@@ -309,6 +310,10 @@ export class FastPathApi implements RegistryApi {
 
   getTagProtectionAccess(project: ProjectRef): Promise<TagProtectionAccess> {
     return this.rest.getTagProtectionAccess(project);
+  }
+
+  getProjectProtection(project: ProjectRef): Promise<ProjectProtection> {
+    return this.rest.getProjectProtection(project);
   }
 
   listTagProtectionRules(project: ProjectRef): Promise<TagProtectionRule[]> {
