@@ -107,6 +107,7 @@ export class TreeChildren {
     const key = { list: 'projectRepositories', projectId: node.project.id } as const;
     const [list] = await Promise.all([
       this.model.list<Repository>(node.accountId, key),
+      this.model.protection(node.accountId, node.project.id),
       // A policy that cannot be read shows as such on its node; it does not fail the listing.
       this.model.policy(node.accountId, node.project.id).catch((err: unknown) => {
         if (isAuthError(err)) throw err;
@@ -125,7 +126,7 @@ export class TreeChildren {
 
   private async repositoryChildren(node: RepositoryNode): Promise<TreeNode[]> {
     const { accountId, projectId, repositoryId } = node;
-    const all = await this.model.tags(accountId, projectId, repositoryId);
+    const [all] = await Promise.all([this.model.tags(accountId, projectId, repositoryId), this.model.protection(accountId, projectId)]);
     const filter = this.model.filterOf(accountId, repositoryId);
     const matching = all.filter((t) => matchesFilter(t.name, filter));
     const sorted = sortTags(matching, (name) => this.model.tagDetails(accountId, repositoryId, name), tagSortOrderSetting());
