@@ -198,7 +198,7 @@ function renderTag(node: TagNode, ctx: RenderContext): vscode.TreeItem {
   md.supportThemeIcons = true;
   md.appendMarkdown(`**${markdownText(node.tag.name)}**\n\n`);
   if (protectedText) md.appendMarkdown(`$(lock) ${markdownText(protectedText)}\n\n`);
-  if (same.length) md.appendMarkdown(`${markdownText(vscode.l10n.t('Same image as: {0}', same.join(', ')))}\n\n`);
+  if (same.length) md.appendMarkdown(`${markdownText(vscode.l10n.t('Same image as:'))} ${same.map(markdownCode).join(', ')}\n\n`);
   if (details) {
     if (details.digest) md.appendMarkdown(`${markdownText(vscode.l10n.t('Digest'))}: ${markdownCode(details.digest)}\n\n`);
     if (details.created_at) md.appendMarkdown(`${markdownText(vscode.l10n.t('Created'))}: ${markdownText(details.created_at)}\n\n`);
