@@ -148,15 +148,20 @@ export class RegistryModel implements vscode.Disposable {
     return read;
   }
 
+  /** The project's protection as read (undefined before it is). */
+  protectionOf(accountId: string, projectId: number): ProjectProtection | undefined {
+    return this.cache.for(accountId).protections.get(projectId);
+  }
+
   /** May the caller delete this tag: unknown until the project's protection is read. */
   tagVerdict(accountId: string, projectId: number, name: string): Verdict {
-    const p = this.cache.for(accountId).protections.get(projectId);
+    const p = this.protectionOf(accountId, projectId);
     return p ? decideTag(p, name) : UNKNOWN;
   }
 
   /** May the caller delete this repository (unknown until the project's protection is read). */
   repositoryVerdict(accountId: string, repository: Repository): Verdict {
-    const p = this.cache.for(accountId).protections.get(repository.project_id);
+    const p = this.protectionOf(accountId, repository.project_id);
     return p ? decideRepository(p, repository.path, { hasTags: repository.tags_count !== 0 }) : UNKNOWN;
   }
 

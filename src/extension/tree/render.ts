@@ -5,11 +5,11 @@
 import * as vscode from 'vscode';
 import { stripControls } from '../../core/text';
 import type { RepositoryStatus } from '../../core/types';
-import type { Verdict } from '../../core/protection';
 import { instanceHost, type Account } from '../accounts/account';
 import { CommandIds, contextValue, type Trait } from '../commandIds';
 import { policyDescription, policyDetails } from '../rules/policyText';
 import { formatAge, tagDescription } from './format';
+import { protectionText, sameImageMark } from './protectionText';
 import { codeBlockText, markdownCode, markdownText, multilineText } from '../shownText';
 import type { RegistryModel } from './model';
 import {
@@ -213,20 +213,6 @@ function renderTag(node: TagNode, ctx: RenderContext): vscode.TreeItem {
   return treeItem;
 }
 
-/** "protected: release-* needs Owner" / "immutable", or undefined when deletable or unknown. */
-function protectionText(v: Verdict): string | undefined {
-  if (v.deletable !== false) return undefined;
-  if (v.reason === 'immutable') return vscode.l10n.t('immutable');
-  const role = v.needs === 'owner' ? vscode.l10n.t('Owner') : v.needs === 'admin' ? vscode.l10n.t('Administrator') : vscode.l10n.t('Maintainer');
-  return v.rule ? vscode.l10n.t('protected: {0} needs {1}', v.rule, role) : vscode.l10n.t('protected: needs {0}', role);
-}
-
-/** "= v1.4.0" for one other tag with the same image, "+2 tags" for more. */
-function sameImageMark(others: readonly string[]): string | undefined {
-  if (others.length === 0) return undefined;
-  return others.length === 1 ? `= ${others[0]}` : vscode.l10n.t('+{0} tags', others.length);
-}
-
 function renderLoadMore(node: LoadMoreNode): vscode.TreeItem {
   const treeItem = item(node, vscode.l10n.t('Load more…'), false);
   treeItem.description = {
@@ -257,6 +243,10 @@ function renderError(node: ErrorNode): vscode.TreeItem {
 
 function renderMessage(node: MessageNode): vscode.TreeItem {
   const treeItem = item(node, node.message, false);
+  if (node.details) {
+    treeItem.tooltip = node.details.join('\n');
+    treeItem.iconPath = new vscode.ThemeIcon('shield');
+  }
   treeItem.contextValue = contextValue(['message']);
   return treeItem;
 }

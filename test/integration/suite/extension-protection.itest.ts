@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { test, harness } from '../../harness/inhost';
 import type { TagDeletionOutcome } from '../../../src/extension/commands/deleteTag';
 import {
-  addAccount, answerConfirm, children, contextValue, description, doubleHost, fresh, label, path, requests, restoreUi,
+  addAccount, answerConfirm, children, contextValue, description, doubleHost, fresh, label, labels, path, requests, restoreUi,
   type GitLabRegistryApi, type TreeNode,
 } from './extension-helpers';
 
@@ -33,6 +33,11 @@ test('protected tags and repositories: lock, reason, no Delete context; deletabl
     await addAccount(a, 'maintainer');
     const project = await path(a, doubleHost(), VAULT);
     const repos = new Map((await children(a, project)).map((n) => [label(a, n), n]));
+    // The Protection child lists every rule with its levels (a Maintainer may read them).
+    assert.strictEqual(a.provider.getTreeItem(repos.get('Protection')!).tooltip, [
+      'tag release-.*: delete Owner, push Owner', 'tag ^v\\d: delete Maintainer, push Maintainer', 'tag ^stable$: immutable',
+      'repository acme/platform/vault/secure-*: delete Owner, push Maintainer',
+    ].join('\n'));
     const secure = repos.get('secure-api')!;
     assert.strictEqual(iconOf(a, secure), 'lock');
     assert.match(description(a, secure), /protected: acme\/platform\/vault\/secure-\* needs Owner/);
@@ -86,6 +91,8 @@ test('unknown protection (Developer cannot read the rules): Delete is offered an
   await inProtectedScenario(async () => {
     const a = await fresh();
     await addAccount(a, 'developer');
+    // A Developer may not read the rules: no Protection child.
+    assert.ok(!(await labels(a, await path(a, doubleHost(), VAULT))).includes('Protection'));
     const repo = await path(a, doubleHost(), VAULT, VAULT);
     const tags = await tagNodes(a, repo);
     assert.doesNotMatch(contextValue(a, tags.get('release-1')!), /protected/);
