@@ -6,7 +6,7 @@
 // entry whose identifier holds a control character is not GitLab's (its grammars forbid them) and is
 // skipped, so nothing can be shown, selected or deleted through it.
 import type {
-  CleanupPolicy, Group, Project, Repository, RepositoryStatus, Tag, TagDetails, TagProtectionRule, TokenInfo, User,
+  CleanupPolicy, Group, Project, Repository, RepositoryStatus, Tag, TagDetails, TagProtectionRule, RepositoryProtectionRule, TokenInfo, User,
 } from './types';
 import { hasControls, stripControls } from './text';
 
@@ -186,6 +186,16 @@ export function toTagProtectionRule(json: Json): TagProtectionRule {
     tag_name_pattern: raw(json.tag_name_pattern),
     minimum_access_level_for_push: rawOrNull(json.minimum_access_level_for_push) as TagProtectionRule['minimum_access_level_for_push'],
     minimum_access_level_for_delete: rawOrNull(json.minimum_access_level_for_delete) as TagProtectionRule['minimum_access_level_for_delete'],
+  };
+}
+
+export function toRepositoryProtectionRule(json: Json): RepositoryProtectionRule {
+  return {
+    id: Number(json.id),
+    project_id: Number(json.project_id),
+    repository_path_pattern: raw(json.repository_path_pattern),
+    minimum_access_level_for_push: rawOrNull(json.minimum_access_level_for_push) as RepositoryProtectionRule['minimum_access_level_for_push'],
+    minimum_access_level_for_delete: rawOrNull(json.minimum_access_level_for_delete) as RepositoryProtectionRule['minimum_access_level_for_delete'],
   };
 }
 

@@ -73,7 +73,14 @@ export interface RegistryApi {
    * time, falling back to listTagProtectionRules, where a 404 cannot be told from "no rules".)
    */
   getTagProtectionAccess(project: ProjectRef): Promise<TagProtectionAccess>;
+  /**
+   * Tag and repository protection rules and the caller's level, for core/protection.ts decisions. Rules
+   * the caller may not read (below Maintainer, job token, route missing) are null; other errors throw.
+   */
+  getProjectProtection(project: ProjectRef): Promise<ProjectProtection>;
 }
+
+import type { ProjectProtection } from './protection';
 
 export interface TagProtectionAccess {
   /** The rules, or null when they could not be read (see `rulesError`). */

@@ -4,7 +4,7 @@
 import { mapLimit } from './concurrency';
 import {
   ITEM_RULES, ItemKind, Json, accessLevelOf, isObject, taintedIdentifier, toCleanupPolicy, toGroup, toProject, toRepository, toTag,
-  toTagDetails, toTagProtectionRule, toTokenInfo, toUser,
+  toTagDetails, toTagProtectionRule, toRepositoryProtectionRule, toTokenInfo, toUser,
 } from './entities';
 import { GitLabError, UsageError, cancelledError } from './errors';
 import { FetchFn, HttpClient, createHttpClient } from './http';
@@ -13,10 +13,11 @@ import {
   totalFromHeaders,
 } from './pagination';
 import type { RegistryApi, TagProtectionAccess } from './registryApi';
+import type { ProjectProtection } from './protection';
 import { compareCodePoints } from './text';
 import type {
   BulkDeleteParams, CleanupPolicy, ClientOptions, DeleteReport, Group, GroupRef, OperationOptions, Page,
-  PageRequest, Project, ProjectRef, Repository, RepositoryDeletion, Tag, TagDetails, TagProtectionRule,
+  PageRequest, Project, ProjectRef, Repository, RepositoryDeletion, RepositoryProtectionRule, Tag, TagDetails, TagProtectionRule,
   TokenCheck, TokenInfo, User,
 } from './types';
 import { encodeTagName, repoId, tagsPath } from './restPaths';
@@ -258,6 +259,30 @@ export class RestRegistryApi implements RegistryApi {
       }
     }
     throw e;
+  }
+
+  async getProjectProtection(project: ProjectRef): Promise<ProjectProtection> {
+    const [tags, repos] = await Promise.all([
+      this.getTagProtectionAccess(project),
+      this.fetchRepositoryProtectionRules(project).catch((e: unknown) => {
+        if (e instanceof GitLabError && (e.kind === 'forbidden' || e.kind === 'unauthorized' ||
+          (e.kind === 'not_found' && !/project/i.test(e.gitlabMessage)))) return e;
+        throw e;
+      }),
+    ]);
+    const repositoryRules = repos instanceof GitLabError ? null : repos;
+    const notes = [tags.rulesError, repos instanceof GitLabError ? repos.message : undefined].filter((n): n is string => !!n);
+    return { tagRules: tags.rules, repositoryRules, accessLevel: tags.accessLevel, ...(notes.length ? { note: notes[0] } : {}) };
+  }
+
+  private async fetchRepositoryProtectionRules(project: ProjectRef): Promise<RepositoryProtectionRule[]> {
+    if (this.isJobToken) throw new GitLabError('forbidden', 403, 'a CI job token cannot read repository protection rules');
+    const path = `/projects/${encodeProjectRef(project)}/registry/protection/repository/rules`;
+    const rules = await collectAll<Json>(
+      (cursor) => fetchOffsetPage<Json>(this.http, { path, perPage: this.perPage, cursor }),
+      this.http.host, { maxPages: this.maxPages },
+    );
+    return this.keepValid(rules, 'rule').map(toRepositoryProtectionRule);
   }
 
   private async fetchTagProtectionRules(project: ProjectRef): Promise<TagProtectionRule[]> {

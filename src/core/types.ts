@@ -168,6 +168,15 @@ export interface TagProtectionRule {
   minimum_access_level_for_delete: AccessLevelName | null;
 }
 
+/** A repository protection rule (GitLab 17.8 GA): a path pattern with `*` globs. */
+export interface RepositoryProtectionRule {
+  id: number;
+  project_id: number;
+  repository_path_pattern: string;
+  minimum_access_level_for_push: AccessLevelName | null;
+  minimum_access_level_for_delete: AccessLevelName | null;
+}
+
 /**
  * What deleting a repository led to: GitLab's status read back after the request ("delete_scheduled",
  * "delete_ongoing", "deleted" when already gone).

@@ -62,6 +62,8 @@ export const Traits = {
   filtered: 'filtered',
   tag: 'tag',
   hasDigest: 'hasDigest',
+  /** Known undeletable for this account (protection rule or immutable): no Delete actions. */
+  protected: 'protected',
   error: 'error',
   loadMore: 'loadMore',
   message: 'message',

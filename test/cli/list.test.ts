@@ -66,7 +66,8 @@ test('repos: all fields, sorted by path; text mode prints a table', async () => 
   const rows = parseJson<Array<Record<string, unknown>>>(r);
   assert.deepEqual(rows.map((x) => x.path), ['acme/platform/my.project', 'acme/platform/my.project/api', 'acme/platform/my.project/tools/cli']);
   for (const row of rows) {
-    assert.deepEqual(Object.keys(row), ['id', 'name', 'path', 'location', 'status', 'tags_count']);
+    assert.deepEqual(Object.keys(row), ['id', 'name', 'path', 'location', 'status', 'tags_count', 'deletable']);
+    assert.equal(row.deletable, true); // the Owner outranks the project's Maintainer tag rule
     assert.equal(typeof row.tags_count, 'number');
     assert.equal(row.status, null);
   }
@@ -91,7 +92,7 @@ test('tags: names and locations sorted by name; options before or after the comm
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
     const rows = parseJson<Array<Record<string, unknown>>>(r);
     assert.deepEqual(rows.map((t) => t.name), expected);
-    for (const row of rows) assert.deepEqual(Object.keys(row), ['name', 'location']);
+    for (const row of rows) assert.deepEqual(Object.keys(row), ['name', 'location', 'deletable']);
     assert.equal(rows[3].location, 'registry.example.test:5050/acme/platform/my.project:latest');
   }
 });
@@ -104,7 +105,7 @@ test('tags --details: digest, ISO created_at with milliseconds (or null), numeri
   const names = rows.map((t) => t.name as string);
   assert.deepEqual(names, codePointSorted(names));
   for (const row of rows) {
-    assert.deepEqual(Object.keys(row), ['name', 'location', 'digest', 'created_at', 'total_size']);
+    assert.deepEqual(Object.keys(row), ['name', 'location', 'digest', 'created_at', 'total_size', 'deletable']);
     assert.match(row.digest as string, /^sha256:[0-9a-f]{64}$/);
     assert.equal(typeof row.total_size, 'number');
     if (row.created_at !== null) {

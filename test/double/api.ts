@@ -5,13 +5,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { DoubleRepository } from './contract';
 import { BulkParams, compileRe2, isValidRe2, parseDuration, selectTagsForBulkDelete } from './bulk';
 import {
-  EntityContext, groupEntity, projectEntity, repositoryEntity, tagDetailsEntity, tagEntity, tagRuleEntity, tokenEntity,
+  EntityContext, groupEntity, projectEntity, repositoryEntity, tagDetailsEntity, tagEntity, tagRuleEntity, repoRuleEntity, tokenEntity,
   userEntity,
 } from './entities';
 import { ApiError, Reply, boolParam, mergeParams, message, stringParam } from './http';
 import {
   ACCESS, GroupRec, ProjectRec, RepoRec, State, TokenRec, UserRec, findGroupByRef, findProjectByRef, findTagIndex,
-  groupAccess, isInSubtree, isoTimestamp, projectAccess, protectionLevelValue, repoPath, seededRandom,
+  groupAccess, isInSubtree, isoTimestamp, projectAccess, protectionLevelValue, repoPath, repositoryDeleteRefusal, seededRandom,
 } from './model';
 import { intParam, keysetNextLink, offsetPage, perPageParam } from './pagination';
 import { ScenarioName, buildScenario } from './scenarios';
@@ -137,6 +137,7 @@ export class GitLabApi {
       r('GET', 'projects/:id/registry/repositories/:rid/tags/:tag', (c) => this.tagDetails(c), registry),
       r('DELETE', 'projects/:id/registry/repositories/:rid/tags/:tag', (c) => this.deleteTag(c), { ...registry, ...authed }),
       r('GET', 'projects/:id/registry/protection/tag/rules', (c) => this.tagRules(c), { ...registry, ...authed }),
+      r('GET', 'projects/:id/registry/protection/repository/rules', (c) => this.repoRules(c), { ...registry, ...authed }),
     ];
   }
 
@@ -482,9 +483,9 @@ export class GitLabApi {
     const repo = this.projectRepository(c, p);
     const access = this.access(c.caller, p);
     if (access < ACCESS.maintainer) throw forbidden();
-    const blockedByTagRules = !this.settings.legacyRegistry && repo.tags.length > 0 && p.tagRules.some((rule) =>
-      rule.minimum_access_level_for_delete === null || protectionLevelValue(rule.minimum_access_level_for_delete) > access);
-    if (blockedByTagRules) throw forbidden('Deleting protected container repository forbidden.');
+    if (repositoryDeleteRefusal(this.state, p, repo, access, this.settings.legacyRegistry) !== null) {
+      throw forbidden('Deleting protected container repository forbidden.');
+    }
     repo.status = 'delete_scheduled';
     this.scheduleDeletionStep(repo.id);
     return { status: 202 };
@@ -636,6 +637,12 @@ export class GitLabApi {
     if (this.settings.legacyRegistry) throw message(404, 'Not Found');
     this.requireAccess(c, p, ACCESS.maintainer);
     return { status: 200, body: p.tagRules.map((rule) => tagRuleEntity(rule, p.id)) };
+  }
+
+  private repoRules(c: Ctx): Reply {
+    const p = this.visibleProject(c);
+    this.requireAccess(c, p, ACCESS.maintainer);
+    return { status: 200, body: p.repoRules.map((rule) => repoRuleEntity(rule, p.id)) };
   }
 
   // --- repository deletion worker --------------------------------------------------------------------------

@@ -6,7 +6,8 @@ export type Role = 'guest' | 'reporter' | 'developer' | 'maintainer' | 'owner';
 
 export interface DoubleOptions {
   /** Seed data; default: the small scenario. */
-  scenario?: 'small' | 'large';
+  /** 'protected': small + acme/platform/vault with tag, immutable and repository protection rules. */
+  scenario?: 'small' | 'large' | 'protected';
   /** Legacy registry (no metadata DB): keyset tag pagination → 405, repository size null, tag
    *  protection API 404, bulk delete samples at most 200 + keep_n candidates. */
   legacyRegistry?: boolean;

@@ -1,7 +1,7 @@
 // JSON renderings of the records, field for field as GitLab's Grape entities (docs/gitlab-api.md).
 
 import {
-  ACCESS, GroupRec, PolicyRec, ProjectRec, RepoRec, State, TagRec, TagRuleRec, TokenRec, UserRec, repoPath,
+  ACCESS, GroupRec, PolicyRec, ProjectRec, RepoRec, RepoRuleRec, State, TagRec, TagRuleRec, TokenRec, UserRec, repoPath,
 } from './model';
 
 export interface EntityContext {
@@ -158,6 +158,14 @@ export function tagDetailsEntity(repositoryPath: string, t: TagRec, ctx: EntityC
     ...tagEntity(repositoryPath, t, ctx),
     revision: t.revision, short_revision: t.revision.slice(0, 9), digest: t.digest, created_at: t.created_at,
     total_size: t.total_size,
+  };
+}
+
+export function repoRuleEntity(rule: RepoRuleRec, projectId: number): Record<string, unknown> {
+  return {
+    id: rule.id, project_id: projectId, repository_path_pattern: rule.repository_path_pattern,
+    minimum_access_level_for_push: rule.minimum_access_level_for_push,
+    minimum_access_level_for_delete: rule.minimum_access_level_for_delete,
   };
 }
 

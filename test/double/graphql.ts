@@ -27,7 +27,8 @@ import { compileRe2, isValidRe2, parseDuration } from './bulk';
 import type { Reply } from './http';
 import {
   ACCESS, GroupRec, PolicyRec, ProjectRec, RepoRec, State, TagRec, TagRuleRec, TokenRec, UserRec, compareNames,
-  findGroupByRef, findProjectByRef, groupAccess, isInSubtree, projectAccess, protectionLevelValue, repoPath,
+  findGroupByRef, findProjectByRef, groupAccess, isInSubtree, projectAccess, protectionLevelValue, repoPath, repoRuleMatches,
+  repositoryDeleteRefusal,
 } from './model';
 
 export const GRAPHQL_PATH = '/api/graphql';
@@ -561,7 +562,12 @@ class Resolvers {
       containerExpirationPolicy: (_: unknown, ctx: Ctx) =>
         this.access(ctx, p) >= ACCESS.maintainer ? this.policyObj(p, true, true) : null,
       containerProtectionRepositoryRules: (args: PageArgs, ctx: Ctx) =>
-        this.access(ctx, p) >= ACCESS.maintainer ? arrayConnection([], args, DEFAULT_MAX_PAGE_SIZE) : null,
+        this.access(ctx, p) >= ACCESS.maintainer ? arrayConnection(p.repoRules.map((r) => ({
+          id: r.id,
+          repositoryPathPattern: r.repository_path_pattern,
+          minimumAccessLevelForDelete: r.minimum_access_level_for_delete?.toUpperCase() ?? null,
+          minimumAccessLevelForPush: r.minimum_access_level_for_push?.toUpperCase() ?? null,
+        })), args, DEFAULT_MAX_PAGE_SIZE) : null,
       containerProtectionTagRules: (args: PageArgs, ctx: Ctx) => {
         if (this.access(ctx, p) < ACCESS.maintainer) return null;
         // Legacy registry: tag protection needs the metadata database → as with the feature flag off, [].
@@ -626,7 +632,8 @@ class Resolvers {
       status: repo.status === null ? null : repo.status.toUpperCase(),
       tagsCount: repo.tags.length,
       project: () => this.projectObj(project),
-      protectionRuleExists: false,
+      protectionRuleExists: project.repoRules.some((r) => r.minimum_access_level_for_push !== null &&
+        repoRuleMatches(r.repository_path_pattern, repoPath(this.state, repo))),
       migrationState: '',
       userPermissions: (_: unknown, ctx: Ctx) => ({ destroyContainerRepository: this.access(ctx, project) >= ACCESS.developer }),
     };
@@ -742,9 +749,7 @@ class Resolvers {
 
   private destroyRepository(input: { id: number; clientMutationId?: string }, ctx: Ctx): Obj {
     const { repo, project, access } = this.mutationRepo(input.id, ctx);
-    const blocked = !this.legacy && repo.tags.length > 0 && project.tagRules.some((rule) =>
-      rule.minimum_access_level_for_delete === null || protectionLevelValue(rule.minimum_access_level_for_delete) > access);
-    if (blocked) {
+    if (repositoryDeleteRefusal(this.state, project, repo, access, this.legacy) !== null) {
       return { clientMutationId: input.clientMutationId ?? null, containerRepository: this.repositoryObj(repo, false), errors: [MESSAGES.protectedRepository] };
     }
     if (repo.status === null || repo.status === 'delete_failed') {

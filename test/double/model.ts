@@ -66,6 +66,14 @@ export interface TagRuleRec {
   minimum_access_level_for_delete: ProtectionLevel | null;
 }
 
+/** A repository protection rule: `*` globs over the whole path, case-insensitive. */
+export interface RepoRuleRec {
+  id: number;
+  repository_path_pattern: string;
+  minimum_access_level_for_push: ProtectionLevel | null;
+  minimum_access_level_for_delete: ProtectionLevel | null;
+}
+
 export interface ProjectRec {
   id: number;
   name: string;
@@ -83,6 +91,7 @@ export interface ProjectRec {
   archived: boolean;
   policy: PolicyRec;
   tagRules: TagRuleRec[];
+  repoRules: RepoRuleRec[];
 }
 
 export type TagRec = DoubleTag;
@@ -174,6 +183,25 @@ export function projectAccess(state: State, userId: number | undefined, projectI
 
 export function protectionLevelValue(level: ProtectionLevel | null): number {
   return level === null ? ACCESS.none : ACCESS[level];
+}
+
+/** GitLab's repository path pattern: `*` = any run of characters, the rest literal, whole path, any case. */
+export function repoRuleMatches(pattern: string, path: string): boolean {
+  const source = pattern.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${source}$`, 'is').test(path);
+}
+
+/**
+ * Why deleting `repo` is refused for a caller with `access`, or null: a repository rule on its path above
+ * the caller, or (metadata database, repository with tags) any tag rule the caller cannot override.
+ */
+export function repositoryDeleteRefusal(state: State, project: ProjectRec, repo: RepoRec, access: number, legacy: boolean): 'repository' | 'tags' | null {
+  const path = repoPath(state, repo);
+  if (project.repoRules.some((r) => r.minimum_access_level_for_delete !== null && repoRuleMatches(r.repository_path_pattern, path) &&
+    protectionLevelValue(r.minimum_access_level_for_delete) > access)) return 'repository';
+  const byTags = !legacy && repo.tags.length > 0 && project.tagRules.some((rule) =>
+    rule.minimum_access_level_for_delete === null || protectionLevelValue(rule.minimum_access_level_for_delete) > access);
+  return byTags ? 'tags' : null;
 }
 
 export function findProjectByRef(state: State, ref: string): ProjectRec | undefined {

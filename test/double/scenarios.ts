@@ -3,11 +3,11 @@
 
 import type { TokenName } from './contract';
 import {
-  ACCESS, GroupRec, PolicyRec, ProjectRec, RepoRec, State, TagRec, TagRuleRec, UserRec, Visibility,
+  ACCESS, GroupRec, PolicyRec, ProjectRec, RepoRec, RepoRuleRec, State, TagRec, TagRuleRec, UserRec, Visibility,
   compareNames, isoDate, isoTimestamp, randomHex, seededRandom, tagTimestamp,
 } from './model';
 
-export type ScenarioName = 'small' | 'large';
+export type ScenarioName = 'small' | 'large' | 'protected';
 
 const DAY_MS = 86_400_000;
 
@@ -94,7 +94,7 @@ class ScenarioBuilder {
     return g;
   }
 
-  project(group: GroupRec, path: string, opts: { visibility?: Visibility; policy?: Partial<PolicyRec>; tagRules?: Array<Omit<TagRuleRec, 'id'>>; members?: Array<[number, number]> } = {}): ProjectRec {
+  project(group: GroupRec, path: string, opts: { visibility?: Visibility; policy?: Partial<PolicyRec>; tagRules?: Array<Omit<TagRuleRec, 'id'>>; repoRules?: Array<Omit<RepoRuleRec, 'id'>>; members?: Array<[number, number]> } = {}): ProjectRec {
     const id = ++this.ids.project;
     const p: ProjectRec = {
       id, name: path, path, groupId: group.id, fullPath: `${group.fullPath}/${path}`,
@@ -106,6 +106,7 @@ class ScenarioBuilder {
         next_run_at: null, ...opts.policy,
       },
       tagRules: (opts.tagRules ?? []).map((r) => ({ id: ++this.ids.rule, ...r })),
+      repoRules: (opts.repoRules ?? []).map((r) => ({ id: ++this.ids.rule, ...r })),
     };
     this.state.projects.set(id, p);
     this.state.projectMembers.set(id, new Map(opts.members ?? []));
@@ -163,7 +164,7 @@ const EVERYONE: Array<[number, number]> = [
   [USERS.rita, ACCESS.reporter], [USERS.gus, ACCESS.guest],
 ];
 
-function smallScenario(now: number): State {
+function smallScenario(now: number, extend?: (b: ScenarioBuilder, platform: GroupRec) => void): State {
   const b = new ScenarioBuilder(now);
   const t = ScenarioBuilder.tags;
   const acme = b.group('acme', null, 'private', EVERYONE);
@@ -208,6 +209,7 @@ function smallScenario(now: number): State {
 
   b.project(acme, 'docs');
   b.jobToken(my, USERS.dave);
+  extend?.(b, platform);
   return b.state;
 }
 
@@ -251,6 +253,34 @@ function buildTags(count: number): TagSpec[] {
   return specs;
 }
 
+/**
+ * The small scenario plus acme/platform/vault with all three kinds of protection: tag rules release-.*
+ * (delete: owner) and ^v\d (delete: maintainer), an immutable rule ^stable$, and a repository rule
+ * acme/platform/vault/secure-* (delete: owner). `main`, `stable` and `v1.4.0` share one image.
+ */
+function protectedScenario(now: number): State {
+  return smallScenario(now, (b, platform) => addVault(b, platform));
+}
+
+function addVault(b: ScenarioBuilder, platform: GroupRec): void {
+  const vault = b.project(platform, 'vault', {
+    tagRules: [
+      { tag_name_pattern: 'release-.*', minimum_access_level_for_push: 'owner', minimum_access_level_for_delete: 'owner' },
+      { tag_name_pattern: '^v\\d', minimum_access_level_for_push: 'maintainer', minimum_access_level_for_delete: 'maintainer' },
+      { tag_name_pattern: '^stable$', minimum_access_level_for_push: null, minimum_access_level_for_delete: null },
+    ],
+    repoRules: [{ repository_path_pattern: 'acme/platform/vault/secure-*', minimum_access_level_for_push: 'maintainer', minimum_access_level_for_delete: 'owner' }],
+  });
+  const t = ScenarioBuilder.tags;
+  b.repo(vault, '', t([
+    ['main', 1, 'v14'], ['stable', 1, 'v14'], ['v1.4.0', 1, 'v14'], ['release-1', 5], ['release-2', 3],
+    ['dev-1', 2], ['dev-2', 4, 'dev'], ['dev-3', 4, 'dev'],
+  ]));
+  b.repo(vault, 'secure-api', t([['v1', 2]]));
+  b.repo(vault, 'scratch', []);
+}
+
 export function buildScenario(name: ScenarioName, now: number): State {
+  if (name === 'protected') return protectedScenario(now);
   return name === 'large' ? largeScenario(now) : smallScenario(now);
 }

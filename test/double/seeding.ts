@@ -67,7 +67,7 @@ export function addProject(state: State, spec: SeedProject, now: number): number
     policy: {
       cadence: '1d', enabled: false, keep_n: 10, older_than: '90d', name_regex: '.*', name_regex_keep: null, next_run_at: null,
     },
-    tagRules: [],
+    tagRules: [], repoRules: [],
   });
   state.projectMembers.set(id, new Map());
   return id;

@@ -263,6 +263,14 @@ describe('tag protection', () => {
     assert.deepEqual(reasons(ev), { 'v1.0-release': 'matched', 'v2.0': 'protected', 'pre-release-3': 'matched' });
   });
 
+  test('an immutable rule keeps the tag for an Owner with its own reason; both name their rule', () => {
+    const rules = [protRule(1, '^v2', null, null), protRule(2, 'release', 'admin')];
+    const ev = evaluateRule(tags, { deleteRegex: '.*' }, { now: NOW, protectionRules: rules, callerAccessLevel: 50 });
+    assert.deepEqual(reasons(ev), { 'v1.0-release': 'protected', 'v2.0': 'immutable', 'pre-release-3': 'protected' });
+    assert.deepEqual(ev.decisions.find((d) => d.name === 'v2.0')?.protection, { rule: '^v2', needs: null });
+    assert.deepEqual(ev.decisions.find((d) => d.name === 'pre-release-3')?.protection, { rule: 'release', needs: 'admin' });
+  });
+
   test('unknown caller level: every delete-protected tag is protected', () => {
     const ev = evaluateRule(tags, { deleteRegex: '.*' }, { now: NOW, protectionRules: [protRule(1, 'v2', 'maintainer')] });
     assert.deepEqual(ev.keep, ['v2.0']);

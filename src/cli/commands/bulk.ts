@@ -6,6 +6,8 @@ import { bulkParamsFromRule, compileRule, type Rule } from '../../core/rules';
 import { previewRule, type RulePreview } from '../../core/rules/preview';
 import { CHANGED_SINCE_PREVIEW, describeChange, recheckPreview, type PlanRecheck } from '../../core/recheck';
 import type { DeleteReport, TagFailure } from '../../core/types';
+import type { Decision } from '../../core/rules/engine';
+import { tagRefusal } from '../../core/protection';
 import { printable } from '../args';
 import type { CliContext, Command, CommandOption } from '../command';
 import { emit, formatTable, shown } from '../output';
@@ -171,9 +173,22 @@ export const bulkCommand: Command = {
         ? { deleted: [], failed: [], notAttempted: names }
         : { deleted: [], failed: names.map((tag) => ({ tag, error: e.message })) };
     }
-    return printDeleteReport(ctx, preview.delete, { ...report, failed: [...report.failed, ...skipped] }, label);
+    // Tags the rule selects but protection keeps were never sent: failed with the rule that protects them.
+    const refused = protectedByRule(preview.decisions);
+    return printDeleteReport(ctx, [...preview.delete, ...refused.map((f) => f.tag)],
+      { ...report, failed: [...report.failed, ...skipped, ...refused] }, label);
   },
 };
+
+function protectedByRule(decisions: readonly Decision[]): TagFailure[] {
+  const failed: TagFailure[] = [];
+  for (const d of decisions) {
+    if ((d.reason !== 'protected' && d.reason !== 'immutable') || !d.protection) continue;
+    const error = tagRefusal({ deletable: false, reason: d.reason, rule: d.protection.rule, needs: d.protection.needs });
+    if (error) failed.push({ tag: d.name, error, status: 403 });
+  }
+  return failed;
+}
 
 /** Previewed tags the re-check kept from deletion, as failed entries starting "changed since the preview — not deleted". */
 function skippedByRecheck(plan: PlanRecheck): TagFailure[] {

@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { decideRepository, readProjectProtection } from '../../core/protection';
 import { emit, formatTable, sortBy } from '../output';
 import { collectPages, parseProjectRef } from '../resolve';
 
@@ -9,6 +10,8 @@ export interface RepoRow {
   location: string;
   status: string | null;
   tags_count: number | null;
+  /** May the caller delete it: true, false (protected) or null (unknown). */
+  deletable: boolean | null;
 }
 
 export const reposCommand: Command = {
@@ -17,11 +20,13 @@ export const reposCommand: Command = {
   summary: 'list a project\'s container repositories (images)',
   args: [{ name: 'project' }],
   options: [],
-  details: 'JSON: [{"id","name","path","location","status","tags_count"}] sorted by path.',
+  details: 'JSON: [{"id","name","path","location","status","tags_count","deletable"}] sorted by path;\n' +
+    'deletable: true, false (protected from you) or null (the protection rules could not be read).',
   async run(ctx) {
     const api = ctx.api();
     const project = parseProjectRef(ctx.args[0]);
     const repos = await collectPages((page) => api.listProjectRepositories(project, page), ctx.signal);
+    const protection = await readProjectProtection(api, project);
     const byId = new Map<number, RepoRow>();
     for (const r of repos) {
       byId.set(r.id, {
@@ -31,6 +36,7 @@ export const reposCommand: Command = {
         location: r.location,
         status: r.status ?? null,
         tags_count: typeof r.tags_count === 'number' ? r.tags_count : null,
+        deletable: decideRepository(protection, r.path, { hasTags: r.tags_count !== 0 }).deletable,
       });
     }
     const rows = sortBy([...byId.values()], (r) => r.path);

@@ -1,4 +1,5 @@
 import { GitLabError } from '../../core/errors';
+import { readProjectProtection, withoutProtected } from '../../core/protection';
 import type { DeleteReport } from '../../core/types';
 import type { CliContext, Command } from '../command';
 import { compareCodePoints, emit, plural, shown, sortBy } from '../output';
@@ -21,7 +22,8 @@ export const rmCommand: Command = {
   options: [YES_OPTION],
   details:
     'JSON: {"deleted":[…],"failed":[{"tag","error"}]}; error is "<HTTP status> <GitLab\'s message>".\n' +
-    'A tag that does not exist is failed "404 Tag Not Found" and no delete is sent for it. When the project or\n' +
+    'A tag protected from you is never sent: failed "403 Forbidden - protected by tag rule <pattern> (delete needs\n' +
+    '<role>)" or "403 Forbidden - immutable tag (rule <pattern>)". A tag that does not exist is failed "404 Tag Not Found" and no delete is sent for it. When the project or\n' +
     'repository cannot be read, every tag is failed with that error (nothing was sent).\n' +
     `On Ctrl-C no further deletes are sent; tags not sent are failed "${NOT_ATTEMPTED}". A delete whose answer was\n` +
     `lost and could not be checked afterwards is failed with an error starting "${OUTCOME_UNKNOWN}" (the tag may have\n` +
@@ -39,8 +41,11 @@ export const rmCommand: Command = {
       const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);
       label = repo.path ?? `repository ${repo.id}`;
       if (ctx.signal.aborted) throw new GitLabError('cancelled', undefined, 'interrupted');
+      // Tags protected from this caller are never sent: they are failed with the rule that protects them.
+      const { send, refused } = withoutProtected(names, await readProjectProtection(api, project));
       sending = true;
-      report = await api.deleteTags(project, repo.id, names, { signal: ctx.signal });
+      report = send.length === 0 ? { deleted: [], failed: [] } : await api.deleteTags(project, repo.id, send, { signal: ctx.signal });
+      report = { ...report, failed: [...refused, ...report.failed] };
     } catch (e) {
       if (!(e instanceof GitLabError)) throw e;
       // deleteTags catches every per-tag error, so a GitLabError here means no delete was sent: the

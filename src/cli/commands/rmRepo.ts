@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { decideRepository, readProjectProtection, repositoryRefusal } from '../../core/protection';
 import { emit, shown } from '../output';
 import { parseProjectRef, resolveRepository } from '../resolve';
 import { OUTCOME_UNKNOWN, YES_OPTION, isUnknownOutcome, printUnknownOutcome, requireYes } from './shared';
@@ -13,13 +14,25 @@ export const rmRepoCommand: Command = {
     'JSON: {"id","status"}: the status GitLab reports after scheduling ("delete_scheduled", "delete_ongoing",\n' +
     '"deleted" when already gone); "delete_scheduled" when the token cannot read it back (CI job token).\n' +
     'The request is sent once: when its answer is lost, the repository is read back and its status reported;\n' +
-    `when that fails too: {"id","status":"unknown","error":"${OUTCOME_UNKNOWN}…"} (it may have been scheduled), exit 1.`,
+    `when that fails too: {"id","status":"unknown","error":"${OUTCOME_UNKNOWN}…"} (it may have been scheduled), exit 1.\n` +
+    'A repository protected from you (repository rule, or tag rules above your role) is refused: one line naming\n' +
+    'the rule, nothing sent, exit 1.',
   async run(ctx) {
     requireYes(ctx, 'the repository');
     const api = ctx.api();
     const project = parseProjectRef(ctx.args[0]);
     const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);
     const label = shown(repo.path ?? `repository ${repo.id}`);
+    // Given by id, the repository's path and tag count are read for the protection check (best effort).
+    const known = repo.repository ?? await api.getRepository(repo.id, { tagsCount: true }).catch(() => undefined);
+    const verdict = known
+      ? decideRepository(await readProjectProtection(api, project), known.path, { hasTags: known.tags_count !== 0 })
+      : { deletable: null };
+    const refusal = repositoryRefusal(verdict, label);
+    if (refusal) {
+      ctx.stderr(`glcr: ${refusal}; nothing was sent`);
+      return 1;
+    }
     let result;
     try {
       result = await api.deleteRepository(project, repo.id);

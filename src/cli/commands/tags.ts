@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { emit, formatBytes, formatTable, sortBy } from '../output';
+import { readProjectProtection, tagProtection, verdictJson, verdictLabel, type Verdict } from '../../core/protection';
 import { parseProjectRef, resolveRepository } from '../resolve';
 
 export const tagsCommand: Command = {
@@ -12,11 +13,16 @@ export const tagsCommand: Command = {
   ],
   details:
     'JSON: [{"name","location"}], with --details [{"name","location","digest","created_at","total_size"}];\n' +
-    'created_at is ISO 8601 UTC with milliseconds, total_size a number of bytes (null when GitLab has none).',
+    'created_at is ISO 8601 UTC with milliseconds, total_size a number of bytes (null when GitLab has none).\n' +
+    'Every entry also has "deletable": true | false | null (null: the protection rules could not be read, e.g.\n' +
+    'below Maintainer) and, when false, "protection": {"reason":"protected"|"immutable","rule","needs"}.',
   async run(ctx) {
     const api = ctx.api();
     const project = parseProjectRef(ctx.args[0]);
     const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);
+    const known = await readProjectProtection(api, project);
+    const protection = tagProtection(known.tagRules, known.accessLevel);
+    const protectionOf = (name: string) => protectionFields(protection.decide(name));
     if (ctx.flags.details === true) {
       const details = await api.listTagDetails(project, repo.id, undefined, { signal: ctx.signal });
       const rows = sortBy(
@@ -26,6 +32,7 @@ export const tagsCommand: Command = {
           digest: t.digest ?? null,
           created_at: t.created_at ?? null,
           total_size: t.total_size ?? null,
+          ...protectionOf(t.name),
         })),
         (t) => t.name,
       );
@@ -38,20 +45,35 @@ export const tagsCommand: Command = {
               { header: 'CREATED', get: (t) => t.created_at },
               { header: 'SIZE', get: (t) => formatBytes(t.total_size), right: true },
               { header: 'LOCATION', get: (t) => t.location },
+              ...protectedColumn(rows),
             ]),
       );
       return 0;
     }
     const tags = await api.listAllTags(project, repo.id, { signal: ctx.signal });
-    const rows = sortBy(tags.map((t) => ({ name: t.name, location: t.location })), (t) => t.name);
+    const rows = sortBy(tags.map((t) => ({ name: t.name, location: t.location, ...protectionOf(t.name) })), (t) => t.name);
     emit(ctx, rows, () =>
       rows.length === 0
         ? 'No tags.'
         : formatTable(rows, [
             { header: 'TAG', get: (t) => t.name },
             { header: 'LOCATION', get: (t) => t.location },
+            ...protectedColumn(rows),
           ]),
     );
     return 0;
   },
 };
+
+type ProtectionFields = { deletable: boolean | null; protection?: ReturnType<typeof verdictJson> };
+
+function protectionFields(v: Verdict): ProtectionFields {
+  const json = verdictJson(v);
+  return json ? { deletable: false, protection: json } : { deletable: v.deletable };
+}
+
+/** A PROTECTED column, only when some tag is protected (the table stays as it was otherwise). */
+function protectedColumn<T extends ProtectionFields>(rows: readonly T[]): Array<{ header: string; get: (t: T) => string | null }> {
+  if (!rows.some((r) => r.deletable === false)) return [];
+  return [{ header: 'PROTECTED', get: (t) => (t.protection ? verdictLabel({ deletable: false, ...t.protection }) ?? null : null) }];
+}

@@ -20,6 +20,7 @@
 import { GitLabError, cancelledError } from '../errors';
 import type { HttpClient } from '../http';
 import type { RegistryApi, TagProtectionAccess } from '../registryApi';
+import type { ProjectProtection } from '../protection';
 import type { RestClientOptions, RestRegistryApi } from '../restClient';
 import { compareCodePoints } from '../text';
 import type {
@@ -33,7 +34,7 @@ import { deleteTagsViaGraphql } from './deleteTags';
 import {
   CLEANUP_POLICY, GROUP_REPOSITORIES, GqlPolicy, GqlProjectRef, GqlRepositoryConnection, GqlTagPage, GqlTagRule,
   MAX_PAGE_SIZE, PROJECT_REPOSITORIES, PageInfo, TAGS_PAGE_SIZE, TAG_DETAILS_PAGE, TAG_DETAILS_PAGE_DESC,
-  TAG_PROTECTION_RULES, isUsableRepositoryNode, isUsableTagNode, policyFromGraphql, repositoryFromGraphql,
+  TAG_PROTECTION_RULES, PROTECTION_RULES, GqlRepositoryRule, repositoryRuleFromGraphql, isUsableRepositoryNode, isUsableTagNode, policyFromGraphql, repositoryFromGraphql,
   tagDetailsFromGraphql, tagRuleFromGraphql,
 } from './queries';
 import {
@@ -309,6 +310,31 @@ export class FastPathApi implements RegistryApi {
 
   getTagProtectionAccess(project: ProjectRef): Promise<TagProtectionAccess> {
     return this.rest.getTagProtectionAccess(project);
+  }
+
+  /**
+   * REST first (it also gives the caller's role); rules REST could not give (its tag-rule list exists only
+   * from GitLab 18.7, GraphQL's since 17.8) are asked of GraphQL once. Null connections stay unknown.
+   */
+  async getProjectProtection(project: ProjectRef): Promise<ProjectProtection> {
+    const rest = await this.rest.getProjectProtection(project);
+    const fullPath = this.projectPath(project);
+    if ((rest.tagRules !== null && rest.repositoryRules !== null) || fullPath === undefined || rest.accessLevel === null) return rest;
+    type Conn<T> = { nodes: Array<T | null> } | null;
+    let p: { id: string; containerProtectionTagRules: Conn<GqlTagRule>; containerProtectionRepositoryRules: Conn<GqlRepositoryRule> } | null;
+    try {
+      const res: GraphqlResult<{ project: typeof p }> = await this.gql.query(PROTECTION_RULES, { fullPath });
+      p = res.errors.length === 0 ? res.data?.project ?? null : null;
+    } catch (e) {
+      if (e instanceof GitLabError && e.kind === 'cancelled') throw e;
+      return rest; // an older schema without these fields, or GraphQL unavailable: what REST knew stands
+    }
+    if (!p) return rest;
+    const projectId = idFromGid(p.id);
+    const tags = p.containerProtectionTagRules?.nodes.filter((n): n is GqlTagRule => n !== null).map((n) => tagRuleFromGraphql(n, projectId));
+    const repos = p.containerProtectionRepositoryRules?.nodes.filter((n): n is GqlRepositoryRule => n !== null)
+      .map((n) => repositoryRuleFromGraphql(n, projectId));
+    return { ...rest, tagRules: rest.tagRules ?? tags ?? null, repositoryRules: rest.repositoryRules ?? repos ?? null };
   }
 
   listTagProtectionRules(project: ProjectRef): Promise<TagProtectionRule[]> {

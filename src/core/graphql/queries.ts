@@ -2,7 +2,7 @@
 // answers into the REST-shaped domain types, with the same rules for server strings as entities.ts. Pure.
 import { digestOrNull, isValidTagName, normalizeTimestamp, text, textOrNull, toNumberOrNull, toRepositoryStatus } from '../entities';
 import { hasControls } from '../text';
-import type { CleanupPolicy, Repository, TagDetails, TagProtectionRule } from '../types';
+import type { CleanupPolicy, Repository, RepositoryProtectionRule, TagDetails, TagProtectionRule } from '../types';
 import { idFromGid } from './transport';
 
 /** `tags` pages hold at most 20 nodes (docs/gitlab-api.md "GraphQL"); asking for more silently skips tags on GitLab-API registries. */
@@ -91,6 +91,37 @@ export const TAG_PROTECTION_RULES = `query glcrTagProtectionRules($fullPath: ID!
     }
   }
 }`;
+
+/** Both kinds of protection rules at once (GitLab allows a handful per project: one page). */
+export const PROTECTION_RULES = `query glcrProtectionRules($fullPath: ID!) {
+  project(fullPath: $fullPath) {
+    id
+    containerProtectionTagRules(first: 100) {
+      nodes { id tagNamePattern minimumAccessLevelForPush minimumAccessLevelForDelete }
+    }
+    containerProtectionRepositoryRules(first: 100) {
+      nodes { id repositoryPathPattern minimumAccessLevelForPush minimumAccessLevelForDelete }
+    }
+  }
+}`;
+
+export interface GqlRepositoryRule {
+  id: string;
+  repositoryPathPattern: string;
+  minimumAccessLevelForPush: string | null;
+  minimumAccessLevelForDelete: string | null;
+}
+
+export function repositoryRuleFromGraphql(node: GqlRepositoryRule, projectId: number): RepositoryProtectionRule {
+  const level = (v: string | null) => (v === null ? null : (v.toLowerCase() as RepositoryProtectionRule['minimum_access_level_for_push']));
+  return {
+    id: idFromGid(node.id),
+    project_id: projectId,
+    repository_path_pattern: node.repositoryPathPattern,
+    minimum_access_level_for_push: level(node.minimumAccessLevelForPush),
+    minimum_access_level_for_delete: level(node.minimumAccessLevelForDelete),
+  };
+}
 
 // --- answer shapes ----------------------------------------------------------------------------------------
 

@@ -15,11 +15,12 @@
 // Protection is applied last, after keep_n, as in GitLab (`filter_out_protected!` runs on the final
 // list): a protected tag still occupies one of the keep_n "newest" slots if it is among the newest, and
 // it does NOT free a slot for an older unprotected tag when it falls outside keep_n.
-import type { BulkDeleteParams, TagDetails, TagProtectionRule } from '../types';
+import type { AccessLevelName, BulkDeleteParams, TagDetails, TagProtectionRule } from '../types';
 import { UsageError } from '../errors';
 import { compareCodePoints } from '../text';
-import { alternationWarning, compileRe2, hasTopLevelAlternation, isValidRe2, type Re2Pattern } from './regex';
+import { alternationWarning, compileRe2, hasTopLevelAlternation, type Re2Pattern } from './regex';
 import { parseDuration } from './duration';
+import { ACCESS_LEVELS, tagProtection, type Verdict } from '../protection';
 
 export type Reason =
   | 'latest'        // the tag named `latest`: GitLab never deletes it
@@ -28,7 +29,8 @@ export type Reason =
   | 'keep_n'        // among the keep_n newest candidates
   | 'too_new'       // not strictly older than now - older_than
   | 'no_timestamp'  // older_than given and the tag has no timestamp
-  | 'protected'     // a tag protection rule (or immutable rule) forbids the caller to delete it
+  | 'protected'     // a tag protection rule forbids the caller (below its role) to delete it
+  | 'immutable'     // an immutable tag rule: nobody may delete it
   | 'matched';      // deleted
 
 export type Action = 'delete' | 'keep';
@@ -69,6 +71,8 @@ export interface Decision {
   created_at: string | null;
   total_size: number | null;
   digest: string | null;
+  /** For 'protected' / 'immutable': the rule's pattern and the role it needs (null: immutable). */
+  protection?: { rule: string; needs: AccessLevelName | null };
 }
 
 export interface Evaluation {
@@ -92,15 +96,7 @@ export interface CompiledRule {
   warnings: string[];
 }
 
-/** Numeric values of GitLab's access-level names used by protection rules. */
-export const ACCESS_LEVELS: Readonly<Record<string, number>> = Object.freeze({
-  guest: 10,
-  reporter: 20,
-  developer: 30,
-  maintainer: 40,
-  owner: 50,
-  admin: 60,
-});
+export { ACCESS_LEVELS };
 
 /** Tags per page of GitLab's server-side (metadata database) cleanup; keep_n applies per page. */
 export const SERVER_PAGE_SIZE = 1000;
@@ -150,47 +146,6 @@ export function validateRule(rule: Rule): string[] {
   return compileRule(rule).warnings.slice();
 }
 
-interface ProtectionCheck {
-  /** True when some applicable rule protects `name` from the caller. */
-  isProtected(name: string): boolean;
-  warnings: string[];
-}
-
-function buildProtection(rules: TagProtectionRule[] | undefined, callerLevel: number): ProtectionCheck {
-  const warnings: string[] = [];
-  const matchers: Array<(name: string) => boolean> = [];
-  for (const r of rules ?? []) {
-    const pushLevel = r.minimum_access_level_for_push;
-    const deleteLevel = r.minimum_access_level_for_delete;
-    let applies: boolean;
-    if (deleteLevel === null || deleteLevel === undefined) {
-      // Both levels null = an immutable-tag rule: never deletable. Only a push level = delete not protected.
-      applies = pushLevel === null || pushLevel === undefined;
-    } else {
-      const required = ACCESS_LEVELS[deleteLevel] ?? Number.POSITIVE_INFINITY; // unknown level: most restrictive
-      applies = required > callerLevel;
-    }
-    if (!applies) continue;
-    const pattern = r.tag_name_pattern ?? '';
-    if (!isValidRe2(pattern)) {
-      warnings.push(
-        `Tag protection rule ${r.id} has a pattern RE2 rejects ("${pattern}"); every tag is treated as protected by it.`,
-      );
-      matchers.push(() => true);
-      continue;
-    }
-    const re = compileRe2(pattern, { anchored: false, label: 'tag protection pattern' });
-    matchers.push((name) => re.test(name));
-  }
-  return {
-    isProtected: (name) => {
-      for (const m of matchers) if (m(name)) return true;
-      return false;
-    },
-    warnings,
-  };
-}
-
 export { compareCodePoints };
 
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -216,13 +171,14 @@ export function evaluateRule(tags: readonly EvaluableTag[], rule: Rule | Compile
   const now = ctx.now;
   const callerLevel =
     typeof ctx.callerAccessLevel === 'number' && Number.isFinite(ctx.callerAccessLevel) ? ctx.callerAccessLevel : 0;
-  const protection = buildProtection(ctx.protectionRules, callerLevel);
+  const protection = tagProtection(ctx.protectionRules ?? [], callerLevel);
   const warnings = [...compiled.warnings, ...protection.warnings];
 
   const count = tags.length;
   const reasons: Array<Reason | undefined> = new Array(count);
   const stamps: Array<number | null> = new Array(count);
   const candidates: number[] = [];
+  const protectedBy = new Map<string, Verdict>();
 
   for (let i = 0; i < count; i++) {
     const tag = tags[i];
@@ -260,7 +216,9 @@ export function evaluateRule(tags: readonly EvaluableTag[], rule: Rule | Compile
         continue;
       }
     }
-    reasons[i] = protection.isProtected(tags[i].name) ? 'protected' : 'matched';
+    const verdict = protection.decide(tags[i].name);
+    reasons[i] = verdict.deletable === false ? verdict.reason : 'matched';
+    if (verdict.deletable === false) protectedBy.set(tags[i].name, verdict);
   }
 
   if (count > SERVER_PAGE_SIZE) {
@@ -313,6 +271,8 @@ export function evaluateRule(tags: readonly EvaluableTag[], rule: Rule | Compile
       total_size: tag.total_size ?? null,
       digest: tag.digest ?? null,
     };
+    const verdict = protectedBy.get(tag.name);
+    if (verdict?.deletable === false) decisions[k].protection = { rule: verdict.rule, needs: verdict.needs };
     (action === 'delete' ? del : keep).push(tag.name);
   }
   return { decisions, delete: del, keep, warnings };

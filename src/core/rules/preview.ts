@@ -109,7 +109,7 @@ function keepNTieWarning(evaluation: Evaluation, keepN: number | null, now: numb
     const t = d.created_at === null ? NaN : Date.parse(d.created_at);
     return Number.isNaN(t) ? now : t;
   };
-  const CANDIDATE = new Set(['keep_n', 'too_new', 'no_timestamp', 'protected', 'matched']);
+  const CANDIDATE = new Set(['keep_n', 'too_new', 'no_timestamp', 'protected', 'immutable', 'matched']);
   const candidates = evaluation.decisions.filter((d) => CANDIDATE.has(d.reason));
   if (candidates.length <= keepN) return undefined;
   const kept = candidates.filter((d) => d.reason === 'keep_n');

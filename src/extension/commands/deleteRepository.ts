@@ -44,6 +44,13 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
       void ctx.ui.warn(vscode.l10n.t('Read-only account: deleting needs a token with the "api" scope.'));
       targets = targets.filter((t) => !ctx.store.get(t.accountId)?.readOnly);
     }
+    // Repositories known to be protected from this account are never sent.
+    const protectedPaths = targets.filter((t) => ctx.model.repositoryVerdict(t.accountId, t.repository).deletable === false)
+      .map((t) => t.repository.path);
+    if (protectedPaths.length) {
+      void ctx.ui.warn(vscode.l10n.t('{0} will be skipped (protected): {1}', protectedPaths.length, protectedPaths.slice(0, 5).join(', ')));
+      targets = targets.filter((t) => !protectedPaths.includes(t.repository.path));
+    }
     if (targets.length === 0) return undefined;
 
     const counts = await Promise.all(targets.map((t) => tagCount(ctx, t)));

@@ -70,8 +70,16 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
   // One entry per tag, even if it was selected in two places (under its group and its project).
   const unique = new Map<string, TagNode>();
   for (const t of requested) if (!readOnly.includes(t)) unique.set(`${t.accountId}|${t.repositoryId}|${t.tag.name}`, t);
-  const targets = [...unique.values()];
-  if (targets.length === 0) return undefined;
+  // Tags known to be protected from this account are never sent; the modal lists them as skipped.
+  const targets: TagNode[] = [];
+  const protectedTags: TagNode[] = [];
+  for (const t of unique.values()) {
+    (ctx.model.tagVerdict(t.accountId, t.projectId, t.tag.name).deletable === false ? protectedTags : targets).push(t);
+  }
+  if (targets.length === 0) {
+    if (protectedTags.length) void ctx.ui.warn(vscode.l10n.t('Nothing to delete: {0} is protected.', firstNames(protectedTags.map((t) => t.tag.name), 3).shown.join(', ')));
+    return undefined;
+  }
 
   const locations = targets.map((t) => t.tag.location);
   let message: string;
@@ -84,6 +92,7 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
     message = vscode.l10n.t('Delete {0} tags?', targets.length);
     detail = `${shown.join('\n')}${more ? `\n${vscode.l10n.t('…and {0} more', more)}` : ''}\n\n${cannotBeUndone()}`;
   }
+  detail = [detail, ...skippedAndSharedNotes(ctx, targets, protectedTags)].join('\n\n');
   if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) return undefined;
   // Many tags: the modal is not enough, the user also types the number (gitlabRegistry.confirmTypingThreshold).
   if (!(await confirmCountByTyping(ctx.ui, targets.length))) return undefined;
@@ -91,6 +100,23 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
   const checked = await recheckTagNodes(ctx, targets);
   if (!checked) return undefined;
   return runTagDeletion(ctx, checked.targets, checked.skipped);
+}
+
+/** Modal lines: protected tags that will be skipped, and images that stay because another tag points to them. */
+function skippedAndSharedNotes(ctx: CommandContext, targets: readonly TagNode[], protectedTags: readonly TagNode[]): string[] {
+  const notes: string[] = [];
+  if (protectedTags.length) {
+    const { shown, more } = firstNames(protectedTags.map((t) => t.tag.name), 5);
+    notes.push(vscode.l10n.t('{0} will be skipped (protected): {1}', protectedTags.length, shown.join(', ') + (more ? ` …+${more}` : '')));
+  }
+  const leaving = new Set(targets.map((t) => `${t.accountId}|${t.repositoryId}|${t.tag.name}`));
+  for (const t of targets.slice(0, 1000)) {
+    const staying = ctx.model.sameImage(t.accountId, t.repositoryId, t.tag.name)
+      .filter((n) => !leaving.has(`${t.accountId}|${t.repositoryId}|${n}`));
+    if (staying.length) notes.push(vscode.l10n.t('{0}: the image stays: {1} still points to it', t.tag.name, staying.join(', ')));
+    if (notes.length >= 6) break;
+  }
+  return notes;
 }
 
 /**

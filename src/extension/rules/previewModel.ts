@@ -91,7 +91,7 @@ export function garbageCollectionNote(instanceUrl: string, t: Translate): { text
   return { text, learnMoreUrl: GARBAGE_COLLECTION_DOCS };
 }
 
-export function reasonText(reason: Reason, rule: Rule, t: Translate): string {
+export function reasonText(reason: Reason, rule: Rule, t: Translate, protection?: Decision['protection']): string {
   switch (reason) {
     case 'latest': return t('named "latest": GitLab never deletes it');
     case 'no_match': return t('does not match the delete regex');
@@ -99,7 +99,12 @@ export function reasonText(reason: Reason, rule: Rule, t: Translate): string {
     case 'keep_n': return t('one of the {0} newest matching tags', rule.keepN ?? 0);
     case 'too_new': return t('not older than {0}', rule.olderThan ?? '');
     case 'no_timestamp': return t('no creation date: the age filter never deletes it');
-    case 'protected': return t('protected by a tag protection rule');
+    case 'protected':
+      return protection?.rule
+        ? t('protected by tag rule {0} (delete needs {1})', protection.rule, protection.needs ?? '?')
+        : t('protected by a tag protection rule');
+    case 'immutable':
+      return protection?.rule ? t('immutable tag (rule {0}): nobody may delete it', protection.rule) : t('immutable tag: nobody may delete it');
     case 'matched': return t('matches the rule');
   }
 }
@@ -141,7 +146,7 @@ export function buildSection(
     name: d.name,
     action: d.action,
     reason: d.reason,
-    reasonText: reasonText(d.reason, rule, t),
+    reasonText: reasonText(d.reason, rule, t, d.protection),
     digest: d.digest,
     shortDigest: shortDigest(d.digest) ?? '',
     createdAt: d.created_at,

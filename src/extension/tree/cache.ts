@@ -1,6 +1,7 @@
 // What the tree has learned from GitLab, per account and keyed by GitLab ids, so that the same repository
 // expanded under a group and under its project is asked for once. Refresh drops entries; nothing expires.
 import type { CleanupPolicy, Page, Project, Repository, Tag, TagDetails } from '../../core/types';
+import type { ProjectProtection } from '../../core/protection';
 
 /** A project's cleanup policy as last read: the policy (null when GitLab did not include one), or why it could not be read. */
 export type PolicyState = { policy: CleanupPolicy | null } | { error: string };
@@ -15,6 +16,8 @@ export interface PagedList<T> {
 export class AccountCache {
   readonly projects = new Map<number, Project>();
   readonly repositories = new Map<number, Repository>();
+  /** Protection rules and the caller's level by project id (core/protection.ts decides with them). */
+  readonly protections = new Map<number, ProjectProtection>();
   /** Cleanup policies by project id. */
   readonly policies = new Map<number, PolicyState>();
   /** Repositories GitLab no longer has (deleted meanwhile): hidden from lists fetched earlier. */
@@ -22,6 +25,8 @@ export class AccountCache {
   /** Every tag name of a repository, by repository id. */
   readonly tags = new Map<number, Tag[]>();
   private readonly details = new Map<string, TagDetails>();
+  /** Tag names by repository and digest: which tags are the same image (kept with the details). */
+  private readonly byDigest = new Map<string, Set<string>>();
   private readonly lists = new Map<string, PagedList<unknown>>();
   private readonly inflight = new Map<string, Promise<unknown>>();
 
@@ -51,7 +56,25 @@ export class AccountCache {
   }
 
   setTagDetails(repositoryId: number, details: TagDetails): void {
+    this.forgetDigestOf(repositoryId, details.name);
     this.details.set(`${repositoryId}\u0000${details.name}`, details);
+    if (!details.digest) return;
+    const key = `${repositoryId}\u0000${details.digest}`;
+    const names = this.byDigest.get(key);
+    if (names) names.add(details.name);
+    else this.byDigest.set(key, new Set([details.name]));
+  }
+
+  /** The other tags of the repository known to have the same digest as `name`, in code-unit order. */
+  sameImage(repositoryId: number, name: string): string[] {
+    const digest = this.tagDetails(repositoryId, name)?.digest;
+    const names = digest ? this.byDigest.get(`${repositoryId}\u0000${digest}`) : undefined;
+    return names ? [...names].filter((n) => n !== name).sort() : [];
+  }
+
+  private forgetDigestOf(repositoryId: number, name: string): void {
+    const digest = this.tagDetails(repositoryId, name)?.digest;
+    if (digest) this.byDigest.get(`${repositoryId}\u0000${digest}`)?.delete(name);
   }
 
   /** Forgets tags GitLab deleted; other tags of the repository stay cached. */
@@ -59,12 +82,16 @@ export class AccountCache {
     const gone = new Set(names);
     const tags = this.tags.get(repositoryId);
     if (tags) this.tags.set(repositoryId, tags.filter((t) => !gone.has(t.name)));
-    for (const n of names) this.details.delete(`${repositoryId}\u0000${n}`);
+    for (const n of names) {
+      this.forgetDigestOf(repositoryId, n);
+      this.details.delete(`${repositoryId}\u0000${n}`);
+    }
   }
 
   forgetRepository(repositoryId: number): void {
     this.tags.delete(repositoryId);
     for (const key of [...this.details.keys()]) if (key.startsWith(`${repositoryId}\u0000`)) this.details.delete(key);
+    for (const key of [...this.byDigest.keys()]) if (key.startsWith(`${repositoryId}\u0000`)) this.byDigest.delete(key);
   }
 
   forgetList(key: ListKey): void {
@@ -78,6 +105,8 @@ export class AccountCache {
     this.goneRepositories.clear();
     this.tags.clear();
     this.details.clear();
+    this.byDigest.clear();
+    this.protections.clear();
     this.lists.clear();
   }
 }

@@ -7,6 +7,7 @@ import { describeError, isAuthError } from '../errors';
 import type { Log } from '../log';
 import { tagSortOrderSetting } from '../settings';
 import { matchesFilter, sortTags } from './format';
+import { protectionRuleLines } from './protectionText';
 import type { RegistryModel } from './model';
 import { accountNodeId, type NodeRegistry } from './nodeRegistry';
 import type {
@@ -105,8 +106,9 @@ export class TreeChildren {
   private async projectChildren(node: ProjectNode): Promise<TreeNode[]> {
     this.model.rememberProject(node.accountId, node.project);
     const key = { list: 'projectRepositories', projectId: node.project.id } as const;
-    const [list] = await Promise.all([
+    const [list, protection] = await Promise.all([
       this.model.list<Repository>(node.accountId, key),
+      this.model.protection(node.accountId, node.project.id),
       // A policy that cannot be read shows as such on its node; it does not fail the listing.
       this.model.policy(node.accountId, node.project.id).catch((err: unknown) => {
         if (isAuthError(err)) throw err;
@@ -117,15 +119,21 @@ export class TreeChildren {
       kind: 'policy', id: `${node.id}/policy`, accountId: node.accountId, parent: node,
       projectId: node.project.id, projectPath: node.project.path_with_namespace,
     });
-    const out: TreeNode[] = [policyNode, ...this.repositoryNodes(node, list.items)];
+    // A Protection child listing the rules, for roles that may read them (Maintainer and up).
+    const rules = protectionRuleLines(protection);
+    const protectionNode = rules.length ? [this.nodes.keep<MessageNode>({
+      kind: 'message', id: `${node.id}/protection`, accountId: node.accountId, parent: node,
+      message: vscode.l10n.t('Protection'), details: rules,
+    })] : [];
+    const out: TreeNode[] = [policyNode, ...protectionNode, ...this.repositoryNodes(node, list.items)];
     if (!list.complete) out.push(this.loadMore(node, key, 'repositories'));
-    if (out.length === 1) out.push(this.message(node, vscode.l10n.t('No image repositories')));
+    if (out.length === 1 + protectionNode.length) out.push(this.message(node, vscode.l10n.t('No image repositories')));
     return out;
   }
 
   private async repositoryChildren(node: RepositoryNode): Promise<TreeNode[]> {
     const { accountId, projectId, repositoryId } = node;
-    const all = await this.model.tags(accountId, projectId, repositoryId);
+    const [all] = await Promise.all([this.model.tags(accountId, projectId, repositoryId), this.model.protection(accountId, projectId)]);
     const filter = this.model.filterOf(accountId, repositoryId);
     const matching = all.filter((t) => matchesFilter(t.name, filter));
     const sorted = sortTags(matching, (name) => this.model.tagDetails(accountId, repositoryId, name), tagSortOrderSetting());

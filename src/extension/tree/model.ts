@@ -8,6 +8,7 @@ import { accountFromCheck, missingScope, type Account } from '../accounts/accoun
 import type { AccountStore } from '../accounts/accountStore';
 import type { ClientPool } from '../accounts/clientPool';
 import { Settings } from '../commandIds';
+import { UNKNOWN, decideRepository, decideTag, readProjectProtection, type ProjectProtection, type Verdict } from '../../core/protection';
 import { describeError, isAuthError } from '../errors';
 import type { Log } from '../log';
 import { concurrencySetting, pageSizeSetting, tagSortOrderSetting } from '../settings';
@@ -54,7 +55,11 @@ export class RegistryModel implements vscode.Disposable {
       has: (job) => this.tagDetails(job.accountId, job.repositoryId, job.name) !== undefined,
       store: (job, details) => this.cache.for(job.accountId).setTagDetails(job.repositoryId, details),
       concurrency: concurrencySetting,
-      loaded: (accountId, repositoryId, names) => this.changed.fire({ kind: 'tagDetails', accountId, repositoryId, names }),
+      // Tags sharing a loaded tag's image re-render too: their "= v1.4.0" / "+2 tags" marks change.
+      loaded: (accountId, repositoryId, names) => this.changed.fire({
+        kind: 'tagDetails', accountId, repositoryId,
+        names: [...new Set(names.flatMap((n) => [n, ...this.sameImage(accountId, repositoryId, n)]))],
+      }),
       settled: (accountId, repositoryId) => {
         // Newest-first order needs the dates: re-sort the repository's children once they are in.
         if (tagSortOrderSetting() === 'newest') this.changed.fire({ kind: 'repository', accountId, repositoryId });
@@ -130,6 +135,36 @@ export class RegistryModel implements vscode.Disposable {
     }
   }
 
+  /**
+   * The project's protection rules and the caller's level, read once and cached with the project (Refresh
+   * re-reads). Never fails: what cannot be read is unknown, and GitLab decides when asked.
+   */
+  async protection(accountId: string, projectId: number): Promise<ProjectProtection> {
+    const c = this.cache.for(accountId);
+    const known = c.protections.get(projectId);
+    if (known) return known;
+    const read = await c.once(`protection:${projectId}`, () => readProjectProtection(this.clients.api(accountId), projectId));
+    c.protections.set(projectId, read);
+    return read;
+  }
+
+  /** The project's protection as read (undefined before it is). */
+  protectionOf(accountId: string, projectId: number): ProjectProtection | undefined {
+    return this.cache.for(accountId).protections.get(projectId);
+  }
+
+  /** May the caller delete this tag: unknown until the project's protection is read. */
+  tagVerdict(accountId: string, projectId: number, name: string): Verdict {
+    const p = this.protectionOf(accountId, projectId);
+    return p ? decideTag(p, name) : UNKNOWN;
+  }
+
+  /** May the caller delete this repository (unknown until the project's protection is read). */
+  repositoryVerdict(accountId: string, repository: Repository): Verdict {
+    const p = this.protectionOf(accountId, repository.project_id);
+    return p ? decideRepository(p, repository.path, { hasTags: repository.tags_count !== 0 }) : UNKNOWN;
+  }
+
   /** Every tag name of a repository (cached; one listing for all places the repository appears in). */
   async tags(accountId: string, projectId: number, repositoryId: number): Promise<Tag[]> {
     const c = this.cache.for(accountId);
@@ -147,6 +182,11 @@ export class RegistryModel implements vscode.Disposable {
 
   tagDetails(accountId: string, repositoryId: number, name: string): TagDetails | undefined {
     return this.cache.for(accountId).tagDetails(repositoryId, name);
+  }
+
+  /** The other tags of the repository with the same digest (as far as details are loaded). */
+  sameImage(accountId: string, repositoryId: number, name: string): string[] {
+    return this.cache.for(accountId).sameImage(repositoryId, name);
   }
 
   /** The tag's details, fetched (and kept) when the tree has not loaded them yet. */
@@ -302,6 +342,7 @@ export class RegistryModel implements vscode.Disposable {
       case 'project':
         c.forgetList({ list: 'projectRepositories', projectId: node.project.id });
         c.policies.delete(node.project.id);
+        c.protections.delete(node.project.id);
         break;
       case 'repository':
         c.forgetRepository(node.repositoryId);

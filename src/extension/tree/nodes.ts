@@ -68,6 +68,8 @@ export interface ErrorNode extends Base {
 export interface MessageNode extends Base {
   kind: 'message';
   message: string;
+  /** Lines shown on hover (the Protection child lists its rules there). */
+  details?: string[];
 }
 
 export type TreeNode = AccountNode | GroupNode | ProjectNode | PolicyNode | RepositoryNode | TagNode | LoadMoreNode | ErrorNode | MessageNode;

@@ -9,6 +9,7 @@ import { instanceHost, type Account } from '../accounts/account';
 import { CommandIds, contextValue, type Trait } from '../commandIds';
 import { policyDescription, policyDetails } from '../rules/policyText';
 import { formatAge, tagDescription } from './format';
+import { protectionText, sameImageMark } from './protectionText';
 import { codeBlockText, markdownCode, markdownText, multilineText } from '../shownText';
 import type { RegistryModel } from './model';
 import {
@@ -152,11 +153,15 @@ function renderRepository(node: RepositoryNode, ctx: RenderContext): vscode.Tree
   const filter = ctx.model.filterOf(node.accountId, node.repositoryId);
   const traits: Trait[] = ['repository', ...ctx.access];
   if (filter) traits.push('filtered');
+  const verdict = repo ? ctx.model.repositoryVerdict(node.accountId, repo) : undefined;
+  const protectedText = verdict ? protectionText(verdict) : undefined;
+  if (protectedText) traits.push('protected');
   treeItem.contextValue = contextValue(traits);
   const status = statusText(repo?.status);
   const tags = ctx.model.listedTags(node.accountId, node.repositoryId);
   const parts: string[] = [];
   if (status) parts.push(status);
+  if (protectedText) parts.push(protectedText);
   if (filter) parts.push(vscode.l10n.t('filter: {0}', filter));
   if (tags && !status) parts.push(tags.length === 1 ? vscode.l10n.t('1 tag') : vscode.l10n.t('{0} tags', tags.length));
   const cleanupAge = repo?.cleanup_policy_started_at ? formatAge(repo.cleanup_policy_started_at, Date.now(), ctx.locale) : undefined;
@@ -164,11 +169,12 @@ function renderRepository(node: RepositoryNode, ctx: RenderContext): vscode.Tree
   treeItem.description = parts.join(' · ');
   treeItem.iconPath = repo?.status === 'delete_failed'
     ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
-    : repo?.status ? new vscode.ThemeIcon('sync~spin') : new vscode.ThemeIcon('package');
+    : repo?.status ? new vscode.ThemeIcon('sync~spin') : new vscode.ThemeIcon(protectedText ? 'lock' : 'package');
   const md = new vscode.MarkdownString();
   if (repo) {
     md.appendMarkdown(`**${markdownText(repo.location)}**\n\n`);
     if (status) md.appendMarkdown(`${markdownText(vscode.l10n.t('Status'))}: ${markdownText(status)}\n\n`);
+    if (protectedText) md.appendMarkdown(`$(lock) ${markdownText(protectedText)}\n\n`);
     if (repo.created_at) md.appendMarkdown(`${markdownText(vscode.l10n.t('Created'))}: ${markdownText(repo.created_at)}\n\n`);
     md.appendMarkdown(`${markdownText(vscode.l10n.t('Cleanup policy last started'))}: ${markdownText(repo.cleanup_policy_started_at ?? vscode.l10n.t('never'))}\n\n`);
   }
@@ -180,13 +186,19 @@ function renderRepository(node: RepositoryNode, ctx: RenderContext): vscode.Tree
 function renderTag(node: TagNode, ctx: RenderContext): vscode.TreeItem {
   const details = ctx.model.tagDetails(node.accountId, node.repositoryId, node.tag.name);
   const treeItem = item(node, node.tag.name, false);
-  treeItem.iconPath = new vscode.ThemeIcon('tag');
+  const protectedText = protectionText(ctx.model.tagVerdict(node.accountId, node.projectId, node.tag.name));
+  treeItem.iconPath = new vscode.ThemeIcon(protectedText ? 'lock' : 'tag');
   const traits: Trait[] = ['tag', ...ctx.access];
   if (details?.digest) traits.push('hasDigest');
+  if (protectedText) traits.push('protected');
   treeItem.contextValue = contextValue(traits);
-  treeItem.description = tagDescription(details, Date.now(), ctx.locale);
+  const same = ctx.model.sameImage(node.accountId, node.repositoryId, node.tag.name);
+  treeItem.description = [protectedText, sameImageMark(same), tagDescription(details, Date.now(), ctx.locale)].filter(Boolean).join(' · ');
   const md = new vscode.MarkdownString();
+  md.supportThemeIcons = true;
   md.appendMarkdown(`**${markdownText(node.tag.name)}**\n\n`);
+  if (protectedText) md.appendMarkdown(`$(lock) ${markdownText(protectedText)}\n\n`);
+  if (same.length) md.appendMarkdown(`${markdownText(vscode.l10n.t('Same image as:'))} ${same.map(markdownCode).join(', ')}\n\n`);
   if (details) {
     if (details.digest) md.appendMarkdown(`${markdownText(vscode.l10n.t('Digest'))}: ${markdownCode(details.digest)}\n\n`);
     if (details.created_at) md.appendMarkdown(`${markdownText(vscode.l10n.t('Created'))}: ${markdownText(details.created_at)}\n\n`);
@@ -231,6 +243,10 @@ function renderError(node: ErrorNode): vscode.TreeItem {
 
 function renderMessage(node: MessageNode): vscode.TreeItem {
   const treeItem = item(node, node.message, false);
+  if (node.details) {
+    treeItem.tooltip = node.details.join('\n');
+    treeItem.iconPath = new vscode.ThemeIcon('shield');
+  }
   treeItem.contextValue = contextValue(['message']);
   return treeItem;
 }

@@ -48,7 +48,8 @@ test('a project lists its repositories: the root image shows the project path', 
   const a = await fresh();
   await addAccount(a, 'owner');
   const project = await path(a, doubleHost(), 'acme/platform/My.Project');
-  assert.deepStrictEqual(await labels(a, project), ['Cleanup policy', 'acme/platform/My.Project', 'api', 'tools/cli']);
+  // The project has a tag protection rule the Owner may read: a Protection child lists it.
+  assert.deepStrictEqual(await labels(a, project), ['Cleanup policy', 'Protection', 'acme/platform/My.Project', 'api', 'tools/cli']);
   const website = await path(a, doubleHost(), 'acme/website');
   assert.deepStrictEqual(await labels(a, website), ['Cleanup policy', 'acme/website', 'cache']);
   const cache = await path(a, doubleHost(), 'acme/website', 'cache');
