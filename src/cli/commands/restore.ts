@@ -1,11 +1,11 @@
 // `glcr restore`: puts deleted tags back from a journal written by `glcr rm|bulk|image rm --journal FILE`,
 // by pushing the saved manifest bytes under the tag again. Works until garbage collection removes the data.
 import { UsageError } from '../../core/errors';
-import { parseImageRef, RegistryClient } from '../../core/registry';
+import type { RegistryClient } from '../../core/registry';
 import { appendMarks, readJournal, restoreEntries, type JournalEntry } from '../../core/restore';
 import type { CliContext, Command } from '../command';
 import { emit, plural, shown } from '../output';
-import { resolveCredential, resolveInstanceUrl } from '../settings';
+import { gitLabRegistryCredentials, registryClientFor } from '../journal';
 import { stripOneNewline } from './imageRm';
 import { stringFlag } from './shared';
 
@@ -35,7 +35,6 @@ export const restoreCommand: Command = {
     if (!file) throw new UsageError('glcr restore needs --journal FILE');
     const wanted = ((ctx.flags.tag as string[] | undefined) ?? []).filter((t) => t !== '');
     const creds = await credentials(ctx);
-    const trustedRealmOrigins = [new URL(resolveInstanceUrl(ctx.flags, ctx.env)).origin];
 
     let entries: JournalEntry[];
     try {
@@ -51,13 +50,7 @@ export const restoreCommand: Command = {
 
     const clients = new Map<string, RegistryClient>();
     const writerFor = (e: JournalEntry): RegistryClient => {
-      const known = clients.get(e.location);
-      if (known) return known;
-      const ref = parseImageRef(`${e.location}:${e.tag}`);
-      const c = new RegistryClient({
-        registry: ref.registry, hostname: ref.hostname, repository: ref.repository, ...creds,
-        plainHttp: ctx.flags['plain-http'] === true, trustedRealmOrigins, actions: ['pull', 'push'], log: ctx.log, signal: ctx.signal,
-      });
+      const c = clients.get(e.location) ?? registryClientFor(ctx, e.location, ['pull', 'push'], creds);
       clients.set(e.location, c);
       return c;
     };
@@ -92,9 +85,5 @@ async function credentials(ctx: CliContext): Promise<{ username?: string; passwo
     ctx.addSecret(password);
     return { username, password };
   }
-  const cred = resolveCredential(ctx.flags, ctx.env).credential;
-  if (!cred) return {};
-  ctx.addSecret(cred.value);
-  // GitLab's /jwt/auth takes any user name with a personal access token; a job token needs gitlab-ci-token.
-  return { username: cred.kind === 'job' ? 'gitlab-ci-token' : 'glcr', password: cred.value };
+  return gitLabRegistryCredentials(ctx);
 }
