@@ -100,8 +100,9 @@ export async function journalGitLabTags(
     }
   });
   const known = [...digests].map(([tag, digest]) => ({ tag, digest }));
-  const got = await readManifestsForJournal(known, (d) => client.getManifest(d), concurrency);
+  const got = await readManifestsForJournal(known, (d) => client.getManifest(d), concurrency, async (tag) => (await client.headManifest(tag))?.digest ?? null);
   for (const u of got.unreadable) unreadable.set(u.tag, u.reason);
+  for (const t of got.tags) digests.set(t.tag, t.digest);
   writeJournal(ctx, file, tags.filter((t) => digests.has(t.tag) || unreadable.has(t.tag)).map((t) => {
     const digest = digests.get(t.tag);
     const manifest = digest ? got.read.get(digest) : undefined;

@@ -129,3 +129,16 @@ test('recording: each unique digest is read once, at most C at a time; unreadabl
   const records = recordsFor(tags.slice(0, 3), out.read, { operation: 'o', instance: 'i', project: 'p', repositoryPath: 'r', location: 'l' });
   assert.deepEqual(records.map((r) => [r.tag, r.digest, r.mediaType]), [['t0', 'sha256:0', 'm'], ['t1', 'sha256:1', 'm'], ['t2', 'sha256:2', 'm']]);
 });
+
+test('recording: a digest the registry does not have is replaced by what the tag points at now (one HEAD per such tag)', async () => {
+  const heads: string[] = [];
+  const out = await readManifestsForJournal([{ tag: 'a', digest: 'sha256:stale' }, { tag: 'b', digest: 'sha256:ok' }], async (d) => (
+    d === 'sha256:stale' ? null : { digest: d, mediaType: 'm', bytes: Buffer.from(d) }
+  ), 4, async (tag) => {
+    heads.push(tag);
+    return tag === 'a' ? 'sha256:now' : null;
+  });
+  assert.deepEqual(heads, ['a']);
+  assert.deepEqual(out.tags, [{ tag: 'a', digest: 'sha256:now' }, { tag: 'b', digest: 'sha256:ok' }]);
+  assert.deepEqual(out.unreadable, []);
+});

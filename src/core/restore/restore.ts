@@ -103,18 +103,20 @@ export interface TagToRecord {
 
 /**
  * Reads the manifest of each tag by digest, each unique digest once, at most `concurrency` at a time
- * (so 1,000 tags cost ceil(unique digests ÷ concurrency) rounds). `unreadable` lists the tags whose manifest
- * could not be read, with why: their deletion must not proceed unless the user accepts they cannot be restored.
+ * (so 1,000 tags cost ceil(unique digests ÷ concurrency) rounds). When a digest cannot be read and
+ * `resolveTag` is given, the tag is looked up in the registry and its current digest read instead (what the
+ * deletion will remove). `tags` are the recordable tags with the digest read; `unreadable` the others, with
+ * why: their deletion must not proceed unless the user accepts they cannot be restored.
  */
 export async function readManifestsForJournal(
   tags: TagToRecord[],
   read: ManifestReader,
   concurrency = 8,
-): Promise<{ read: Map<string, ManifestContent>; unreadable: { tag: string; reason: string }[] }> {
-  const digests = [...new Set(tags.map((t) => t.digest))];
+  resolveTag?: (tag: string) => Promise<string | null>,
+): Promise<{ read: Map<string, ManifestContent>; tags: TagToRecord[]; unreadable: { tag: string; reason: string }[] }> {
   const failures = new Map<string, string>();
   const byDigest = new Map<string, ManifestContent>();
-  await mapLimit(digests, concurrency, async (d) => {
+  const readAll = async (digests: string[]) => mapLimit(digests.filter((d) => !byDigest.has(d)), concurrency, async (d) => {
     try {
       const m = await read(d);
       if (!m) failures.set(d, 'the manifest is no longer in the registry');
@@ -124,8 +126,24 @@ export async function readManifestsForJournal(
       failures.set(d, stripControls(String((err as Error)?.message ?? err)));
     }
   });
-  const unreadable = tags.filter((t) => failures.has(t.digest)).map((t) => ({ tag: t.tag, reason: failures.get(t.digest) as string }));
-  return { read: byDigest, unreadable };
+  await readAll([...new Set(tags.map((t) => t.digest))]);
+  let current = tags;
+  const missed = tags.filter((t) => !byDigest.has(t.digest));
+  if (resolveTag && missed.length > 0) {
+    const now = new Map<string, string>();
+    await mapLimit(missed, concurrency, async (t) => {
+      try {
+        const d = await resolveTag(t.tag);
+        if (d) now.set(t.tag, d);
+      } catch {
+        /* keep the first reason */
+      }
+    });
+    await readAll([...new Set(now.values())]);
+    current = tags.map((t) => (now.has(t.tag) && byDigest.has(now.get(t.tag) as string) ? { tag: t.tag, digest: now.get(t.tag) as string } : t));
+  }
+  const unreadable = current.filter((t) => !byDigest.has(t.digest)).map((t) => ({ tag: t.tag, reason: failures.get(t.digest) ?? 'unreadable' }));
+  return { read: byDigest, tags: current.filter((t) => byDigest.has(t.digest)), unreadable };
 }
 
 export interface RecordContext {

@@ -72,11 +72,11 @@ export async function recordBeforeDeleting(
         }
       });
       const tags = [...digests].map(([tag, digest]) => ({ tag, digest }));
-      const got = await readManifestsForJournal(tags, (d) => client.getManifest(d), 8);
+      const got = await readManifestsForJournal(tags, (d) => client.getManifest(d), 8, async (tag) => (await client.headManifest(tag))?.digest ?? null);
       const failed = new Map(got.unreadable.map((u) => [u.tag, u.reason]));
       for (const node of group) if (failed.has(node.tag.name)) unreadable.push({ node, reason: failed.get(node.tag.name) as string });
       const account = ctx.store.get(first.accountId);
-      records.push(...recordsFor(tags.filter((t) => !failed.has(t.tag)), got.read, {
+      records.push(...recordsFor(got.tags, got.read, {
         operation, instance: account?.instanceUrl ?? '', project: String(first.projectId), repositoryPath: client.repository, location: repoLocation,
       }));
     }
