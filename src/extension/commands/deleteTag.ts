@@ -167,17 +167,17 @@ export async function runTagDeletion(
   for (const l of outcome.deleted) ctx.log.info(`Deleted ${l}`);
   for (const f of outcome.failed) ctx.log.error(`Failed to delete ${f.location}: ${f.error}`);
   for (const l of outcome.notAttempted) ctx.log.warn(`Not attempted (cancelled): ${l}`);
-  reportTagOutcome(ctx, outcome, targets.length + skipped.length);
+  reportTagOutcome(ctx, outcome, targets.length + skipped.length, outcome.deleted.some((l) => recorded.recorded.has(l)));
   for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
   return outcome;
 }
 
-function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: number): void {
+function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: number, undoable: boolean): void {
   if (o.failed.length === 0 && o.notAttempted.length === 0) {
     const undo = vscode.l10n.t('Undo');
-    o.undone = Promise.resolve(ctx.ui.info(total === 1
-      ? vscode.l10n.t('Deleted {0}.', o.deleted[0] ?? '')
-      : vscode.l10n.t('Deleted {0} tags.', o.deleted.length), undo)).then((choice) => (choice === undo ? undoDeletion(ctx, o) : undefined));
+    const message = total === 1 ? vscode.l10n.t('Deleted {0}.', o.deleted[0] ?? '') : vscode.l10n.t('Deleted {0} tags.', o.deleted.length);
+    o.undone = Promise.resolve(undoable ? ctx.ui.info(message, undo) : ctx.ui.info(message))
+      .then((choice) => (choice === undo ? undoDeletion(ctx, o) : undefined));
     return;
   }
   const parts = [vscode.l10n.t('Deleted {0} of {1} tags.', o.deleted.length, total)];

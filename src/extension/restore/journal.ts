@@ -28,6 +28,8 @@ export interface Recorded {
   operation: string;
   /** The tags to delete (those without a record only when the user agreed). */
   targets: TagNode[];
+  /** Locations (host/path:tag) that have a record: Undo is offered only for them. */
+  recorded: Set<string>;
 }
 
 /**
@@ -90,15 +92,17 @@ export async function recordBeforeDeleting(
     );
     if (!agreed) return undefined;
   }
+  const recorded = new Set(records.map((r) => `${r.location}:${r.tag}`));
   try {
     appendRecords(journalPath(ctx), records);
   } catch (err) {
+    recorded.clear();
     ctx.log.error(`Cannot write the deletion journal: ${describeError(err)}`);
     if (!(await ctx.ui.confirm(vscode.l10n.t('The deleted tags cannot be recorded for Undo. Delete anyway?'), describeError(err), vscode.l10n.t('Delete Anyway')))) {
       return undefined;
     }
   }
-  return { operation, targets };
+  return { operation, targets, recorded };
 }
 
 /** Restores journal entries with progress; appends the marks; reports per tag in one notification. */
