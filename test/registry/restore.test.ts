@@ -8,6 +8,7 @@ import { RegistryClient, removeImage } from '../../src/core/registry';
 import {
   appendMarks, appendRecords, readJournal, readManifestsForJournal, recordsFor, restoreEntries, type JournalEntry,
 } from '../../src/core/restore';
+import { startFaultProxy } from './faultProxy';
 import {
   buildOciImage, buildOciIndex, inspectRaw, pull, pushLayout, startRegistry,
   type BuiltImage, type BuiltIndex, type RegistryHarness,
@@ -121,5 +122,38 @@ describe('restore deleted tags against a real registry', { timeout: 180_000 }, (
     assert.equal(marked[0].unrestorable, "cannot be restored: garbage collection has already removed this image's data");
     assert.equal(await inspectRaw(h, REPO, 's1', M), null);
     assert.equal((await inspectRaw(h, REPO, 'a1', M))?.digest, shared.manifestDigest, 'tagged images survive GC');
+  });
+
+  test('cost: recording 1,000 tags over 10 images reads each manifest once (10 registry GETs), no tag look-ups', async () => {
+    const dir = path.join(h.dir, 'layouts', 'bench');
+    const digests: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const img = buildOciImage(path.join(dir, String(i)), 'src', `bench ${i}`);
+      await pushLayout(h, path.join(dir, String(i)), 'src', 'group/bench', `b${i}`, M);
+      digests.push(img.manifestDigest);
+    }
+    const seen: string[] = [];
+    const proxy = await startFaultProxy(h.host, (method, p) => {
+      seen.push(`${method} ${p}`);
+      return undefined;
+    });
+    try {
+      const c = new RegistryClient({
+        registry: proxy.host, hostname: '127.0.0.1', repository: 'group/bench', username: 'maintainer', password: USERS.maintainer.password, actions: ['pull'],
+      });
+      const tags = Array.from({ length: 1000 }, (_, i) => ({ tag: `t${i}`, digest: digests[i % 10] }));
+      const t0 = Date.now();
+      const got = await readManifestsForJournal(tags, (d) => c.getManifest(d), 4);
+      const ms = Date.now() - t0;
+      assert.deepEqual(got.unreadable, []);
+      assert.equal(recordsFor(got.tags, got.read, { operation: 'bench', instance: '', project: '', repositoryPath: 'group/bench', location: 'x' }).length, 1000);
+      const manifestReads = seen.filter((l) => l.startsWith('GET /v2/group/bench/manifests/'));
+      assert.equal(manifestReads.length, 10);
+      assert.deepEqual([...new Set(manifestReads)].length, 10, 'each digest once');
+      assert.equal(seen.filter((l) => l.startsWith('HEAD')).length, 0);
+      console.log(`# recording 1,000 tags over 10 digests: ${manifestReads.length} manifest GETs (C=4: ceil(10/4) = 3 rounds) in ${ms} ms`);
+    } finally {
+      await proxy.close();
+    }
   });
 });
