@@ -103,9 +103,8 @@ export interface TagToRecord {
 
 /**
  * Reads the manifest of each tag by digest, each unique digest once, at most `concurrency` at a time
- * (so 1,000 tags cost ceil(unique digests ÷ concurrency) rounds). When a digest cannot be read and
- * `resolveTag` is given, the tag is looked up in the registry and its current digest read instead (what the
- * deletion will remove). `tags` are the recordable tags with the digest read; `unreadable` the others, with
+ * (so 1,000 tags cost ceil(unique digests ÷ concurrency) rounds). With `resolveTag`, a tag whose digest
+ * the registry does not know is looked up and its current digest read instead (what the deletion removes). `tags` are the recordable tags with the digest read; `unreadable` the others, with
  * why: their deletion must not proceed unless the user accepts they cannot be restored.
  */
 export async function readManifestsForJournal(
@@ -115,11 +114,15 @@ export async function readManifestsForJournal(
   resolveTag?: (tag: string) => Promise<string | null>,
 ): Promise<{ read: Map<string, ManifestContent>; tags: TagToRecord[]; unreadable: { tag: string; reason: string }[] }> {
   const failures = new Map<string, string>();
+  const absent = new Set<string>();
   const byDigest = new Map<string, ManifestContent>();
   const readAll = async (digests: string[]) => mapLimit(digests.filter((d) => !byDigest.has(d)), concurrency, async (d) => {
     try {
       const m = await read(d);
-      if (!m) failures.set(d, 'the manifest is no longer in the registry');
+      if (!m) {
+        failures.set(d, 'the manifest is no longer in the registry');
+        absent.add(d);
+      }
       else if (m.digest !== d) failures.set(d, `the registry returned another manifest (${m.digest})`);
       else byDigest.set(d, m);
     } catch (err) {
@@ -128,7 +131,8 @@ export async function readManifestsForJournal(
   });
   await readAll([...new Set(tags.map((t) => t.digest))]);
   let current = tags;
-  const missed = tags.filter((t) => !byDigest.has(t.digest));
+  // Only digests the registry answered "unknown" for: an unreachable registry is not asked once per tag.
+  const missed = tags.filter((t) => absent.has(t.digest));
   if (resolveTag && missed.length > 0) {
     const now = new Map<string, string>();
     await mapLimit(missed, concurrency, async (t) => {
