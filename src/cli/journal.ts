@@ -90,13 +90,16 @@ export async function journalGitLabTags(
   const concurrency = ctx.concurrency ?? 8;
   const digests = new Map<string, string>();
   const unreadable = new Map<string, string>();
+  let broken: string | undefined; // the first error answers for the rest: an unreachable registry is not asked per tag
   await mapLimit(tags, concurrency, async (t) => {
     if (t.digest) return void digests.set(t.tag, t.digest);
+    if (broken !== undefined) return void unreadable.set(t.tag, broken);
     try {
       const info = await client.headManifest(t.tag);
       if (info) digests.set(t.tag, info.digest); // absent: nothing to record, and the deletion reports it missing
     } catch (e) {
-      unreadable.set(t.tag, (e as Error).message);
+      broken ??= (e as Error).message;
+      unreadable.set(t.tag, broken);
     }
   });
   const known = [...digests].map(([tag, digest]) => ({ tag, digest }));

@@ -142,3 +142,16 @@ test('recording: a digest the registry does not have is replaced by what the tag
   assert.deepEqual(out.tags, [{ tag: 'a', digest: 'sha256:now' }, { tag: 'b', digest: 'sha256:ok' }]);
   assert.deepEqual(out.unreadable, []);
 });
+
+test('recording: the first read error answers for every digest not read yet (an unreachable registry is asked once per worker, not per digest)', async () => {
+  let reads = 0;
+  const tags = Array.from({ length: 600 }, (_, i) => ({ tag: `t${i}`, digest: `sha256:${i}` }));
+  const out = await readManifestsForJournal(tags, async () => {
+    reads++;
+    await new Promise((r) => setTimeout(r, 5));
+    throw new Error('no answer from https://registry.example.test:5050');
+  }, 8, async () => assert.fail('no tag look-up after an error'));
+  assert.equal(reads, 8);
+  assert.equal(out.unreadable.length, 600);
+  assert.deepEqual(out.unreadable[599], { tag: 't599', reason: 'no answer from https://registry.example.test:5050' });
+});

@@ -116,7 +116,10 @@ export async function readManifestsForJournal(
   const failures = new Map<string, string>();
   const absent = new Set<string>();
   const byDigest = new Map<string, ManifestContent>();
+  // The first error (unreachable registry, refused credentials) is the answer for every digest not read yet.
+  let broken: string | undefined;
   const readAll = async (digests: string[]) => mapLimit(digests.filter((d) => !byDigest.has(d)), concurrency, async (d) => {
+    if (broken !== undefined) return void failures.set(d, broken);
     try {
       const m = await read(d);
       if (!m) {
@@ -126,7 +129,8 @@ export async function readManifestsForJournal(
       else if (m.digest !== d) failures.set(d, `the registry returned another manifest (${m.digest})`);
       else byDigest.set(d, m);
     } catch (err) {
-      failures.set(d, stripControls(String((err as Error)?.message ?? err)));
+      broken ??= stripControls(String((err as Error)?.message ?? err));
+      failures.set(d, broken);
     }
   });
   await readAll([...new Set(tags.map((t) => t.digest))]);

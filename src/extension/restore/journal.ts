@@ -62,15 +62,18 @@ export async function recordBeforeDeleting(
         continue;
       }
       const digests = new Map<string, string>();
+      let broken: string | undefined; // the first error answers for the rest: an unreachable registry is not asked per tag
       await mapLimit(group, 8, async (node) => {
         const known = knownDigest?.(node) ?? ctx.model.tagDetails(node.accountId, node.repositoryId, node.tag.name)?.digest;
         if (known) return void digests.set(node.tag.name, known);
+        if (broken !== undefined) return void unreadable.push({ node, reason: broken });
         try {
           const info = await client.headManifest(node.tag.name);
           if (info) digests.set(node.tag.name, info.digest);
           else unreadable.push({ node, reason: vscode.l10n.t('the registry does not have it') });
         } catch (err) {
-          unreadable.push({ node, reason: describeError(err) });
+          broken ??= describeError(err);
+          unreadable.push({ node, reason: broken });
         }
       });
       const tags = [...digests].map(([tag, digest]) => ({ tag, digest }));
