@@ -80,6 +80,11 @@ export async function resolveRepository(
   return { id: match.id, path: match.path, repository: match };
 }
 
+/** The repository's registry location (one GitLab request only when it was given by id). */
+export async function repositoryLocation(api: RegistryApi, repo: ResolvedRepository): Promise<string> {
+  return repo.repository?.location ?? (await api.getRepository(repo.id)).location;
+}
+
 /** The error for an unknown repository name/path; worded like GitLab's own 404 messages. */
 export function repositoryNotFound(project: ProjectRef, text: string): GitLabError {
   const what = text === '.' ? 'no root image' : `no repository "${printable(text)}"`;

@@ -23,6 +23,7 @@ export const CommandIds = {
   loadMore: 'gitlabRegistry.loadMore',
   showLogs: 'gitlabRegistry.showLogs',
   deleteTagsByRule: 'gitlabRegistry.deleteTagsByRule',
+  restoreDeletedTags: 'gitlabRegistry.restoreDeletedTags',
   editCleanupPolicy: 'gitlabRegistry.editCleanupPolicy',
   previewCleanupPolicy: 'gitlabRegistry.previewCleanupPolicy',
 } as const;
@@ -43,6 +44,7 @@ export const Settings = {
   tagSortOrder: 'tagSortOrder',
   showGarbageCollectionNotice: 'showGarbageCollectionNotice',
   confirmTypingThreshold: 'confirmTypingThreshold',
+  restoreRetentionDays: 'restoreRetentionDays',
 } as const;
 
 /**

@@ -19,3 +19,9 @@ export function pageSizeSetting(): number {
 export function tagSortOrderSetting(): TagSortOrder {
   return vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.tagSortOrder) === 'name' ? 'name' : 'newest';
 }
+
+/** Days a deletion journal record is kept for Undo / Restore Deleted Tags… (1–3650, default 30). */
+export function restoreRetentionDaysSetting(): number {
+  const n = vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.restoreRetentionDays, 30);
+  return Math.max(1, Math.min(3650, Math.floor(Number.isFinite(n) ? n : 30)));
+}

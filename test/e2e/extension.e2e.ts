@@ -63,10 +63,13 @@ test('add an account with the two input boxes, then delete one tag from the cont
   await wb.contextMenu(wb.row('nightly', VIEW), 'Delete Tag');
   const dialog = await wb.dialog();
   assert.match(dialog.message, /nightly/);
-  assert.match(dialog.detail, /cannot be undone/);
+  assert.match(dialog.detail, /Deleting is permanent once garbage collection runs; until then you can restore it with Undo or Restore Deleted Tags…/);
   assert.ok(dialog.buttons.includes('Delete'), dialog.buttons.join(', '));
   await ctx.screenshot('ext-07-delete-tag-modal');
   await wb.dialogButton('Delete');
+  // No registry behind the double's locations: the tag cannot be recorded for Undo, and a second modal asks.
+  assert.match((await wb.dialog()).message, /cannot be recorded, so they cannot be restored after deleting/);
+  await wb.dialogButton('Delete Anyway');
   await wb.waitForNotification(/Deleted/, 20_000);
   await wb.row('nightly', VIEW).waitFor({ state: 'detached', timeout: 10_000 });
   await ctx.screenshot('ext-08-tag-deleted');
@@ -87,6 +90,8 @@ test('multi-select two tags, right-click one: Delete Tag deletes both', async (c
   assert.match(dialog.detail, /dev-0002/);
   await ctx.screenshot('ext-10-multi-delete-modal');
   await wb.dialogButton('Delete');
+  await wb.dialog();
+  await wb.dialogButton('Delete Anyway'); // not recordable for Undo: no registry behind the double
   await wb.waitForNotification(/Deleted 2 tags/, 20_000);
   await ctx.screenshot('ext-11-multi-deleted');
   assert.deepStrictEqual(tagNames(ctx, 1), ['feature-login', 'latest', 'main', 'v1.0.0', 'v1.2.2', 'v1.2.3']);

@@ -11,7 +11,8 @@ import { tagRefusal } from '../../core/protection';
 import { printable } from '../args';
 import type { CliContext, Command, CommandOption } from '../command';
 import { emit, formatTable, shown } from '../output';
-import { parseProjectRef, resolveRepository } from '../resolve';
+import { JOURNAL_OPTIONS, journalFile, journalGitLabTags } from '../journal';
+import { parseProjectRef, repositoryLocation, resolveRepository } from '../resolve';
 import { printDeleteReport } from './rm';
 import { YES_OPTION, isUnknownOutcome, printUnknownOutcome, stringFlag } from './shared';
 
@@ -95,10 +96,10 @@ export function previewText(preview: RulePreview, label: string): string {
 export const bulkCommand: Command = {
   words: ['bulk'],
   usage:
-    'glcr bulk <project> <repo> --delete REGEX [--keep REGEX] [--keep-n N] [--older-than DUR] (--dry-run | --yes) [--server]',
+    'glcr bulk <project> <repo> --delete REGEX [--keep REGEX] [--keep-n N] [--older-than DUR] (--dry-run | --yes) [--server] [--journal FILE [--no-journal]]',
   summary: 'delete tags by rule (GitLab\'s bulk-delete rule): preview, delete tag by tag, or schedule server-side',
   args: [{ name: 'project' }, { name: 'repo' }],
-  options: [DELETE_OPTION, KEEP_OPTION, KEEP_N_OPTION, OLDER_THAN_OPTION, DRY_RUN_OPTION, YES_OPTION, SERVER_OPTION],
+  options: [DELETE_OPTION, KEEP_OPTION, KEEP_N_OPTION, OLDER_THAN_OPTION, DRY_RUN_OPTION, YES_OPTION, SERVER_OPTION, ...JOURNAL_OPTIONS],
   details:
     'The rule is GitLab\'s: `latest` is never deleted; candidates match \\A<delete>\\z and not \\A<keep>\\z; the keep-n\n' +
     'newest candidates stay (created_at; none = now); with --older-than only strictly older tags go (none = kept);\n' +
@@ -110,7 +111,8 @@ export const bulkCommand: Command = {
     'preview — not deleted (…)". --yes --server {"scheduled":true} (GitLab runs it later, at most once an hour per\n' +
     'repository), or {"scheduled":null,"error":"outcome unknown: …"} with exit 1 when the answer was lost (it is\n' +
     'never sent twice).\n' +
-    'Tag protection needs Maintainer to read; otherwise a warning says it could not be checked.',
+    'Tag protection needs Maintainer to read; otherwise a warning says it could not be checked.\n' +
+    'With --yes --journal FILE each tag\'s manifest is recorded before it is deleted (glcr restore; not with --server).',
   async run(ctx) {
     const dryRun = ctx.flags['dry-run'] === true;
     const yes = ctx.flags.yes === true;
@@ -122,6 +124,9 @@ export const bulkCommand: Command = {
     }
     const rule = ruleFromFlags(ctx);
     const compiled = compileRule(rule);
+    if (server && journalFile(ctx) !== undefined) {
+      throw new UsageError('--journal cannot record GitLab\'s server-side bulk delete (GitLab picks the tags later); drop --server to delete tag by tag; nothing was sent');
+    }
     if (server && rule.deleteRegex === '') {
       throw new UsageError('GitLab\'s bulk delete needs a non-empty --delete regex (".*" for every tag); nothing was sent');
     }
@@ -163,6 +168,12 @@ export const bulkCommand: Command = {
     const plan = await recheckPreview(api, project, repo.id, preview, compiled, { signal: ctx.signal });
     const skipped = skippedByRecheck(plan);
     const names = plan.delete;
+    const journal = journalFile(ctx);
+    if (journal !== undefined && names.length > 0) {
+      // The previewed digests (the re-check kept only unchanged tags): no GitLab request is added.
+      const digestOf = new Map(preview.tags.map((t) => [t.name, t.digest]));
+      await journalGitLabTags(ctx, journal, ctx.args[0], await repositoryLocation(api, repo), names.map((tag) => ({ tag, digest: digestOf.get(tag) ?? null })));
+    }
     let report: DeleteReport;
     try {
       report = names.length === 0 ? { deleted: [], failed: [] } : await api.deleteTags(project, repo.id, names, { signal: ctx.signal });

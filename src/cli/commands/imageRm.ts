@@ -6,11 +6,12 @@ import type { CliContext, Command } from '../command';
 import { setCriticalSection } from '../criticalSection';
 import { emit } from '../output';
 import { resolveInstanceUrl } from '../settings';
+import { JOURNAL_OPTIONS, journalFile, writeJournal } from '../journal';
 import { YES_OPTION, requireYes, stringFlag } from './shared';
 
 export const imageRmCommand: Command = {
   words: ['image', 'rm'],
-  usage: 'glcr image rm <registry>/<path>:<tag> --yes [--digest] [-u USER --password-stdin] [--plain-http]',
+  usage: 'glcr image rm <registry>/<path>:<tag> --yes [--digest] [-u USER --password-stdin] [--plain-http] [--journal FILE [--no-journal]]',
   summary: 'remove an image tag through the registry V2 API (like regctl tag rm)',
   args: [{ name: 'reference' }],
   options: [
@@ -19,6 +20,7 @@ export const imageRmCommand: Command = {
     { name: 'username', short: 'u', type: 'string', value: 'USER', description: 'registry user (with --password-stdin; else $CI_REGISTRY_USER for $CI_REGISTRY)' },
     { name: 'password-stdin', type: 'boolean', description: 'read the password or token from standard input (one trailing newline is stripped)' },
     { name: 'plain-http', type: 'boolean', description: 'speak plain http to the registry' },
+    ...JOURNAL_OPTIONS,
   ],
   details:
     'Without --yes nothing is sent (exit 2); --digest needs --yes too.\n' +
@@ -29,6 +31,8 @@ export const imageRmCommand: Command = {
     'If the registry cannot delete a tag by name, the tag is pointed at a throwaway manifest that is then\n' +
     'deleted; on any doubt glcr looks at the tag and finishes or restores it, and says which. Ctrl-C in that\n' +
     'step restores the tag.\n' +
+    'With --journal FILE each removed tag\'s manifest is recorded first (glcr restore puts it back until garbage\n' +
+    'collection runs).\n' +
     'JSON: {"removed","mode":"tag"|"digest","also_removed":[…]}.',
   async run(ctx) {
     const username = stringFlag(ctx, 'username');
@@ -56,6 +60,7 @@ export const imageRmCommand: Command = {
     }
     if (password !== undefined) ctx.addSecret(password);
 
+    const journal = journalFile(ctx);
     let result: ImageRmResult;
     try {
       result = await removeImage({
@@ -68,6 +73,9 @@ export const imageRmCommand: Command = {
         log: ctx.log,
         signal: ctx.signal,
         onCriticalSection: setCriticalSection,
+        beforeDelete: journal === undefined ? undefined : async (tags, client) => writeJournal(ctx, journal, tags, {
+          instance: client.origin, project: '', repositoryPath: client.repository, location: client.name,
+        }),
       });
     } catch (e) {
       if (!(e instanceof RegistryError)) throw e;

@@ -8,6 +8,7 @@ import { imageRmCommand } from './imageRm';
 import { policyCommand, policyPreviewCommand, policySetCommand } from './policy';
 import { projectsCommand } from './projects';
 import { reposCommand } from './repos';
+import { restoreCommand } from './restore';
 import { rmCommand } from './rm';
 import { rmRepoCommand } from './rmRepo';
 import { tagsCommand } from './tags';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   rmRepoCommand,
   imageRmCommand,
   bulkCommand,
+  restoreCommand,
   policyCommand,
   policySetCommand,
   policyPreviewCommand,

@@ -3,7 +3,8 @@ import { readProjectProtection, withoutProtected } from '../../core/protection';
 import type { DeleteReport } from '../../core/types';
 import type { CliContext, Command } from '../command';
 import { compareCodePoints, emit, plural, shown, sortBy } from '../output';
-import { parseProjectRef, parseTagNames, resolveRepository } from '../resolve';
+import { parseProjectRef, parseTagNames, repositoryLocation, resolveRepository } from '../resolve';
+import { JOURNAL_OPTIONS, journalFile, journalGitLabTags } from '../journal';
 import { OUTCOME_UNKNOWN, YES_OPTION, requireYes } from './shared';
 
 /** The error recorded for tags that were never sent because of SIGINT. */
@@ -16,10 +17,10 @@ export interface RmReport {
 
 export const rmCommand: Command = {
   words: ['rm'],
-  usage: 'glcr rm <project> <repo> <tag>... --yes',
+  usage: 'glcr rm <project> <repo> <tag>... --yes [--journal FILE [--no-journal]]',
   summary: 'delete exactly the named tags (other tags sharing their digest stay)',
   args: [{ name: 'project' }, { name: 'repo' }, { name: 'tag', variadic: true }],
-  options: [YES_OPTION],
+  options: [YES_OPTION, ...JOURNAL_OPTIONS],
   details:
     'JSON: {"deleted":[…],"failed":[{"tag","error"}]}; error is "<HTTP status> <GitLab\'s message>".\n' +
     'A tag protected from you is never sent: failed "403 Forbidden - protected by tag rule <pattern> (delete needs\n' +
@@ -27,7 +28,9 @@ export const rmCommand: Command = {
     'repository cannot be read, every tag is failed with that error (nothing was sent).\n' +
     `On Ctrl-C no further deletes are sent; tags not sent are failed "${NOT_ATTEMPTED}". A delete whose answer was\n` +
     `lost and could not be checked afterwards is failed with an error starting "${OUTCOME_UNKNOWN}" (the tag may have\n` +
-    'been deleted: run glcr tags to see). Exit 1 if any failed.',
+    'been deleted: run glcr tags to see). Exit 1 if any failed.\n' +
+    'With --journal FILE each tag\'s manifest is read from the registry and recorded first; glcr restore puts the\n' +
+    'tags back until garbage collection runs.',
   async run(ctx) {
     requireYes(ctx, 'tags');
     const names = parseTagNames(ctx.args.slice(2));
@@ -43,6 +46,8 @@ export const rmCommand: Command = {
       if (ctx.signal.aborted) throw new GitLabError('cancelled', undefined, 'interrupted');
       // Tags protected from this caller are never sent: they are failed with the rule that protects them.
       const { send, refused } = withoutProtected(names, await readProjectProtection(api, project));
+      const journal = journalFile(ctx);
+      if (journal !== undefined) await journalGitLabTags(ctx, journal, ctx.args[0], await repositoryLocation(api, repo), send.map((tag) => ({ tag, digest: null })));
       sending = true;
       report = send.length === 0 ? { deleted: [], failed: [] } : await api.deleteTags(project, repo.id, send, { signal: ctx.signal });
       report = { ...report, failed: [...refused, ...report.failed] };

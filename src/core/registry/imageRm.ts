@@ -9,7 +9,7 @@ import { UsageError } from '../errors';
 import type { Logger } from '../types';
 import { RegistryError } from './errors';
 import { parseImageRef, type ImageRef } from './imageRef';
-import { RegistryClient, type ManifestInfo } from './client';
+import { RegistryClient, type ManifestContent, type ManifestInfo } from './client';
 import { asRegistryError, isSuccess, isUncertain, removeTag, type CriticalState } from './tagRemoval';
 
 export type { CriticalState } from './tagRemoval';
@@ -26,6 +26,28 @@ export interface ImageRmOptions {
   signal?: AbortSignal;
   /** Told what is under way while a tag temporarily points at a placeholder, and null when that is over. */
   onCriticalSection?: (state: CriticalState | null) => void;
+  /**
+   * Called with the manifest of every tag about to be removed, before anything is deleted (the deletion
+   * journal). Throwing stops the removal; nothing is deleted then.
+   */
+  beforeDelete?: (tags: TagManifest[], client: RegistryClient) => Promise<void>;
+}
+
+/** A tag about to be removed and its manifest, or why that could not be read. */
+export interface TagManifest {
+  tag: string;
+  manifest?: ManifestContent;
+  unreadable?: string;
+}
+
+async function readForJournal(client: RegistryClient, reference: string): Promise<{ manifest?: ManifestContent; unreadable?: string }> {
+  try {
+    const manifest = await client.getManifest(reference);
+    return manifest ? { manifest } : { unreadable: `${reference} is not in ${client.name}` };
+  } catch (e) {
+    if (e instanceof RegistryError && e.kind === 'cancelled') throw e;
+    return { unreadable: asRegistryError(client, e).message };
+  }
 }
 
 export interface ImageRmResult {
@@ -60,6 +82,10 @@ export async function removeImage(opts: ImageRmOptions): Promise<ImageRmResult> 
     if (opts.digestMode) {
       const also = await removeDigest(client, ref, opts);
       return { removed: opts.reference, mode: 'digest', also_removed: also };
+    }
+    if (opts.beforeDelete) {
+      const tag = ref.tag as string;
+      await opts.beforeDelete([{ tag, ...(await readForJournal(client, tag)) }], client);
     }
     await removeTag({ client, tag: ref.tag as string, log: opts.log, signal: opts.signal, onCriticalSection: opts.onCriticalSection });
     return { removed: opts.reference, mode: 'tag', also_removed: [] };
@@ -98,6 +124,10 @@ async function removeDigest(client: RegistryClient, ref: ImageRef, opts: ImageRm
   await Promise.all(Array.from({ length: Math.min(HEAD_CONCURRENCY, tags.length) }, worker));
 
   if (opts.signal?.aborted) throw client.error('cancelled', 'cancelled');
+  if (opts.beforeDelete && pointing.length > 0) {
+    const read = await readForJournal(client, digest);
+    await opts.beforeDelete(pointing.sort().map((tag) => ({ tag, ...read })), client);
+  }
   await deleteDigest(client, digest, log);
   const also = pointing.filter((t) => t !== ref.tag).sort();
   log?.info(`removed ${digest}${also.length ? ` and tags ${also.join(', ')}` : ''}`);

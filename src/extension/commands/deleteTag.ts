@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { confirmCountByTyping } from '../deletion/confirmByTyping';
 import { recheckTagNodes, type SkippedTag } from '../deletion/recheck';
 import { showGarbageCollectionNoticeOnce } from '../deletion/garbageCollectionNotice';
-import { cannotBeUndone } from '../deletion/wording';
+import { restorableUntilGc } from '../deletion/wording';
+import { journalEntries, recordBeforeDeleting, restoreWithProgress } from '../restore/journal';
 import { describeError, handleError, showErrorWithLogs } from '../errors';
 import { firstNames } from '../tree/format';
 import { isRepositoryNode, isTagNode, type TagNode } from '../tree/nodes';
@@ -18,6 +19,10 @@ export interface TagDeletionOutcome {
   /** Sent, but neither the answer nor a look afterwards confirmed either way: may have been deleted. */
   unknown: { location: string; error: string }[];
   notAttempted: string[];
+  /** The journal operation of this deletion (Undo restores it); undefined when nothing was deleted. */
+  operation?: string;
+  /** Settles when the Undo chosen in the report has finished (tests wait for it). */
+  undone?: Promise<unknown>;
 }
 
 /** The keybinding passes this instead of a node: act on the view's selection. */
@@ -86,11 +91,11 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
   let detail: string;
   if (targets.length === 1) {
     message = vscode.l10n.t('Delete the tag "{0}"?', targets[0].tag.name);
-    detail = `${locations[0]}\n\n${cannotBeUndone()}`;
+    detail = `${locations[0]}\n\n${restorableUntilGc()}`;
   } else {
     const { shown, more } = firstNames(locations, 5);
     message = vscode.l10n.t('Delete {0} tags?', targets.length);
-    detail = `${shown.join('\n')}${more ? `\n${vscode.l10n.t('…and {0} more', more)}` : ''}\n\n${cannotBeUndone()}`;
+    detail = `${shown.join('\n')}${more ? `\n${vscode.l10n.t('…and {0} more', more)}` : ''}\n\n${restorableUntilGc()}`;
   }
   detail = [detail, ...skippedAndSharedNotes(ctx, targets, protectedTags)].join('\n\n');
   if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) return undefined;
@@ -124,7 +129,13 @@ function skippedAndSharedNotes(ctx: CommandContext, targets: readonly TagNode[],
  * updates the tree and shows the one-time garbage-collection notice. Shared with Delete Tags by Rule.
  * `skipped`: tags the re-check left out (changed since shown), reported as failed with their reason.
  */
-export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], skipped: SkippedTag[] = []): Promise<TagDeletionOutcome> {
+export async function runTagDeletion(
+  ctx: CommandContext, requested: TagNode[], skipped: SkippedTag[] = [], knownDigest?: (t: TagNode) => string | null | undefined,
+): Promise<TagDeletionOutcome> {
+  // Recorded first (Undo, Restore Deleted Tags…); declining to delete unrecordable tags deletes nothing.
+  const recorded = await recordBeforeDeleting(ctx, requested, knownDigest);
+  if (!recorded) return { deleted: [], failed: [...skipped], unknown: [], notAttempted: requested.map((t) => t.tag.location) };
+  const targets = recorded.targets;
   // Group by repository: the core deletes one repository's tags with bounded concurrency.
   const groups = new Map<string, TagNode[]>();
   for (const t of targets) {
@@ -133,7 +144,7 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], sk
     if (group) group.push(t); // not a copy per tag: that is quadratic for 100,000 tags
     else groups.set(k, [t]);
   }
-  const outcome: TagDeletionOutcome = { deleted: [], failed: [...skipped], unknown: [], notAttempted: [] };
+  const outcome: TagDeletionOutcome = { deleted: [], failed: [...skipped], unknown: [], notAttempted: [], operation: recorded.operation };
   const deletedInstances = new Set<string>();
 
   await ctx.ui.withProgress(
@@ -191,16 +202,17 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], sk
   for (const f of outcome.failed) ctx.log.error(`Failed to delete ${f.location}: ${f.error}`);
   for (const f of outcome.unknown) ctx.log.warn(`Outcome unknown for ${f.location}: ${f.error}`);
   for (const l of outcome.notAttempted) ctx.log.warn(`Not attempted (cancelled): ${l}`);
-  reportTagOutcome(ctx, outcome, targets.length + skipped.length);
+  reportTagOutcome(ctx, outcome, targets.length + skipped.length, outcome.deleted.some((l) => recorded.recorded.has(l)));
   for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
   return outcome;
 }
 
-function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: number): void {
+function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: number, undoable: boolean): void {
   if (o.failed.length === 0 && o.unknown.length === 0 && o.notAttempted.length === 0) {
-    void ctx.ui.info(total === 1
-      ? vscode.l10n.t('Deleted {0}.', o.deleted[0] ?? '')
-      : vscode.l10n.t('Deleted {0} tags.', o.deleted.length));
+    const undo = vscode.l10n.t('Undo');
+    const message = total === 1 ? vscode.l10n.t('Deleted {0}.', o.deleted[0] ?? '') : vscode.l10n.t('Deleted {0} tags.', o.deleted.length);
+    o.undone = Promise.resolve(undoable ? ctx.ui.info(message, undo) : ctx.ui.info(message))
+      .then((choice) => (choice === undo ? undoDeletion(ctx, o) : undefined));
     return;
   }
   const parts = [vscode.l10n.t('Deleted {0} of {1} tags.', o.deleted.length, total)];
@@ -217,4 +229,20 @@ function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: num
   }
   if (o.notAttempted.length) parts.push(vscode.l10n.t('{0} not attempted (cancelled).', o.notAttempted.length));
   showErrorWithLogs(ctx, parts.join(' '));
+}
+
+/** Undo: restores what this deletion deleted (the records of its operation for the deleted tags). */
+async function undoDeletion(ctx: CommandContext, o: TagDeletionOutcome): Promise<unknown> {
+  try {
+    const deleted = new Set(o.deleted);
+    const entries = journalEntries(ctx).filter((e) => e.operation === o.operation && deleted.has(`${e.location}:${e.tag}`));
+    if (entries.length === 0) {
+      void ctx.ui.warn(vscode.l10n.t('Nothing to undo: the deleted tags were not recorded.'));
+      return undefined;
+    }
+    return await restoreWithProgress(ctx, entries);
+  } catch (err) {
+    handleError(ctx, vscode.l10n.t('Restoring tags failed'), err);
+    return undefined;
+  }
 }

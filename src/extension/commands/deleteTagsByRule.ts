@@ -13,7 +13,7 @@ import type { Repository } from '../../core/types';
 import type { Account } from '../accounts/account';
 import { confirmCountByTyping } from '../deletion/confirmByTyping';
 import { recheckRulePreview } from '../deletion/recheck';
-import { cannotBeUndone } from '../deletion/wording';
+import { cannotBeUndone, restorableUntilGc } from '../deletion/wording';
 import { describeError, handleError, showErrorWithLogs } from '../errors';
 import type { PreviewChoice } from '../rules/previewHtml';
 import { buildPreviewModel, buildSection, type PreviewModel } from '../rules/previewModel';
@@ -212,7 +212,7 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
       const detail = [
         `${shown.join('\n')}${more ? `\n${vscode.l10n.t('…and {0} more', more)}` : ''}`,
         vscode.l10n.t('Exactly the {0} tags listed in the preview are deleted, one by one; the {1} other tags stay.', names.length, section.totals.keepCount),
-        cannotBeUndone(),
+        restorableUntilGc(),
         model.garbageCollection.text,
       ].join('\n\n');
       if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) continue;
@@ -229,7 +229,9 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
           tag: { name, path: t?.path ?? `${repository.path}:${name}`, location: t?.location ?? `${repository.location}:${name}` },
         };
       });
-      outcome.deletion = await runTagDeletion(ctx, targets, checked.skipped);
+      // The preview's digests (the re-check kept only unchanged tags): recording reads no tag again.
+      const previewDigests = new Map(targets.map((t) => [t.tag.location, byName.get(t.tag.name)?.digest ?? undefined]));
+      outcome.deletion = await runTagDeletion(ctx, targets, checked.skipped, (t) => previewDigests.get(t.tag.location));
       return outcome;
     }
     // schedule

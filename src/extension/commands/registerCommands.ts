@@ -8,6 +8,7 @@ import { copyImageReference } from './copyImageReference';
 import { deleteRepository } from './deleteRepository';
 import { deleteTag } from './deleteTag';
 import { deleteTagsByRule } from './deleteTagsByRule';
+import { restoreDeletedTags } from './restoreDeletedTags';
 import { editCleanupPolicy } from './editCleanupPolicy';
 import { filterTags } from './filterTags';
 import { loadMore } from './loadMore';
@@ -40,6 +41,7 @@ export const handlers: Record<CommandId, CommandHandler> = {
   [CommandIds.loadMore]: loadMore,
   [CommandIds.showLogs]: showLogs,
   [CommandIds.deleteTagsByRule]: deleteTagsByRule,
+  [CommandIds.restoreDeletedTags]: restoreDeletedTags,
   [CommandIds.editCleanupPolicy]: editCleanupPolicy,
   [CommandIds.previewCleanupPolicy]: previewCleanupPolicy,
 };

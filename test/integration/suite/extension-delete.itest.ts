@@ -14,7 +14,7 @@ const tagNode = async (a: Awaited<ReturnType<typeof fresh>>, repo: Awaited<Retur
   return found;
 };
 
-test('Delete Tag: modal names the tag and says it cannot be undone; only that tag goes', async () => {
+test('Delete Tag: modal names the tag and says it is restorable until garbage collection; only that tag goes', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
   const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
@@ -26,11 +26,13 @@ test('Delete Tag: modal names the tag and says it cannot be undone; only that ta
   } finally {
     restoreUi(a);
   }
-  assert.strictEqual(asked.length, 1);
+  // The double's registry host does not exist, so the tag cannot be recorded for Undo: a second modal asks.
+  assert.strictEqual(asked.length, 2);
   assert.strictEqual(asked[0].button, 'Delete');
   assert.match(asked[0].message, /staging/);
-  assert.match(asked[0].detail, /cannot be undone/);
-  assert.match(asked[0].detail, /rebuild/);
+  assert.match(asked[0].detail, /Deleting is permanent once garbage collection runs; until then you can restore it with Undo or Restore Deleted Tags…/);
+  assert.strictEqual(asked[1].button, 'Delete Anyway');
+  assert.match(asked[1].message, /1 tag\(s\) cannot be recorded, so they cannot be restored after deleting/);
   assert.deepStrictEqual(outcome?.deleted, ['registry.example.test:5050/acme/website:staging']);
   assert.deepStrictEqual(await doubleTagNames(5), ['latest', 'prod', 'v2024.01']);
   // The tree changed under the repository only, without the deleted tag.

@@ -123,7 +123,9 @@ test('palette: account → project → repository → two tags sharing a digest;
   assert.ok(asked.steps[1].labels.includes(PROJECT), `${asked.steps[1].labels}`);
   assert.ok(asked.steps[2].labels.includes(PROJECT), `root repository labelled with the project path: ${asked.steps[2].labels}`);
   assert.ok(asked.steps[3].labels.includes(SIBLING), `${asked.steps[3].labels}`);
-  assert.strictEqual(asked.confirms.length, 1);
+  // Then the tags cannot be recorded for Undo (no registry behind the double), and a second modal asks.
+  assert.strictEqual(asked.confirms.length, 2);
+  assert.strictEqual(asked.confirms[1].button, 'Delete Anyway');
   assert.strictEqual(asked.confirms[0].button, 'Delete');
   assert.match(asked.confirms[0].message, /2 tags/);
   assert.match(asked.confirms[0].detail, /my\.project:latest/);

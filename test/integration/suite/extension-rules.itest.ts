@@ -103,11 +103,13 @@ test('rule flow: validation as you type, the preview lists the expected tags, De
   assert.strictEqual(section.totals.deleteCount + section.totals.keepCount, 30);
   assert.strictEqual(before.length, 30);
   assert.match(shown[0].garbageCollection.text, /garbage collection.*registry-garbage-collect/);
-  // The modal: count, cannot be undone, Delete.
-  assert.strictEqual(asked.length, 1);
+  // The modal: count, restorable until garbage collection, Delete; then (no registry behind the double) the
+  // tags cannot be recorded for Undo, and a second modal asks.
+  assert.strictEqual(asked.length, 2);
   assert.strictEqual(asked[0].button, 'Delete');
   assert.match(asked[0].message, new RegExp(`Delete ${section.deleteNames.length} tags`));
-  assert.match(asked[0].detail, /cannot be undone/);
+  assert.match(asked[0].detail, /Deleting is permanent once garbage collection runs/);
+  assert.strictEqual(asked[1].button, 'Delete Anyway');
   // Exactly the previewed tags are gone; `latest` (same digest as a deleted main-* tag) and the rest stay.
   assert.deepStrictEqual([...outcome.deletion!.deleted].sort(), section.deleteNames.map((n) => `registry.example.test:5050/acme/platform/tools/builder:${n}`).sort());
   const after = (await doubleTags(4)).map((t) => t.name).sort();
