@@ -83,6 +83,18 @@ export interface ProjectRec {
   archived: boolean;
   policy: PolicyRec;
   tagRules: TagRuleRec[];
+  /** Branch names; absent = only the default branch. */
+  branches?: string[];
+  /** Merge requests (GitLab's states: opened, closed, locked, merged). */
+  mergeRequests?: MergeRequestRec[];
+}
+
+export interface MergeRequestRec {
+  iid: number;
+  title: string;
+  state: 'opened' | 'closed' | 'locked' | 'merged';
+  source_branch: string;
+  target_branch: string;
 }
 
 export type TagRec = DoubleTag;

@@ -97,7 +97,7 @@ export class FastPathApi implements RegistryApi {
     return result;
   }
 
-  async listGroupProjects(group: GroupRef, query: { search?: string }, page?: PageRequest): Promise<Page<Project>> {
+  async listGroupProjects(group: GroupRef, query: { search?: string; minAccessLevel?: number }, page?: PageRequest): Promise<Page<Project>> {
     return this.learnProjects(await this.rest.listGroupProjects(group, query, page));
   }
 
@@ -309,6 +309,14 @@ export class FastPathApi implements RegistryApi {
 
   getTagProtectionAccess(project: ProjectRef): Promise<TagProtectionAccess> {
     return this.rest.getTagProtectionAccess(project);
+  }
+
+  listBranchNames(project: ProjectRef, opts?: { signal?: AbortSignal }): Promise<string[]> {
+    return this.rest.listBranchNames(project, opts);
+  }
+
+  listMergeRequestSourceBranches(project: ProjectRef, state: 'merged' | 'closed', opts?: { signal?: AbortSignal }): Promise<string[]> {
+    return this.rest.listMergeRequestSourceBranches(project, state, opts);
   }
 
   listTagProtectionRules(project: ProjectRef): Promise<TagProtectionRule[]> {
