@@ -3,6 +3,8 @@ import type { DeleteReport } from '../../core/types';
 import type { CliContext, Command } from '../command';
 import { compareCodePoints, emit, plural, shown, sortBy } from '../output';
 import { parseProjectRef, parseTagNames, resolveRepository } from '../resolve';
+import { withSignatureCompanions } from '../../core/rules/conditions';
+import { ORPHANED_SIGNATURES_OPTION, WITH_SIGNATURES_OPTION, conditionFlags } from './conditionFlags';
 import { OUTCOME_UNKNOWN, YES_OPTION, requireYes } from './shared';
 
 /** The error recorded for tags that were never sent because of SIGINT. */
@@ -15,20 +17,24 @@ export interface RmReport {
 
 export const rmCommand: Command = {
   words: ['rm'],
-  usage: 'glcr rm <project> <repo> <tag>... --yes',
+  usage: 'glcr rm <project> <repo> <tag>... [--with-signatures] [--orphaned-signatures] --yes',
   summary: 'delete exactly the named tags (other tags sharing their digest stay)',
   args: [{ name: 'project' }, { name: 'repo' }, { name: 'tag', variadic: true }],
-  options: [YES_OPTION],
+  options: [YES_OPTION, WITH_SIGNATURES_OPTION, ORPHANED_SIGNATURES_OPTION],
   details:
     'JSON: {"deleted":[…],"failed":[{"tag","error"}]}; error is "<HTTP status> <GitLab\'s message>".\n' +
     'A tag that does not exist is failed "404 Tag Not Found" and no delete is sent for it. When the project or\n' +
     'repository cannot be read, every tag is failed with that error (nothing was sent).\n' +
     `On Ctrl-C no further deletes are sent; tags not sent are failed "${NOT_ATTEMPTED}". A delete whose answer was\n` +
     `lost and could not be checked afterwards is failed with an error starting "${OUTCOME_UNKNOWN}" (the tag may have\n` +
-    'been deleted: run glcr tags to see). Exit 1 if any failed.',
+    'been deleted: run glcr tags to see). Exit 1 if any failed.\n' +
+    '--with-signatures also deletes the cosign companions (sha256-<hex>.sig/.att/.sbom) of an image that loses its\n' +
+    'last tag; --orphaned-signatures also those whose image has no tag at all (glcr bulk <project> <repo>\n' +
+    '--orphaned-signatures --yes deletes only those).',
   async run(ctx) {
     requireYes(ctx, 'tags');
-    const names = parseTagNames(ctx.args.slice(2));
+    const conditions = conditionFlags(ctx);
+    let names = parseTagNames(ctx.args.slice(2));
     const api = ctx.api();
     const project = parseProjectRef(ctx.args[0]);
 
@@ -38,6 +44,11 @@ export const rmCommand: Command = {
     try {
       const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);
       label = repo.path ?? `repository ${repo.id}`;
+      if (conditions.withSignatures || conditions.orphanedSignatures) {
+        // The companions come from the repository's tags as they are now (digests read, nothing deleted yet).
+        const tags = await api.listTagDetails(project, repo.id, undefined, { signal: ctx.signal });
+        names = withSignatureCompanions(tags, names, conditions).delete;
+      }
       if (ctx.signal.aborted) throw new GitLabError('cancelled', undefined, 'interrupted');
       sending = true;
       report = await api.deleteTags(project, repo.id, names, { signal: ctx.signal });

@@ -29,7 +29,12 @@ export type Reason =
   | 'too_new'       // not strictly older than now - older_than
   | 'no_timestamp'  // older_than given and the tag has no timestamp
   | 'protected'     // a tag protection rule (or immutable rule) forbids the caller to delete it
-  | 'matched';      // deleted
+  | 'matched'       // deleted
+  // Conditions added after the rule (core/rules/conditions.ts):
+  | 'branch_exists' // the rule deletes it, but it is not positively an image of a gone branch → kept
+  | 'gone_branch'   // deleted: the slug of a merged/closed merge request's branch that no longer exists
+  | 'signature'     // deleted: cosign companion of an image that loses its last tag here
+  | 'orphaned_signature'; // deleted: cosign companion whose image has no tag left
 
 export type Action = 'delete' | 'keep';
 

@@ -101,6 +101,10 @@ export function reasonText(reason: Reason, rule: Rule, t: Translate): string {
     case 'no_timestamp': return t('no creation date: the age filter never deletes it');
     case 'protected': return t('protected by a tag protection rule');
     case 'matched': return t('matches the rule');
+    case 'branch_exists': return t('not an image of a branch that is gone');
+    case 'gone_branch': return t('image of a branch that is gone');
+    case 'signature': return t('signature of a deleted image');
+    case 'orphaned_signature': return t('signature of an image that has no tag');
   }
 }
 
