@@ -10,6 +10,7 @@ import { projectsCommand } from './projects';
 import { reposCommand } from './repos';
 import { rmCommand } from './rm';
 import { rmRepoCommand } from './rmRepo';
+import { summaryCommand } from './summary';
 import { tagsCommand } from './tags';
 
 export const COMMANDS: readonly Command[] = [
@@ -23,4 +24,5 @@ export const COMMANDS: readonly Command[] = [
   policyCommand,
   policySetCommand,
   policyPreviewCommand,
+  summaryCommand,
 ];

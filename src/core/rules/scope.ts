@@ -56,10 +56,15 @@ export async function listScopeRepositories(api: RegistryApi, scope: RuleScope, 
   const host = api.baseUrl;
   if (scope.kind === 'project') {
     const [project, repos] = await Promise.all([
-      api.getProject(scope.project),
+      // A CI job token cannot read the project itself: then the path as given stands for it.
+      api.getProject(scope.project).catch((e: unknown) => {
+        if (typeof scope.project === 'string' && !(e instanceof GitLabError && e.kind === 'cancelled')) return undefined;
+        throw e;
+      }),
       collectAll((cursor) => api.listProjectRepositories(scope.project, { cursor, perPage: 100 }), host, { signal }),
     ]);
-    return sortScoped(repos.map((repository) => ({ project: project.path_with_namespace, projectId: project.id, repository })));
+    const path = project?.path_with_namespace ?? String(scope.project);
+    return sortScoped(repos.map((repository) => ({ project: path, projectId: repository.project_id, repository })));
   }
   const [projects, repos] = await Promise.all([
     collectAll((cursor) => api.listGroupProjects(scope.group, {}, { cursor, perPage: 100 }), host, { signal }),
