@@ -25,6 +25,7 @@ export const CommandIds = {
   deleteTagsByRule: 'gitlabRegistry.deleteTagsByRule',
   editCleanupPolicy: 'gitlabRegistry.editCleanupPolicy',
   previewCleanupPolicy: 'gitlabRegistry.previewCleanupPolicy',
+  applyCleanupPolicyToProjects: 'gitlabRegistry.applyCleanupPolicyToProjects',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

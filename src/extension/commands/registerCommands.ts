@@ -8,6 +8,7 @@ import { copyImageReference } from './copyImageReference';
 import { deleteRepository } from './deleteRepository';
 import { deleteTag } from './deleteTag';
 import { deleteTagsByRule } from './deleteTagsByRule';
+import { applyPolicyToProjects } from './applyPolicyToProjects';
 import { editCleanupPolicy } from './editCleanupPolicy';
 import { filterTags } from './filterTags';
 import { loadMore } from './loadMore';
@@ -42,6 +43,7 @@ export const handlers: Record<CommandId, CommandHandler> = {
   [CommandIds.deleteTagsByRule]: deleteTagsByRule,
   [CommandIds.editCleanupPolicy]: editCleanupPolicy,
   [CommandIds.previewCleanupPolicy]: previewCleanupPolicy,
+  [CommandIds.applyCleanupPolicyToProjects]: applyPolicyToProjects,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

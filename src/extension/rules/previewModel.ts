@@ -76,6 +76,12 @@ export interface PreviewModel {
   garbageCollection: { text: string; learnMoreUrl: string };
   /** Offer "Delete N tags…" and "Schedule GitLab's cleanup instead…" (false: a read-only policy preview). */
   actions: boolean;
+  /** false hides "Schedule GitLab's cleanup instead…" (many repositories, or conditions GitLab's run lacks). */
+  schedule?: boolean;
+  /** A rule over many repositories: totals on top, each repository collapsible. */
+  manyRepositories?: boolean;
+  /** The conditions beyond GitLab's rule, shown as checkboxes that ask for the preview again. */
+  conditions?: { withSignatures: boolean; goneBranches: boolean };
 }
 
 export const GARBAGE_COLLECTION_DOCS = 'https://docs.gitlab.com/administration/packages/container_registry/#container-registry-garbage-collection';
@@ -213,10 +219,16 @@ export function buildPreviewModel(options: {
   sections: PreviewSection[];
   actions: boolean;
   intro?: string;
+  schedule?: boolean;
+  manyRepositories?: boolean;
+  conditions?: { withSignatures: boolean; goneBranches: boolean };
   t: Translate;
 }): PreviewModel {
   return {
     title: options.title,
+    ...(options.schedule === false ? { schedule: false } : {}),
+    ...(options.manyRepositories ? { manyRepositories: true } : {}),
+    ...(options.conditions ? { conditions: { ...options.conditions } } : {}),
     ...(options.intro ? { intro: options.intro } : {}),
     ruleSummary: ruleSummary(options.rule, options.t),
     sections: options.sections,
