@@ -162,6 +162,18 @@ button:disabled { opacity: 0.5; cursor: default; }
 a { color: var(--vscode-textLink-foreground); }
 `;
 
+/** The conditions beyond GitLab's rule as checkboxes above the sections (visible before anything is decided). */
+function conditionBoxes(model: PreviewModel, t: Translate): string[] {
+  if (!model.actions || !model.conditions) return [];
+  const box = (choice: PreviewChoice, on: boolean, label: string) =>
+    `<label><input type="checkbox" data-choice="${choice}"${on ? ' checked' : ''}> ${escapeHtml(label)}</label>`;
+  return ['<fieldset class="conditions">',
+    `<legend>${escapeHtml(t('Conditions'))}</legend>`,
+    box('toggleSignatures', model.conditions.withSignatures, t('Also delete the signatures of deleted images (sha256-….sig / .att / .sbom)')),
+    box('toggleGoneBranches', model.conditions.goneBranches, t('Only images of branches that are gone (CI_COMMIT_REF_SLUG of merged or closed merge requests)')),
+    '</fieldset>'];
+}
+
 /** A rule over many repositories: the totals of all of them above the per-repository sections. */
 function grandTotals(model: PreviewModel, t: Translate): string[] {
   if (model.manyRepositories !== true) return [];
@@ -182,18 +194,10 @@ export function renderPreviewHtml(model: PreviewModel, options: { nonce: string;
     `<p class="rule">${escapeHtml(t('Rule: {0}', model.ruleSummary))}</p>`,
     ...(model.intro ? [`<p class="intro">${escapeHtml(model.intro)}</p>`] : []),
     `<p class="gc">${escapeHtml(model.garbageCollection.text)} <a href="${escapeHtml(model.garbageCollection.learnMoreUrl)}">${escapeHtml(t('Learn more'))}</a></p>`,
+    ...conditionBoxes(model, t),
     ...grandTotals(model, t),
     ...model.sections.map((s) => renderSection(s, t, model.sections.length > 1 || !model.actions, model.manyRepositories === true)),
   ];
-  if (model.actions && model.conditions) {
-    const box = (choice: PreviewChoice, on: boolean, label: string) =>
-      `<label><input type="checkbox" data-choice="${choice}"${on ? ' checked' : ''}> ${escapeHtml(label)}</label>`;
-    body.push('<fieldset class="conditions">',
-      `<legend>${escapeHtml(t('Conditions'))}</legend>`,
-      box('toggleSignatures', model.conditions.withSignatures, t('Also delete the signatures of deleted images (sha256-….sig / .att / .sbom)')),
-      box('toggleGoneBranches', model.conditions.goneBranches, t('Only images of branches that are gone (CI_COMMIT_REF_SLUG of merged or closed merge requests)')),
-      '</fieldset>');
-  }
   if (model.actions) {
     body.push('<div class="actions">',
       `<button id="delete" data-choice="delete"${deleteCount === 0 ? ' disabled' : ''}>${escapeHtml(t('Delete {0} tags…', deleteCount))}</button>`,
