@@ -197,3 +197,18 @@ test('rm --with-signatures deletes the named tags and their companions; rm --orp
   assert.deepEqual(parseJson<{ deleted: string[] }>(o).deleted, ['app-3', `sha256-${'a'.repeat(64)}.sig`]);
   assert.ok(names(d, 'acme/docs/signed').includes(`sha256-${hex('app-3')}.sig`));
 });
+
+test('bulk over many repositories refuses what it cannot do, before any request (exit 2)', async () => {
+  const d = await fresh();
+  for (const args of [
+    ['bulk', '--group', 'acme', '--delete', '.*', '--yes', '--server'],
+    ['bulk', '--group', 'acme', '--project', MY, '--delete', '.*', '--dry-run'],
+    ['bulk', MY, '.', '--repos', 'api', '--delete', '.*', '--dry-run'],
+    ['bulk', MY, '.', '--delete', '.*', '--gone-branches', '--yes', '--server'],
+    ['bulk', '--group', 'acme', '--delete', '.*'],
+  ]) {
+    const r = await run(d, args);
+    assert.equal(r.code, 2, args.join(' '));
+  }
+  assert.equal(d.requests.length, 0);
+});
