@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { scenario6, type S6 } from './extension';
+import { GROUP_REPOS, GROUP_TAGS, groupLimitMs, s7Median, scenario7, type S7 } from './group';
 import { C, CONNECT_MS, DELETE_WORK_MS, fmtMs, fmtRatio, L, LIST_WORK_MS, log, mdTable, median, RUNS } from './lib';
 import {
   COMPARE_SAMPLE, DELETE_N, HUGE_TAGS, REST_THROTTLED_CAP_MS, THROTTLE, scenario1, scenario2, scenario5, scenarioDelete,
@@ -12,7 +13,7 @@ import {
 } from './scenarios';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7').split(',').map((s) => s.trim()));
 
 const TAGS_PAGE = 20;
 const DESTROY_LIMIT = 20;
@@ -133,6 +134,21 @@ function report5(s: S5): void {
     + `compile + evaluate per run; runs ${s.runsMs.map((m) => m.toFixed(1)).join(', ')} ms.`);
 }
 
+function report7(s: S7): void {
+  const { ms, requests } = s7Median(s);
+  const limit = groupLimitMs(requests);
+  const peak = Math.max(...s.runs.map((r) => r.peak));
+  rows.push({
+    scenario: `7. rule over a group: ${GROUP_REPOS} repositories × ${GROUP_TAGS} tags, preview (median of ${s.runs.length})`,
+    requests: String(requests), wall: fmtMs(ms), limit: `${fmtMs(limit)} (⌈${requests} ÷ ${C}⌉ × L)`, vsLimit: fmtRatio(ms / limit),
+    vsComparisons: '—', target: '≤ 1.25 × limit; ≤ C in flight',
+    met: `${verdict('S7 ≤ 1.25 × limit', ms <= 1.25 * limit, fmtRatio(ms / limit))} / ${verdict('S7 ≤ C in flight', peak <= C, `peak ${peak}`)} `
+      + `(${s.repositories} repositories, ${s.deleteCount} to delete; peak ${peak} in flight)`,
+  });
+  notes.push(`Scenario 7: group org-02 with ${GROUP_REPOS} added repositories of ${GROUP_TAGS} tags, rule {"deleteRegex":"build-.*","keepN":10,"olderThan":"30d"}, `
+    + `--repos "/bench-\\d+$"; runs ${s.runs.map((r) => `${r.ms.toFixed(0)} ms / ${r.requests} requests`).join(', ')}.`);
+}
+
 function report6(s: S6, cli?: S1['cli']): void {
   const kb = s.bundleBytes / 1024;
   rows.push({
@@ -182,6 +198,7 @@ async function main(): Promise<void> {
   if (only.has('4')) reportDelete(await scenarioDelete(true), true);
   if (only.has('5')) report5(await scenario5());
   if (only.has('6')) report6(await scenario6(), s1?.cli);
+  if (only.has('7')) report7(await scenario7());
 
   const table = mdTable(
     ['Scenario', 'Requests', 'Wall time', 'Limit', '× limit', 'vs comparison clients', 'Target', 'Result'],
@@ -211,7 +228,7 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   process.stdout.write(`\n${md}\n`);
-  if (only.size === 6) fs.writeFileSync(path.join(repoRoot, 'bench', 'results.md'), md + keptHistory());
+  if (only.size === 7) fs.writeFileSync(path.join(repoRoot, 'bench', 'results.md'), md + keptHistory());
   else fs.writeFileSync(path.join(repoRoot, 'bench', `results.partial.md`), md);
   log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }

@@ -3,7 +3,7 @@
 // parsing with a size cap and typed errors. The token lives only in a request header: never in a URL,
 // a message or a log line.
 import nodeFetch, { Headers, RequestInit, Response } from 'node-fetch';
-import { sleep } from './concurrency';
+import { Slots, sleep } from './concurrency';
 import { GitLabError, cancelledError } from './errors';
 import { looksLikeHtml, mapHttpError, parseRetryAfter } from './errorMapping';
 import type { Credential, Logger } from './types';
@@ -33,6 +33,11 @@ export interface HttpClientOptions {
   maxRetryAfterSeconds?: number;
   /** Response bodies larger than this are refused. Default 50 MB. */
   maxResponseBytes?: number;
+  /**
+   * Requests in flight for this account at most (the client's `concurrency`), so that work spread over
+   * many repositories at once (a group rule) keeps the one bound. Absent = unbounded here.
+   */
+  maxInFlight?: number;
 }
 
 export interface RequestSpec {
@@ -78,11 +83,13 @@ type AttemptFailure =
  * The HttpClient for a client's options: the base URL normalised, plain http:// to a non-loopback host
  * refused unless allowed (UsageError, nothing sent), and the transport settings passed on.
  */
-export function createHttpClient(options: Omit<HttpClientOptions, 'baseUrl'> & { baseUrl: string; allowHttp?: boolean }): HttpClient {
+export function createHttpClient(
+  options: Omit<HttpClientOptions, 'baseUrl'> & { baseUrl: string; allowHttp?: boolean; concurrency?: number },
+): HttpClient {
   const baseUrl = normalizeInstanceUrl(options.baseUrl);
   assertSafeTransport(baseUrl, options.allowHttp === true);
-  const { allowHttp: _ignored, ...transport } = options;
-  return new HttpClient({ ...transport, baseUrl });
+  const { allowHttp: _ignored, concurrency, ...transport } = options;
+  return new HttpClient({ ...transport, baseUrl, maxInFlight: transport.maxInFlight ?? concurrency ?? 8 });
 }
 
 export class HttpClient {
@@ -99,6 +106,7 @@ export class HttpClient {
   private readonly maxResponseBytes: number;
   /** No request starts before this time (429 Retry-After, RateLimit-Remaining: 0). */
   private pauseUntil = 0;
+  private readonly slots?: Slots;
   /** Set once a connection to the instance worked: later "connection refused" is a restart, worth retrying. */
   private connectedOnce = false;
 
@@ -115,6 +123,7 @@ export class HttpClient {
     this.retryMaxDelayMs = opts.retryMaxDelayMs ?? 10_000;
     this.maxRetryAfterMs = (opts.maxRetryAfterSeconds ?? 120) * 1000;
     this.maxResponseBytes = opts.maxResponseBytes ?? 50 * 1024 * 1024;
+    if (opts.maxInFlight !== undefined) this.slots = new Slots(opts.maxInFlight);
   }
 
   get credentialKind(): Credential['kind'] | undefined {
@@ -140,7 +149,8 @@ export class HttpClient {
 
     for (let attempt = 1; ; attempt++) {
       await this.waitForPause(signal);
-      const outcome = await this.attempt<T>(method, url, spec, signal);
+      const send = () => this.attempt<T>(method, url, spec, signal);
+      const outcome = await (this.slots ? this.slots.run(send) : send());
       if (outcome.ok) return { ...outcome.result, afterUncertainAttempt: uncertain };
       const failure = outcome.failure;
       const canRetry = attempt < this.maxAttempts;

@@ -25,7 +25,7 @@ export interface RegistryApi {
   /** Member groups; `topLevelOnly` for the tree's first level. */
   listGroups(query: { search?: string; topLevelOnly?: boolean }, page?: PageRequest): Promise<Page<Group>>;
   /** A group's projects including subgroups. */
-  listGroupProjects(group: GroupRef, query: { search?: string }, page?: PageRequest): Promise<Page<Project>>;
+  listGroupProjects(group: GroupRef, query: { search?: string; minAccessLevel?: number }, page?: PageRequest): Promise<Page<Project>>;
   getProject(project: ProjectRef): Promise<Project>;
 
   listProjectRepositories(project: ProjectRef, page?: PageRequest): Promise<Page<Repository>>;
@@ -78,6 +78,12 @@ export interface RegistryApi {
    * the caller may not read (below Maintainer, job token, route missing) are null; other errors throw.
    */
   getProjectProtection(project: ProjectRef): Promise<ProjectProtection>;
+
+  // --- branches (gone-branch images, core/branches.ts) ---------------------------------------------
+  /** Every branch name of the project (GET /projects/:id/repository/branches, all pages). */
+  listBranchNames(project: ProjectRef, opts?: { signal?: AbortSignal }): Promise<string[]>;
+  /** Source branches of the project's merge requests in `state` (GET /projects/:id/merge_requests?state=…, all pages). */
+  listMergeRequestSourceBranches(project: ProjectRef, state: 'merged' | 'closed', opts?: { signal?: AbortSignal }): Promise<string[]>;
 }
 
 import type { ProjectProtection } from './protection';

@@ -103,9 +103,10 @@ export class RestRegistryApi implements RegistryApi {
     }, page), toGroup, 'group');
   }
 
-  async listGroupProjects(group: GroupRef, query: { search?: string }, page?: PageRequest): Promise<Page<Project>> {
+  async listGroupProjects(group: GroupRef, query: { search?: string; minAccessLevel?: number }, page?: PageRequest): Promise<Page<Project>> {
     return this.mapPage(await this.offsetPage<Json>(`/groups/${encodeProjectRef(group)}/projects`, {
       include_subgroups: true, simple: true, order_by: 'path', sort: 'asc', search: nonEmpty(query.search),
+      min_access_level: query.minAccessLevel,
     }, page), toProject, 'project');
   }
 
@@ -292,6 +293,25 @@ export class RestRegistryApi implements RegistryApi {
       this.http.host, { maxPages: this.maxPages },
     );
     return this.keepValid(rules, 'rule').map(toTagProtectionRule);
+  }
+
+  // --- branches -------------------------------------------------------------------------------------
+
+  listBranchNames(project: ProjectRef, opts: { signal?: AbortSignal } = {}): Promise<string[]> {
+    return this.allStrings(`/projects/${encodeProjectRef(project)}/repository/branches`, {}, 'name', opts.signal);
+  }
+
+  listMergeRequestSourceBranches(project: ProjectRef, state: 'merged' | 'closed', opts: { signal?: AbortSignal } = {}): Promise<string[]> {
+    return this.allStrings(`/projects/${encodeProjectRef(project)}/merge_requests`, { state, scope: 'all' }, 'source_branch', opts.signal);
+  }
+
+  /** One string field of every item of an offset-paged list (items without it are skipped). */
+  private async allStrings(path: string, query: Record<string, string>, field: string, signal?: AbortSignal): Promise<string[]> {
+    const items = await collectAll<unknown>(
+      (cursor) => fetchOffsetPage<unknown>(this.http, { path, query, perPage: this.perPage, cursor, signal }),
+      this.http.host, { signal, maxPages: this.maxPages },
+    );
+    return items.flatMap((v) => (isObject(v) && typeof v[field] === 'string' ? [v[field] as string] : []));
   }
 
   // --- helpers --------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ export const CommandIds = {
   restoreDeletedTags: 'gitlabRegistry.restoreDeletedTags',
   editCleanupPolicy: 'gitlabRegistry.editCleanupPolicy',
   previewCleanupPolicy: 'gitlabRegistry.previewCleanupPolicy',
+  applyCleanupPolicyToProjects: 'gitlabRegistry.applyCleanupPolicyToProjects',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -15,6 +15,7 @@ import {
 } from './model';
 import { intParam, keysetNextLink, offsetPage, perPageParam } from './pagination';
 import { ScenarioName, buildScenario } from './scenarios';
+import { branchEntities, mergeRequestEntities } from './branches';
 
 export interface ApiRequest {
   method: string;
@@ -138,6 +139,8 @@ export class GitLabApi {
       r('DELETE', 'projects/:id/registry/repositories/:rid/tags/:tag', (c) => this.deleteTag(c), { ...registry, ...authed }),
       r('GET', 'projects/:id/registry/protection/tag/rules', (c) => this.tagRules(c), { ...registry, ...authed }),
       r('GET', 'projects/:id/registry/protection/repository/rules', (c) => this.repoRules(c), { ...registry, ...authed }),
+      r('GET', 'projects/:id/repository/branches', (c) => this.codeList(c, branchEntities)),
+      r('GET', 'projects/:id/merge_requests', (c) => this.codeList(c, mergeRequestEntities)),
     ];
   }
 
@@ -243,6 +246,14 @@ export class GitLabApi {
     const p = findProjectByRef(this.state, c.params.id);
     if (!p || !this.canSeeProject(c.caller, p)) throw projectNotFound();
     return p;
+  }
+
+  /** Branches and merge requests: the code is readable from Reporter up, or by anyone who sees a public project. */
+  private codeList(c: Ctx, list: (p: ProjectRec, input: Record<string, unknown>) => Array<Record<string, unknown>>): Reply {
+    const p = this.visibleProject(c);
+    if (p.visibility !== 'public' && this.access(c.caller, p) < ACCESS.reporter) throw forbidden();
+    const page = offsetPage(list(p, c.input), c.req.query, c.req.origin + c.req.rawPath);
+    return { status: 200, body: page.items, headers: page.headers };
   }
 
   private registryProject(c: Ctx): ProjectRec {

@@ -207,6 +207,14 @@ export interface GitLabDouble {
   addRepository(projectId: number, name: string, tags?: SeedTag[]): number;
   /** Test-only data: another PAT value acting exactly like the seeded token `like`. */
   addToken(value: string, like: TokenName): void;
+  /** Test-only data: a project's branches and merge requests (replacing the seeded ones). */
+  setBranches(projectId: number, branches: string[], mergeRequests: SeedMergeRequest[]): void;
+}
+
+/** A merge request added by a test: its state and source branch (target: the default branch). */
+export interface SeedMergeRequest {
+  state: 'opened' | 'closed' | 'locked' | 'merged';
+  source_branch: string;
 }
 
 /** Seeded tokens every scenario provides. */

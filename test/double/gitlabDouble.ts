@@ -7,11 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { ApiRequest, GitLabApi } from './api';
 import { createGraphqlHandler, GRAPHQL_PATH } from './graphql';
 import type {
-  DoubleOptions, Fault, GitLabDouble, RandomFaultKind, RandomFaults, RequestLogEntry, SeedProject, SeedTag, TokenName,
+  DoubleOptions, Fault, GitLabDouble, RandomFaultKind, RandomFaults, RequestLogEntry, SeedMergeRequest, SeedProject, SeedTag, TokenName,
 } from './contract';
 import { REASONS, REGISTRY_UNREACHABLE_MESSAGE, Reply } from './http';
 import { seededRandom } from './model';
 import { addProject, addRepository, addTags, addToken } from './seeding';
+import { setBranches } from './branches';
 
 export type {
   DoubleOptions, Fault, GitLabDouble, RandomFaultKind, RandomFaults, RequestLogEntry, SeedProject, SeedTag, TokenName,
@@ -252,6 +253,10 @@ class Double implements GitLabDouble {
 
   setRandomFaults(config: RandomFaults | null): void {
     this.randomFaults = config ? new RandomFaultSource(config) : undefined;
+  }
+
+  setBranches(projectId: number, branches: string[], mergeRequests: SeedMergeRequest[]): void {
+    setBranches(this.api.state, projectId, branches, mergeRequests);
   }
 
   addTags(repositoryId: number, tags: SeedTag[]): void {

@@ -92,6 +92,18 @@ export interface ProjectRec {
   policy: PolicyRec;
   tagRules: TagRuleRec[];
   repoRules: RepoRuleRec[];
+  /** Branch names; absent = only the default branch. */
+  branches?: string[];
+  /** Merge requests (GitLab's states: opened, closed, locked, merged). */
+  mergeRequests?: MergeRequestRec[];
+}
+
+export interface MergeRequestRec {
+  iid: number;
+  title: string;
+  state: 'opened' | 'closed' | 'locked' | 'merged';
+  source_branch: string;
+  target_branch: string;
 }
 
 export type TagRec = DoubleTag;

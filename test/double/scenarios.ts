@@ -180,6 +180,14 @@ function smallScenario(now: number, extend?: (b: ScenarioBuilder, platform: Grou
       name_regex_keep: 'v\\d+\\.\\d+\\.\\d+', next_run_at: b.policyNextRun,
     },
   });
+  // Gone branches: feature/Login (merged) and Nightly (closed) are deleted; feature/checkout is merged but still there.
+  my.branches = ['main', 'feature/checkout'];
+  my.mergeRequests = [
+    { iid: 1, title: 'Login', state: 'merged', source_branch: 'feature/Login', target_branch: 'main' },
+    { iid: 2, title: 'Checkout', state: 'merged', source_branch: 'feature/checkout', target_branch: 'main' },
+    { iid: 3, title: 'Nightly builds', state: 'closed', source_branch: 'Nightly', target_branch: 'main' },
+    { iid: 4, title: 'Dev work', state: 'opened', source_branch: 'dev-0002', target_branch: 'main' },
+  ];
   b.repo(my, '', t([
     ['latest', 2, 'release'], ['main', 2, 'release'], ['v1.2.3', 2, 'release'],
     ['v1.2.2', 10], ['v1.0.0', 200], ['feature-login', null], ['dev-0001', 40], ['dev-0002', 35],

@@ -13,6 +13,10 @@ import type { CliContext, Command, CommandOption } from '../command';
 import { emit, formatTable, shown } from '../output';
 import { JOURNAL_OPTIONS, journalFile, journalGitLabTags } from '../journal';
 import { parseProjectRef, repositoryLocation, resolveRepository } from '../resolve';
+import { readGoneBranches } from '../../core/branches';
+import { applyConditions, hasConditions } from '../../core/rules/conditions';
+import { REPOS_OPTION, SCOPE_GROUP_OPTION, SCOPE_PROJECT_OPTION, runScope, scopeFromFlags } from './bulkScope';
+import { GONE_BRANCHES_OPTION, ORPHANED_SIGNATURES_OPTION, WITH_SIGNATURES_OPTION, conditionFlags } from './conditionFlags';
 import { printDeleteReport } from './rm';
 import { YES_OPTION, isUnknownOutcome, printUnknownOutcome, stringFlag } from './shared';
 
@@ -96,10 +100,15 @@ export function previewText(preview: RulePreview, label: string): string {
 export const bulkCommand: Command = {
   words: ['bulk'],
   usage:
-    'glcr bulk <project> <repo> --delete REGEX [--keep REGEX] [--keep-n N] [--older-than DUR] (--dry-run | --yes) [--server] [--journal FILE [--no-journal]]',
+    'glcr bulk (<project> <repo> | --group G | --project P [--repos REGEX]) --delete REGEX [--keep REGEX] [--keep-n N] ' +
+    '[--older-than DUR] [--gone-branches] [--with-signatures] [--orphaned-signatures] (--dry-run | --yes) [--server] [--journal FILE [--no-journal]]',
   summary: 'delete tags by rule (GitLab\'s bulk-delete rule): preview, delete tag by tag, or schedule server-side',
-  args: [{ name: 'project' }, { name: 'repo' }],
-  options: [DELETE_OPTION, KEEP_OPTION, KEEP_N_OPTION, OLDER_THAN_OPTION, DRY_RUN_OPTION, YES_OPTION, SERVER_OPTION, ...JOURNAL_OPTIONS],
+  args: [{ name: 'project', optional: true }, { name: 'repo', optional: true }],
+  options: [
+    DELETE_OPTION, KEEP_OPTION, KEEP_N_OPTION, OLDER_THAN_OPTION, DRY_RUN_OPTION, YES_OPTION, SERVER_OPTION,
+    SCOPE_GROUP_OPTION, SCOPE_PROJECT_OPTION, REPOS_OPTION, GONE_BRANCHES_OPTION, WITH_SIGNATURES_OPTION, ORPHANED_SIGNATURES_OPTION,
+    ...JOURNAL_OPTIONS,
+  ],
   details:
     'The rule is GitLab\'s: `latest` is never deleted; candidates match \\A<delete>\\z and not \\A<keep>\\z; the keep-n\n' +
     'newest candidates stay (created_at; none = now); with --older-than only strictly older tags go (none = kept);\n' +
@@ -112,7 +121,17 @@ export const bulkCommand: Command = {
     'repository), or {"scheduled":null,"error":"outcome unknown: …"} with exit 1 when the answer was lost (it is\n' +
     'never sent twice).\n' +
     'Tag protection needs Maintainer to read; otherwise a warning says it could not be checked.\n' +
-    'With --yes --journal FILE each tag\'s manifest is recorded before it is deleted (glcr restore; not with --server).',
+    'With --yes --journal FILE each tag\'s manifest is recorded before it is deleted (glcr restore; not with --server,\n' +
+    'nor yet with --group/--project).\n' +
+    'Many repositories: --group G (subgroups included) or --project P, optionally --repos REGEX on the repository\n' +
+    'path; each repository\'s plan is what `glcr bulk <project> <repo>` previews there. JSON: --dry-run\n' +
+    '{"plans":[{"project","repository","delete":[…],"keep_count":N}],"delete_count":N} (code-point order of project\n' +
+    'path, then repository path); --yes {"results":[{"project","repository","deleted":[…],"failed":[{"tag","error"}]}]}\n' +
+    '(re-checked per repository as above; exit 1 if any failed).\n' +
+    '--gone-branches: of what the rule deletes, only tags that are the CI_COMMIT_REF_SLUG of the source branch of a\n' +
+    'merged or closed merge request that no longer exists as a branch (the others are kept "branch_exists").\n' +
+    '--with-signatures: cosign companions sha256-<hex>.sig/.att/.sbom of an image that loses its last tag go too\n' +
+    '(reason "signature"); --orphaned-signatures: companions whose image has no tag at all (--delete may be left out).',
   async run(ctx) {
     const dryRun = ctx.flags['dry-run'] === true;
     const yes = ctx.flags.yes === true;
@@ -122,11 +141,23 @@ export const bulkCommand: Command = {
     if (!dryRun && !yes) {
       throw new UsageError('give --dry-run to preview or --yes to delete (deletion cannot be undone); nothing was sent');
     }
+    const scope = scopeFromFlags(ctx);
+    const conditions = conditionFlags(ctx);
+    if (server && hasConditions({ ...conditions, goneBranches: conditions.goneBranches ? new Map() : undefined })) {
+      throw new UsageError('--server runs GitLab\'s rule only: --gone-branches and the signature options need tag-by-tag deletion; nothing was sent');
+    }
     const rule = ruleFromFlags(ctx);
     const compiled = compileRule(rule);
     if (server && journalFile(ctx) !== undefined) {
       throw new UsageError('--journal cannot record GitLab\'s server-side bulk delete (GitLab picks the tags later); drop --server to delete tag by tag; nothing was sent');
     }
+    if (rule.deleteRegex === '' && conditions.orphanedSignatures) {
+      compiled.warnings.splice(0, compiled.warnings.length, ...compiled.warnings.filter((w) => !w.startsWith('The delete regex is empty')));
+    }
+    if (scope !== undefined && journalFile(ctx) !== undefined) {
+      throw new UsageError('--journal is not yet supported with --group/--project: delete per repository (glcr bulk <project> <repo> --journal FILE) or leave --journal out; nothing was sent');
+    }
+    if (scope !== undefined) return runScope(ctx, scope, compiled, conditions, dryRun);
     if (server && rule.deleteRegex === '') {
       throw new UsageError('GitLab\'s bulk delete needs a non-empty --delete regex (".*" for every tag); nothing was sent');
     }
@@ -157,7 +188,11 @@ export const bulkCommand: Command = {
       return 0;
     }
 
-    const preview = await previewRule(api, project, repo.id, compiled, { signal: ctx.signal });
+    const [raw, goneBranches] = await Promise.all([
+      previewRule(api, project, repo.id, compiled, { signal: ctx.signal }),
+      conditions.goneBranches ? readGoneBranches(api, project, ctx.signal) : Promise.resolve(undefined),
+    ]);
+    const preview = applyConditions(raw, { ...conditions, goneBranches });
     printPreviewNotes(ctx, preview);
     if (dryRun) {
       emit(ctx, previewJson(preview), () => previewText(preview, label));
@@ -210,7 +245,8 @@ function skippedByRecheck(plan: PlanRecheck): TagFailure[] {
 }
 
 function ruleFromFlags(ctx: CliContext): Rule {
-  const deleteRegex = stringFlag(ctx, 'delete');
+  // The orphaned-signatures preset alone: a delete regex that selects no tag, the companions come on top.
+  const deleteRegex = stringFlag(ctx, 'delete') ?? (ctx.flags['orphaned-signatures'] === true ? '' : undefined);
   if (deleteRegex === undefined) throw new UsageError('--delete REGEX is required (".*" selects every tag); nothing was sent');
   const keepN = stringFlag(ctx, 'keep-n');
   const olderThan = stringFlag(ctx, 'older-than');

@@ -11,6 +11,7 @@ import { reposCommand } from './repos';
 import { restoreCommand } from './restore';
 import { rmCommand } from './rm';
 import { rmRepoCommand } from './rmRepo';
+import { summaryCommand } from './summary';
 import { tagsCommand } from './tags';
 
 export const COMMANDS: readonly Command[] = [
@@ -25,4 +26,5 @@ export const COMMANDS: readonly Command[] = [
   policyCommand,
   policySetCommand,
   policyPreviewCommand,
+  summaryCommand,
 ];

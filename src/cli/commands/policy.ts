@@ -10,7 +10,11 @@ import type { CliContext, Command, CommandOption } from '../command';
 import { emit } from '../output';
 import { parseProjectRef, resolveRepository } from '../resolve';
 import { DELETE_OPTION, KEEP_N_OPTION, KEEP_OPTION, OLDER_THAN_OPTION, parseKeepN, previewJson, previewText, printPreviewNotes } from './bulk';
-import { stringFlag } from './shared';
+import { SCOPE_GROUP_OPTION } from './bulkScope';
+import { setGroupPolicy, type ProjectPolicyChange } from '../../core/policyScope';
+import { YES_OPTION, stringFlag } from './shared';
+
+const GROUP_DRY_RUN_OPTION: CommandOption = { name: 'dry-run', type: 'boolean', description: 'with --group: show each project\'s change; nothing is sent' };
 
 const ENABLED_OPTION: CommandOption = { name: 'enabled', type: 'string', value: 'true|false', description: 'turn the cleanup policy on or off' };
 const CADENCE_OPTION: CommandOption = { name: 'cadence', type: 'string', value: 'C', description: 'how often it runs: 1d, 7d, 14d, 1month, 3month' };
@@ -112,17 +116,29 @@ export function policyPatchFromFlags(ctx: CliContext): { patch: PolicyPatch; war
 export const policySetCommand: Command = {
   words: ['policy', 'set'],
   usage:
-    'glcr policy set <project> [--enabled true|false] [--cadence C] [--keep-n N] [--older-than D] [--delete REGEX] ' +
-    '[--keep REGEX] [--clear keep-n|older-than|keep]...',
+    'glcr policy set (<project> | --group G (--dry-run | --yes)) [--enabled true|false] [--cadence C] [--keep-n N] ' +
+    '[--older-than D] [--delete REGEX] [--keep REGEX] [--clear keep-n|older-than|keep]...',
   summary: 'change the cleanup policy (one request; attributes not given stay as they are)',
-  args: [{ name: 'project' }],
-  options: [ENABLED_OPTION, CADENCE_OPTION, KEEP_N_OPTION, OLDER_THAN_OPTION, DELETE_OPTION, KEEP_OPTION, CLEAR_OPTION],
+  args: [{ name: 'project', optional: true }],
+  options: [
+    ENABLED_OPTION, CADENCE_OPTION, KEEP_N_OPTION, OLDER_THAN_OPTION, DELETE_OPTION, KEEP_OPTION, CLEAR_OPTION,
+    SCOPE_GROUP_OPTION, GROUP_DRY_RUN_OPTION, YES_OPTION,
+  ],
   details:
     'Values GitLab accepts: cadence 1d 7d 14d 1month 3month; keep-n 1 5 10 25 50 100; older-than 7d 14d 30d 60d 90d;\n' +
     '--delete (name_regex) and --keep (name_regex_keep) RE2. Anything else is refused before sending (exit 2).\n' +
-    'Needs the Maintainer role. JSON: the updated policy, as glcr policy prints it.',
+    'Needs the Maintainer role. JSON: the updated policy, as glcr policy prints it.\n' +
+    'With --group G: every project of G and its subgroups, code-point order of path; --dry-run shows, --yes applies.\n' +
+    'JSON {"projects":[{"project","before":{…},"after":{…},"status":"changed|unchanged|skipped|failed","error"?}]};\n' +
+    'projects where you are not Maintainer are "skipped" (not failed); exit 1 if any failed.',
   async run(ctx) {
     const { patch, warnings } = policyPatchFromFlags(ctx);
+    const groupText = stringFlag(ctx, 'group');
+    if (groupText !== undefined) return runGroupPolicy(ctx, parseProjectRef(groupText, 'group'), patch, warnings);
+    if (ctx.flags['dry-run'] === true || ctx.flags.yes === true) {
+      throw new UsageError('--dry-run and --yes go with --group (a single project\'s policy is changed at once); nothing was sent');
+    }
+    if (ctx.args.length === 0) throw new UsageError(`missing argument <project> — usage: ${policySetCommand.usage}`);
     const project = parseProjectRef(ctx.args[0]);
     for (const w of warnings) ctx.stderr(`glcr: warning: ${w}`);
     let policy: CleanupPolicy;
@@ -168,3 +184,33 @@ export const policyPreviewCommand: Command = {
     return 0;
   },
 };
+
+async function runGroupPolicy(ctx: CliContext, group: string | number, patch: PolicyPatch, warnings: string[]): Promise<number> {
+  const dryRun = ctx.flags['dry-run'] === true;
+  if (ctx.args.length > 0) throw new UsageError('with --group give no <project>; nothing was sent');
+  if (dryRun === (ctx.flags.yes === true)) {
+    throw new UsageError('with --group give --dry-run to see each project\'s change or --yes to apply it; nothing was sent');
+  }
+  for (const w of warnings) ctx.stderr(`glcr: warning: ${w}`);
+  const rows = await setGroupPolicy(ctx.api(), group, patch, { apply: !dryRun, signal: ctx.signal, concurrency: ctx.concurrency });
+  for (const r of rows) if (r.status === 'failed') ctx.stderr(`glcr: ${r.project}: ${r.error ?? 'failed'}`);
+  const projects = rows.map((r) => ({
+    project: r.project, before: r.before, after: r.after, status: r.status, ...(r.error !== undefined ? { error: r.error } : {}),
+  }));
+  emit(ctx, { projects }, () => groupPolicyText(rows, dryRun));
+  return rows.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+function groupPolicyText(rows: ProjectPolicyChange[], dryRun: boolean): string {
+  if (rows.length === 0) return 'No projects in the group.';
+  const lines: string[] = [];
+  for (const r of rows) {
+    const diff = r.before && r.after
+      ? (Object.keys(r.after) as Array<keyof typeof r.after>).filter((k) => r.before![k] !== r.after![k])
+        .map((k) => `${k} ${String(r.before![k])} → ${String(r.after![k])}`).join(', ')
+      : '';
+    const status = dryRun && r.status === 'changed' ? 'would change' : r.status;
+    lines.push(`${r.project}: ${status}${diff ? ` (${diff})` : ''}${r.error ? ` — ${r.error}` : ''}`);
+  }
+  return lines.join('\n');
+}

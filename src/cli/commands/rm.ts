@@ -5,6 +5,8 @@ import type { CliContext, Command } from '../command';
 import { compareCodePoints, emit, plural, shown, sortBy } from '../output';
 import { parseProjectRef, parseTagNames, repositoryLocation, resolveRepository } from '../resolve';
 import { JOURNAL_OPTIONS, journalFile, journalGitLabTags } from '../journal';
+import { withSignatureCompanions } from '../../core/rules/conditions';
+import { ORPHANED_SIGNATURES_OPTION, WITH_SIGNATURES_OPTION, conditionFlags } from './conditionFlags';
 import { OUTCOME_UNKNOWN, YES_OPTION, requireYes } from './shared';
 
 /** The error recorded for tags that were never sent because of SIGINT. */
@@ -17,10 +19,10 @@ export interface RmReport {
 
 export const rmCommand: Command = {
   words: ['rm'],
-  usage: 'glcr rm <project> <repo> <tag>... --yes [--journal FILE [--no-journal]]',
+  usage: 'glcr rm <project> <repo> <tag>... [--with-signatures] [--orphaned-signatures] --yes [--journal FILE [--no-journal]]',
   summary: 'delete exactly the named tags (other tags sharing their digest stay)',
   args: [{ name: 'project' }, { name: 'repo' }, { name: 'tag', variadic: true }],
-  options: [YES_OPTION, ...JOURNAL_OPTIONS],
+  options: [YES_OPTION, WITH_SIGNATURES_OPTION, ORPHANED_SIGNATURES_OPTION, ...JOURNAL_OPTIONS],
   details:
     'JSON: {"deleted":[…],"failed":[{"tag","error"}]}; error is "<HTTP status> <GitLab\'s message>".\n' +
     'A tag protected from you is never sent: failed "403 Forbidden - protected by tag rule <pattern> (delete needs\n' +
@@ -30,10 +32,14 @@ export const rmCommand: Command = {
     `lost and could not be checked afterwards is failed with an error starting "${OUTCOME_UNKNOWN}" (the tag may have\n` +
     'been deleted: run glcr tags to see). Exit 1 if any failed.\n' +
     'With --journal FILE each tag\'s manifest is read from the registry and recorded first; glcr restore puts the\n' +
-    'tags back until garbage collection runs.',
+    'tags back until garbage collection runs.\n' +
+    '--with-signatures also deletes the cosign companions (sha256-<hex>.sig/.att/.sbom) of an image that loses its\n' +
+    'last tag; --orphaned-signatures also those whose image has no tag at all (glcr bulk <project> <repo>\n' +
+    '--orphaned-signatures --yes deletes only those).',
   async run(ctx) {
     requireYes(ctx, 'tags');
-    const names = parseTagNames(ctx.args.slice(2));
+    const conditions = conditionFlags(ctx);
+    let names = parseTagNames(ctx.args.slice(2));
     const api = ctx.api();
     const project = parseProjectRef(ctx.args[0]);
 
@@ -43,6 +49,11 @@ export const rmCommand: Command = {
     try {
       const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);
       label = repo.path ?? `repository ${repo.id}`;
+      if (conditions.withSignatures || conditions.orphanedSignatures) {
+        // The companions come from the repository's tags as they are now (digests read, nothing deleted yet).
+        const tags = await api.listTagDetails(project, repo.id, undefined, { signal: ctx.signal });
+        names = withSignatureCompanions(tags, names, conditions).delete;
+      }
       if (ctx.signal.aborted) throw new GitLabError('cancelled', undefined, 'interrupted');
       // Tags protected from this caller are never sent: they are failed with the rule that protects them.
       const { send, refused } = withoutProtected(names, await readProjectProtection(api, project));

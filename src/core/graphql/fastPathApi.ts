@@ -98,7 +98,7 @@ export class FastPathApi implements RegistryApi {
     return result;
   }
 
-  async listGroupProjects(group: GroupRef, query: { search?: string }, page?: PageRequest): Promise<Page<Project>> {
+  async listGroupProjects(group: GroupRef, query: { search?: string; minAccessLevel?: number }, page?: PageRequest): Promise<Page<Project>> {
     return this.learnProjects(await this.rest.listGroupProjects(group, query, page));
   }
 
@@ -335,6 +335,14 @@ export class FastPathApi implements RegistryApi {
     const repos = p.containerProtectionRepositoryRules?.nodes.filter((n): n is GqlRepositoryRule => n !== null)
       .map((n) => repositoryRuleFromGraphql(n, projectId));
     return { ...rest, tagRules: rest.tagRules ?? tags ?? null, repositoryRules: rest.repositoryRules ?? repos ?? null };
+  }
+
+  listBranchNames(project: ProjectRef, opts?: { signal?: AbortSignal }): Promise<string[]> {
+    return this.rest.listBranchNames(project, opts);
+  }
+
+  listMergeRequestSourceBranches(project: ProjectRef, state: 'merged' | 'closed', opts?: { signal?: AbortSignal }): Promise<string[]> {
+    return this.rest.listMergeRequestSourceBranches(project, state, opts);
   }
 
   listTagProtectionRules(project: ProjectRef): Promise<TagProtectionRule[]> {

@@ -31,7 +31,12 @@ export type Reason =
   | 'no_timestamp'  // older_than given and the tag has no timestamp
   | 'protected'     // a tag protection rule forbids the caller (below its role) to delete it
   | 'immutable'     // an immutable tag rule: nobody may delete it
-  | 'matched';      // deleted
+  | 'matched'       // deleted
+  // Conditions added after the rule (core/rules/conditions.ts):
+  | 'branch_exists' // the rule deletes it, but it is not positively an image of a gone branch → kept
+  | 'gone_branch'   // deleted: the slug of a merged/closed merge request's branch that no longer exists
+  | 'signature'     // deleted: cosign companion of an image that loses its last tag here
+  | 'orphaned_signature'; // deleted: cosign companion whose image has no tag left
 
 export type Action = 'delete' | 'keep';
 

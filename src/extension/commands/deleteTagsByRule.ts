@@ -18,7 +18,11 @@ import { describeError, handleError, showErrorWithLogs } from '../errors';
 import type { PreviewChoice } from '../rules/previewHtml';
 import { buildPreviewModel, buildSection, type PreviewModel } from '../rules/previewModel';
 import { firstNames } from '../tree/format';
-import { isRepositoryNode, type TagNode } from '../tree/nodes';
+import { isNode, isRepositoryNode, type ProjectOrGroupNode, type TagNode } from '../tree/nodes';
+import { readGoneBranches } from '../../core/branches';
+import { applyConditions } from '../../core/rules/conditions';
+import { DEFAULT_CONDITIONS, conditionsText, toggled, type ConditionChoice } from './ruleConditions';
+import { deleteTagsByRuleInScope, promptRepositoryFilter, type ScopeRuleOutcome } from './deleteTagsByRuleScope';
 import type { CommandContext } from './context';
 import { runTagDeletion, type TagDeletionOutcome } from './deleteTag';
 import { pickRepositoryPath } from './pickers';
@@ -43,8 +47,9 @@ interface Target {
   repository: Repository;
 }
 
-export async function deleteTagsByRule(ctx: CommandContext, node?: unknown): Promise<RuleDeletionOutcome | undefined> {
+export async function deleteTagsByRule(ctx: CommandContext, node?: unknown): Promise<RuleDeletionOutcome | ScopeRuleOutcome | undefined> {
   try {
+    if (isNode(node) && (node.kind === 'group' || node.kind === 'project')) return await inScope(ctx, node);
     const target = await resolveTarget(ctx, node);
     if (!target) return undefined;
     if (target.account.readOnly) {
@@ -53,11 +58,26 @@ export async function deleteTagsByRule(ctx: CommandContext, node?: unknown): Pro
     }
     const rule = await promptRule(ctx.ui);
     if (!rule) return undefined;
-    return await previewAndAct(ctx, target, rule);
+    return await previewAndAct(ctx, target, rule, { ...DEFAULT_CONDITIONS });
   } catch (err) {
     handleError(ctx, vscode.l10n.t('Deleting tags by rule failed'), err);
     return undefined;
   }
+}
+
+/** On a group or project node: the rule over every repository in it. */
+async function inScope(ctx: CommandContext, node: ProjectOrGroupNode): Promise<ScopeRuleOutcome | undefined> {
+  const account = ctx.store.get(node.accountId);
+  if (!account) return undefined;
+  if (account.readOnly) {
+    void ctx.ui.warn(vscode.l10n.t('Deleting needs a token with the "api" scope; this account is read-only.'));
+    return undefined;
+  }
+  const filter = await promptRepositoryFilter(ctx);
+  if (filter === undefined) return undefined;
+  const rule = await promptRule(ctx.ui);
+  if (!rule) return undefined;
+  return deleteTagsByRuleInScope(ctx, account, node, rule, filter, { ...DEFAULT_CONDITIONS });
 }
 
 async function resolveTarget(ctx: CommandContext, node: unknown): Promise<Target | undefined> {
@@ -150,7 +170,7 @@ export async function promptRule(ui: Ui): Promise<Rule | undefined> {
   return rule;
 }
 
-async function computePreview(ctx: CommandContext, target: Target, rule: Rule): Promise<RulePreview | undefined> {
+async function computePreview(ctx: CommandContext, target: Target, rule: Rule, conditions: ConditionChoice): Promise<RulePreview | undefined> {
   const api = ctx.clients.api(target.account.id);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the tags of {0}', target.repository.location), cancellable: true },
@@ -158,10 +178,14 @@ async function computePreview(ctx: CommandContext, target: Target, rule: Rule): 
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
-        return await previewRule(api, target.repository.project_id, target.repository.id, rule, {
-          signal: abort.signal,
-          onProgress: (done, total) => progress.report({ message: vscode.l10n.t('{0} of {1}', done, total) }),
-        });
+        const [raw, goneBranches] = await Promise.all([
+          previewRule(api, target.repository.project_id, target.repository.id, rule, {
+            signal: abort.signal,
+            onProgress: (done, total) => progress.report({ message: vscode.l10n.t('{0} of {1}', done, total) }),
+          }),
+          conditions.goneBranches ? readGoneBranches(api, target.repository.project_id, abort.signal) : Promise.resolve(undefined),
+        ]);
+        return applyConditions(raw, { withSignatures: conditions.withSignatures, goneBranches });
       } finally {
         sub.dispose();
       }
@@ -170,21 +194,24 @@ async function computePreview(ctx: CommandContext, target: Target, rule: Rule): 
 }
 
 /** The preview and what the webview shows of it. */
-async function previewView(ctx: CommandContext, target: Target, rule: Rule) {
-  const preview = await computePreview(ctx, target, rule);
+async function previewView(ctx: CommandContext, target: Target, rule: Rule, conditions: ConditionChoice) {
+  const preview = await computePreview(ctx, target, rule, conditions);
   if (!preview) return undefined;
   const { repository, account } = target;
   const section = buildSection(preview, rule, { location: repository.location, id: repository.id, projectId: repository.project_id }, vscode.l10n.t);
   const model = buildPreviewModel({
     title: vscode.l10n.t('Delete Tags by Rule: {0}', repository.location),
-    rule, instanceUrl: account.instanceUrl, sections: [section], actions: true, t: vscode.l10n.t,
+    rule, instanceUrl: account.instanceUrl, sections: [section], actions: true, t: vscode.l10n.t, intro: conditionsText(conditions),
+    // GitLab's own run knows nothing of gone branches: it would delete every tag the rule matches.
+    schedule: !conditions.goneBranches, conditions,
   });
   ctx.log.info(`Rule preview for ${repository.location}: delete ${section.deleteNames.length}, keep ${section.totals.keepCount}.`);
   return { preview, section, model };
 }
 
-async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): Promise<RuleDeletionOutcome | undefined> {
-  let view = await previewView(ctx, target, rule);
+async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule, initial: ConditionChoice): Promise<RuleDeletionOutcome | undefined> {
+  let conditions = initial;
+  let view = await previewView(ctx, target, rule, conditions);
   if (!view) return undefined;
   const { repository, account } = target;
 
@@ -194,10 +221,16 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
     const choice = await ctx.ui.showPreview(model);
     const outcome: RuleDeletionOutcome = { rule, preview, model, choice };
     if (choice === 'cancel') return outcome;
+    if (choice === 'toggleSignatures' || choice === 'toggleGoneBranches') {
+      conditions = toggled(conditions, choice);
+      view = await previewView(ctx, target, rule, conditions);
+      if (!view) return undefined;
+      continue;
+    }
     if (choice === 'delete' && Date.now() - preview.now > PREVIEW_MAX_AGE_MS) {
       // An old preview is read again and shown for a fresh decision (core/recheck.ts PREVIEW_MAX_AGE_MS).
       void ctx.ui.info(vscode.l10n.t('The preview was more than {0} minutes old, so the tags were read again. Check the new preview before deleting.', PREVIEW_MAX_AGE_MS / 60_000));
-      view = await previewView(ctx, target, rule);
+      view = await previewView(ctx, target, rule, conditions);
       if (!view) return undefined;
       continue;
     }

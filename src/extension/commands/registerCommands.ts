@@ -9,6 +9,7 @@ import { deleteRepository } from './deleteRepository';
 import { deleteTag } from './deleteTag';
 import { deleteTagsByRule } from './deleteTagsByRule';
 import { restoreDeletedTags } from './restoreDeletedTags';
+import { applyPolicyToProjects } from './applyPolicyToProjects';
 import { editCleanupPolicy } from './editCleanupPolicy';
 import { filterTags } from './filterTags';
 import { loadMore } from './loadMore';
@@ -44,6 +45,7 @@ export const handlers: Record<CommandId, CommandHandler> = {
   [CommandIds.restoreDeletedTags]: restoreDeletedTags,
   [CommandIds.editCleanupPolicy]: editCleanupPolicy,
   [CommandIds.previewCleanupPolicy]: previewCleanupPolicy,
+  [CommandIds.applyCleanupPolicyToProjects]: applyPolicyToProjects,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

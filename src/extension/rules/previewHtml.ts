@@ -7,8 +7,12 @@ import { randomBytes } from 'crypto';
 import type { PreviewModel, PreviewRow, PreviewSection, Translate } from './previewModel';
 import { formatSize } from '../tree/format';
 
-/** The user's choice in the preview; 'cancel' also when the panel is closed. */
-export type PreviewChoice = 'delete' | 'schedule' | 'cancel';
+/**
+ * The user's choice in the preview; 'cancel' also when the panel is closed. The toggles switch a condition
+ * (model.conditions) and ask for the preview again.
+ */
+export type PreviewChoice = 'delete' | 'schedule' | 'cancel' | 'toggleSignatures' | 'toggleGoneBranches';
+export const PREVIEW_CHOICES: readonly PreviewChoice[] = ['delete', 'schedule', 'cancel', 'toggleSignatures', 'toggleGoneBranches'];
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
@@ -95,10 +99,14 @@ export function renderTimeline(section: PreviewSection, t: Translate): string {
   return parts.join('');
 }
 
-function renderSection(section: PreviewSection, t: Translate, withHeading: boolean): string {
+function renderSection(section: PreviewSection, t: Translate, withHeading: boolean, collapsible = false): string {
   const s = section.totals;
   const out: string[] = [`<section class="repo" data-repository-id="${section.repositoryId}">`];
-  if (withHeading) out.push(`<h2>${escapeHtml(section.repository)}</h2>`);
+  // Many repositories: each one a <details> whose summary carries its counts, so the page can be scanned.
+  if (collapsible) {
+    out.push(`<details><summary><span class="repo-name">${escapeHtml(section.repository)}</span> — ${escapeHtml(
+      t('{0} to delete, {1} kept', s.deleteCount, s.keepCount))}</summary>`);
+  } else if (withHeading) out.push(`<h2>${escapeHtml(section.repository)}</h2>`);
   out.push(`<p class="totals" data-delete-count="${s.deleteCount}" data-keep-count="${s.keepCount}">${escapeHtml(
     t('{0} of {1} tags are deleted ({2}); {3} are kept ({4}).', s.deleteCount, s.tags, formatSize(s.deleteBytes) ?? '0 B', s.keepCount, formatSize(s.keepBytes) ?? '0 B'),
   )} ${escapeHtml(t('Garbage collection can reclaim at most {0}.', formatSize(s.reclaimableBytes) ?? '0 B'))}</p>`);
@@ -120,7 +128,7 @@ function renderSection(section: PreviewSection, t: Translate, withHeading: boole
       `<td>${escapeHtml(r.sizeText)}</td>`,
       `<td class="digest" title="${escapeHtml(r.digest ?? '')}">${escapeHtml(r.shortDigest)}</td></tr>`);
   }
-  out.push('</tbody></table></div></section>');
+  out.push(`</tbody></table></div>${collapsible ? '</details>' : ''}</section>`);
   return out.join('');
 }
 
@@ -144,12 +152,38 @@ th { position: sticky; top: 0; background: var(--vscode-editor-background); }
 tr.del td:first-child { color: var(--vscode-charts-red, #e51400); font-weight: 600; }
 tr.keep td:first-child { color: var(--vscode-charts-green, #388a34); }
 .digest { font-family: var(--vscode-editor-font-family); }
+.grand-totals { font-weight: 600; }
+.conditions { border: 1px solid var(--vscode-panel-border, #8884); margin: 12px 0; } .conditions label { display: block; margin: 2px 0; }
+details > summary { cursor: pointer; margin-top: 1em; font-size: 1.05em; } .repo-name { font-weight: 600; }
 .actions { position: sticky; bottom: 0; background: var(--vscode-editor-background); padding: 12px 0; display: flex; gap: 8px; }
 button { font: inherit; padding: 4px 12px; border: none; cursor: pointer; color: var(--vscode-button-foreground); background: var(--vscode-button-background); }
 button.secondary { color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); }
 button:disabled { opacity: 0.5; cursor: default; }
 a { color: var(--vscode-textLink-foreground); }
 `;
+
+/** The conditions beyond GitLab's rule as checkboxes above the sections (visible before anything is decided). */
+function conditionBoxes(model: PreviewModel, t: Translate): string[] {
+  if (!model.actions || !model.conditions) return [];
+  const box = (choice: PreviewChoice, on: boolean, label: string) =>
+    `<label><input type="checkbox" data-choice="${choice}"${on ? ' checked' : ''}> ${escapeHtml(label)}</label>`;
+  return ['<fieldset class="conditions">',
+    `<legend>${escapeHtml(t('Conditions'))}</legend>`,
+    box('toggleSignatures', model.conditions.withSignatures, t('Also delete the signatures of deleted images (sha256-….sig / .att / .sbom)')),
+    box('toggleGoneBranches', model.conditions.goneBranches, t('Only images of branches that are gone (CI_COMMIT_REF_SLUG of merged or closed merge requests)')),
+    '</fieldset>'];
+}
+
+/** A rule over many repositories: the totals of all of them above the per-repository sections. */
+function grandTotals(model: PreviewModel, t: Translate): string[] {
+  if (model.manyRepositories !== true) return [];
+  const del = model.sections.reduce((n, s) => n + s.totals.deleteCount, 0);
+  const keep = model.sections.reduce((n, s) => n + s.totals.keepCount, 0);
+  const bytes = model.sections.reduce((n, s) => n + s.totals.reclaimableBytes, 0);
+  return [`<p class="grand-totals" data-delete-count="${del}" data-keep-count="${keep}" data-repositories="${model.sections.length}">${escapeHtml(
+    t('{0} tags are deleted in {1} repositories; {2} are kept. Garbage collection can reclaim at most {3}.', del, model.sections.length, keep, formatSize(bytes) ?? '0 B'),
+  )}</p>`];
+}
 
 /** The whole document. `nonce` must be fresh per rendering; `cspSource` is webview.cspSource. */
 export function renderPreviewHtml(model: PreviewModel, options: { nonce: string; cspSource: string; t: Translate }): string {
@@ -160,12 +194,14 @@ export function renderPreviewHtml(model: PreviewModel, options: { nonce: string;
     `<p class="rule">${escapeHtml(t('Rule: {0}', model.ruleSummary))}</p>`,
     ...(model.intro ? [`<p class="intro">${escapeHtml(model.intro)}</p>`] : []),
     `<p class="gc">${escapeHtml(model.garbageCollection.text)} <a href="${escapeHtml(model.garbageCollection.learnMoreUrl)}">${escapeHtml(t('Learn more'))}</a></p>`,
-    ...model.sections.map((s) => renderSection(s, t, model.sections.length > 1 || !model.actions)),
+    ...conditionBoxes(model, t),
+    ...grandTotals(model, t),
+    ...model.sections.map((s) => renderSection(s, t, model.sections.length > 1 || !model.actions, model.manyRepositories === true)),
   ];
   if (model.actions) {
     body.push('<div class="actions">',
       `<button id="delete" data-choice="delete"${deleteCount === 0 ? ' disabled' : ''}>${escapeHtml(t('Delete {0} tags…', deleteCount))}</button>`,
-      `<button id="schedule" class="secondary" data-choice="schedule">${escapeHtml(t('Schedule GitLab\'s cleanup instead…'))}</button>`,
+      ...(model.schedule === false ? [] : [`<button id="schedule" class="secondary" data-choice="schedule">${escapeHtml(t('Schedule GitLab\'s cleanup instead…'))}</button>`]),
       `<button id="cancel" class="secondary" data-choice="cancel">${escapeHtml(t('Cancel'))}</button>`,
       '</div>');
   }
@@ -174,6 +210,9 @@ export function renderPreviewHtml(model: PreviewModel, options: { nonce: string;
 const vscode = acquireVsCodeApi();
 for (const b of document.querySelectorAll('button[data-choice]')) {
   b.addEventListener('click', () => vscode.postMessage({ type: 'choice', choice: b.dataset.choice }));
+}
+for (const c of document.querySelectorAll('input[data-choice]')) {
+  c.addEventListener('change', () => vscode.postMessage({ type: 'choice', choice: c.dataset.choice }));
 }
 </script>`
     : '';

@@ -76,6 +76,12 @@ export interface PreviewModel {
   garbageCollection: { text: string; learnMoreUrl: string };
   /** Offer "Delete N tags…" and "Schedule GitLab's cleanup instead…" (false: a read-only policy preview). */
   actions: boolean;
+  /** false hides "Schedule GitLab's cleanup instead…" (many repositories, or conditions GitLab's run lacks). */
+  schedule?: boolean;
+  /** A rule over many repositories: totals on top, each repository collapsible. */
+  manyRepositories?: boolean;
+  /** The conditions beyond GitLab's rule, shown as checkboxes that ask for the preview again. */
+  conditions?: { withSignatures: boolean; goneBranches: boolean };
 }
 
 export const GARBAGE_COLLECTION_DOCS = 'https://docs.gitlab.com/administration/packages/container_registry/#container-registry-garbage-collection';
@@ -106,6 +112,10 @@ export function reasonText(reason: Reason, rule: Rule, t: Translate, protection?
     case 'immutable':
       return protection?.rule ? t('immutable tag (rule {0}): nobody may delete it', protection.rule) : t('immutable tag: nobody may delete it');
     case 'matched': return t('matches the rule');
+    case 'branch_exists': return t('not an image of a branch that is gone');
+    case 'gone_branch': return t('image of a branch that is gone');
+    case 'signature': return t('signature of a deleted image');
+    case 'orphaned_signature': return t('signature of an image that has no tag');
   }
 }
 
@@ -214,10 +224,16 @@ export function buildPreviewModel(options: {
   sections: PreviewSection[];
   actions: boolean;
   intro?: string;
+  schedule?: boolean;
+  manyRepositories?: boolean;
+  conditions?: { withSignatures: boolean; goneBranches: boolean };
   t: Translate;
 }): PreviewModel {
   return {
     title: options.title,
+    ...(options.schedule === false ? { schedule: false } : {}),
+    ...(options.manyRepositories ? { manyRepositories: true } : {}),
+    ...(options.conditions ? { conditions: { ...options.conditions } } : {}),
     ...(options.intro ? { intro: options.intro } : {}),
     ruleSummary: ruleSummary(options.rule, options.t),
     sections: options.sections,

@@ -1,7 +1,7 @@
 // The preview as a webview panel: renders previewHtml.ts with a fresh nonce and resolves with the user's
 // choice (Delete / Schedule / Cancel; closing the panel is Cancel). Scripts run only when there are buttons.
 import * as vscode from 'vscode';
-import { makeNonce, renderPreviewHtml, type PreviewChoice } from './previewHtml';
+import { PREVIEW_CHOICES, makeNonce, renderPreviewHtml, type PreviewChoice } from './previewHtml';
 import type { PreviewModel } from './previewModel';
 
 export const PREVIEW_VIEW_TYPE = 'gitlabRegistry.rulePreview';
@@ -24,7 +24,7 @@ export function showPreviewPanel(model: PreviewModel): Promise<PreviewChoice> {
     };
     const sub = panel.webview.onDidReceiveMessage((msg: unknown) => {
       const choice = (msg as { type?: unknown; choice?: unknown } | null)?.choice;
-      if (choice === 'delete' || choice === 'schedule' || choice === 'cancel') finish(choice);
+      if (PREVIEW_CHOICES.includes(choice as PreviewChoice)) finish(choice as PreviewChoice);
     });
     panel.onDidDispose(() => finish('cancel'));
   });

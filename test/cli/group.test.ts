@@ -1,0 +1,214 @@
+// glcr bulk over many repositories (--group, --project, --repos), gone-branch images and cosign companions,
+// against the GitLab double. Expectations are literal: the double's seeded data (test/double/README.md).
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startGitLabDouble } from '../double/gitlabDouble';
+import type { GitLabDouble } from '../double/contract';
+import { CliResult, assertNoStack, glcr, parseJson } from './helpers';
+
+const MY = 'acme/platform/My.Project';
+const MY_ROOT = 'acme/platform/my.project';
+
+interface ScopeDryRun {
+  plans: Array<{ project: string; repository: string; delete: string[]; keep_count: number }>;
+  delete_count: number;
+}
+interface ScopeYes {
+  results: Array<{ project: string; repository: string; deleted: string[]; failed: Array<{ tag: string; error: string }> }>;
+}
+interface Preview {
+  delete: string[];
+  keep: string[];
+  reasons: Record<string, string>;
+}
+
+let double: GitLabDouble | undefined;
+
+afterEach(async () => {
+  await double?.close();
+  double = undefined;
+});
+
+async function fresh(): Promise<GitLabDouble> {
+  double = await startGitLabDouble({ scenario: 'small', bulkJobDelayMs: 0 });
+  return double;
+}
+
+async function run(d: GitLabDouble, args: string[], token: keyof GitLabDouble['tokens'] = 'owner'): Promise<CliResult> {
+  const r = await glcr(args, { env: { GITLAB_URL: d.url, GITLAB_TOKEN: d.tokens[token] } });
+  assertNoStack(r);
+  return r;
+}
+
+function names(d: GitLabDouble, path: string): string[] {
+  return (d.repositoryByPath(path)?.tags ?? []).map((t) => t.name);
+}
+
+const RULE = ['--delete', 'v.*', '--older-than', '15d'];
+
+test('bulk --group --dry-run --json: every repository of the group and its subgroups, in project then repository order', async () => {
+  const d = await fresh();
+  const r = await run(d, ['bulk', '--group', 'acme', ...RULE, '--dry-run', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(parseJson<ScopeDryRun>(r), {
+    plans: [
+      { project: MY, repository: MY_ROOT, delete: ['v1.0.0'], keep_count: 7 },
+      { project: MY, repository: `${MY_ROOT}/api`, delete: ['v2.0.0', 'v2.1.0'], keep_count: 2 },
+      { project: MY, repository: `${MY_ROOT}/tools/cli`, delete: [], keep_count: 2 },
+      {
+        project: 'acme/platform/tools/builder', repository: 'acme/platform/tools/builder',
+        delete: ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0', 'v1.4.0', 'v1.5.0', 'v1.6.0', 'v1.7.0', 'v1.8.0', 'v1.9.0'], keep_count: 20,
+      },
+      { project: 'acme/website', repository: 'acme/website', delete: ['v2024.01'], keep_count: 3 },
+      { project: 'acme/website', repository: 'acme/website/cache', delete: [], keep_count: 0 },
+    ],
+    delete_count: 14,
+  });
+  assert.ok(!d.requests.some((q) => q.method === 'DELETE'), 'a dry run sends no DELETE');
+});
+
+test('bulk --group: each repository\'s plan is what glcr bulk <project> <repo> previews there', async () => {
+  const d = await fresh();
+  const rule = ['--delete', '.*', '--keep-n', '2', '--older-than', '7d'];
+  const group = parseJson<ScopeDryRun>(await run(d, ['bulk', '--group', 'acme/platform', ...rule, '--dry-run', '--json']));
+  assert.equal(group.plans.length, 4);
+  for (const plan of group.plans) {
+    const single = parseJson<Preview>(await run(d, ['bulk', plan.project, plan.repository, ...rule, '--dry-run', '--json']));
+    assert.deepEqual(plan.delete, single.delete, plan.repository);
+    assert.equal(plan.keep_count, single.keep.length, plan.repository);
+  }
+});
+
+test('bulk --project and --repos: one project\'s repositories, filtered by an RE2 search on the path', async () => {
+  const d = await fresh();
+  const all = parseJson<ScopeDryRun>(await run(d, ['bulk', '--project', MY, ...RULE, '--dry-run', '--json']));
+  assert.deepEqual(all.plans.map((p) => p.repository), [MY_ROOT, `${MY_ROOT}/api`, `${MY_ROOT}/tools/cli`]);
+  assert.equal(all.delete_count, 3);
+  const some = parseJson<ScopeDryRun>(await run(d, ['bulk', '--group', 'acme', '--repos', '/(api|cache)$', ...RULE, '--dry-run', '--json']));
+  assert.deepEqual(some, {
+    plans: [
+      { project: MY, repository: `${MY_ROOT}/api`, delete: ['v2.0.0', 'v2.1.0'], keep_count: 2 },
+      { project: 'acme/website', repository: 'acme/website/cache', delete: [], keep_count: 0 },
+    ],
+    delete_count: 2,
+  });
+  const before = d.requests.length;
+  const bad = await run(d, ['bulk', '--group', 'acme', '--repos', '(', ...RULE, '--dry-run']);
+  assert.equal(bad.code, 2);
+  const both = await run(d, ['bulk', MY, '.', '--group', 'acme', ...RULE, '--dry-run']);
+  assert.equal(both.code, 2);
+  assert.equal(d.requests.length, before, 'refused runs sent nothing');
+});
+
+test('bulk --group --yes: deletes repository by repository and reports per repository', async () => {
+  const d = await fresh();
+  const r = await run(d, ['bulk', '--group', 'acme', ...RULE, '--yes', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(parseJson<ScopeYes>(r), {
+    results: [
+      { project: MY, repository: MY_ROOT, deleted: ['v1.0.0'], failed: [] },
+      { project: MY, repository: `${MY_ROOT}/api`, deleted: ['v2.0.0', 'v2.1.0'], failed: [] },
+      {
+        project: 'acme/platform/tools/builder', repository: 'acme/platform/tools/builder',
+        deleted: ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0', 'v1.4.0', 'v1.5.0', 'v1.6.0', 'v1.7.0', 'v1.8.0', 'v1.9.0'], failed: [],
+      },
+      { project: 'acme/website', repository: 'acme/website', deleted: ['v2024.01'], failed: [] },
+    ],
+  });
+  assert.deepEqual(names(d, `${MY_ROOT}/api`), ['latest', 'nightly']);
+  assert.deepEqual(names(d, 'acme/website'), ['latest', 'prod', 'staging']);
+});
+
+test('bulk --group --yes as a Developer: protected tags fail per repository, exit 1', async () => {
+  const d = await fresh();
+  const r = await run(d, ['bulk', '--project', MY, '--repos', 'my\\.project$', ...RULE, '--yes', '--json'], 'developer');
+  assert.equal(r.code, 1);
+  const out = parseJson<ScopeYes>(r);
+  assert.equal(out.results.length, 1);
+  assert.deepEqual(out.results[0].deleted, []);
+  assert.deepEqual(out.results[0].failed.map((f) => f.tag), ['v1.0.0']);
+  assert.match(out.results[0].failed[0].error, /^403 /);
+  assert.ok(names(d, MY_ROOT).includes('v1.0.0'));
+});
+
+test('--gone-branches: only the slugs of merged/closed merge requests\' deleted branches, with the reason', async () => {
+  const d = await fresh();
+  const one = parseJson<Preview>(await run(d, ['bulk', MY, '.', '--delete', '.*', '--gone-branches', '--dry-run', '--json']));
+  assert.deepEqual(one.delete, ['feature-login']);
+  assert.equal(one.reasons['feature-login'], 'gone_branch');
+  assert.equal(one.reasons.main, 'branch_exists', 'main is a current branch');
+  assert.equal(one.reasons['dev-0002'], 'branch_exists', 'an open merge request\'s branch is not gone');
+  assert.equal(one.reasons['v1.0.0'], 'branch_exists', 'not a branch at all: never deleted as gone');
+  assert.equal(one.reasons.latest, 'latest');
+  const group = parseJson<ScopeDryRun>(await run(d, ['bulk', '--group', 'acme', '--delete', '.*', '--gone-branches', '--dry-run', '--json']));
+  assert.deepEqual(group.plans.filter((p) => p.delete.length > 0).map((p) => [p.repository, p.delete]), [
+    [MY_ROOT, ['feature-login']],
+    [`${MY_ROOT}/api`, ['nightly']],
+  ]);
+  assert.equal(group.delete_count, 2);
+});
+
+async function signedRepository(d: GitLabDouble): Promise<{ repo: number; hex: (tag: string) => string }> {
+  const repo = d.addRepository(6, 'signed', [
+    { name: 'app-1', ageDays: 40 }, { name: 'app-2', ageDays: 40 }, { name: 'app-3', ageDays: 1 },
+    { name: 'keep-app-2', sameImageAs: 'app-2' },
+  ]);
+  const seeded = new Map(d.repositoryByPath('acme/docs/signed')!.tags.map((t) => [t.name, t.digest.slice('sha256:'.length)]));
+  const digestOf = (tag: string): string => seeded.get(tag)!;
+  d.addTags(repo, [
+    { name: `sha256-${digestOf('app-1')}.sig` }, { name: `sha256-${digestOf('app-1')}.att` },
+    { name: `sha256-${digestOf('app-2')}.sbom` }, { name: `sha256-${digestOf('app-3')}.sig` },
+    { name: `sha256-${'a'.repeat(64)}.sig` },
+  ]);
+  return { repo, hex: digestOf };
+}
+
+test('--with-signatures / --orphaned-signatures on bulk: companions of images that lose their last tag, and orphans', async () => {
+  const d = await fresh();
+  const { hex } = await signedRepository(d);
+  const rule = ['--delete', 'app-.*', '--older-than', '30d'];
+  const plain = parseJson<Preview>(await run(d, ['bulk', 'acme/docs', 'signed', ...rule, '--dry-run', '--json']));
+  assert.deepEqual(plain.delete, ['app-1', 'app-2']);
+  const signed = parseJson<Preview>(await run(d, ['bulk', 'acme/docs', 'signed', ...rule, '--with-signatures', '--dry-run', '--json']));
+  const sig1 = `sha256-${hex('app-1')}.sig`;
+  const att1 = `sha256-${hex('app-1')}.att`;
+  assert.deepEqual(signed.delete, ['app-1', 'app-2', att1, sig1].sort());
+  assert.equal(signed.reasons[sig1], 'signature');
+  assert.equal(signed.reasons[att1], 'signature');
+  assert.equal(signed.reasons[`sha256-${hex('app-2')}.sbom`], 'no_match', 'keep-app-2 still tags that image');
+  const orphans = parseJson<Preview>(await run(d, ['bulk', 'acme/docs', 'signed', '--orphaned-signatures', '--dry-run', '--json']));
+  assert.deepEqual(orphans.delete, [`sha256-${'a'.repeat(64)}.sig`]);
+  assert.equal(orphans.reasons[`sha256-${'a'.repeat(64)}.sig`], 'orphaned_signature');
+  const yes = await run(d, ['bulk', 'acme/docs', 'signed', ...rule, '--with-signatures', '--yes', '--json']);
+  assert.equal(yes.code, 0, yes.stderr);
+  assert.deepEqual(names(d, 'acme/docs/signed'), ['app-3', 'keep-app-2', `sha256-${'a'.repeat(64)}.sig`, `sha256-${hex('app-2')}.sbom`, `sha256-${hex('app-3')}.sig`].sort());
+});
+
+test('rm --with-signatures deletes the named tags and their companions; rm --orphaned-signatures adds the orphans', async () => {
+  const d = await fresh();
+  const { hex } = await signedRepository(d);
+  const r = await run(d, ['rm', 'acme/docs', 'signed', 'app-1', 'app-2', '--with-signatures', '--yes', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  // app-2's image keeps the tag keep-app-2, so its .sbom stays.
+  assert.deepEqual(parseJson<{ deleted: string[] }>(r).deleted, ['app-1', 'app-2', `sha256-${hex('app-1')}.att`, `sha256-${hex('app-1')}.sig`]);
+  const o = await run(d, ['rm', 'acme/docs', 'signed', 'app-3', '--orphaned-signatures', '--yes', '--json']);
+  assert.equal(o.code, 0, o.stderr);
+  // app-3 loses its last tag, but without --with-signatures its .sig stays; the orphan goes.
+  assert.deepEqual(parseJson<{ deleted: string[] }>(o).deleted, ['app-3', `sha256-${'a'.repeat(64)}.sig`]);
+  assert.ok(names(d, 'acme/docs/signed').includes(`sha256-${hex('app-3')}.sig`));
+});
+
+test('bulk over many repositories refuses what it cannot do, before any request (exit 2)', async () => {
+  const d = await fresh();
+  for (const args of [
+    ['bulk', '--group', 'acme', '--delete', '.*', '--yes', '--server'],
+    ['bulk', '--group', 'acme', '--project', MY, '--delete', '.*', '--dry-run'],
+    ['bulk', MY, '.', '--repos', 'api', '--delete', '.*', '--dry-run'],
+    ['bulk', MY, '.', '--delete', '.*', '--gone-branches', '--yes', '--server'],
+    ['bulk', '--group', 'acme', '--delete', '.*'],
+  ]) {
+    const r = await run(d, args);
+    assert.equal(r.code, 2, args.join(' '));
+  }
+  assert.equal(d.requests.length, 0);
+});

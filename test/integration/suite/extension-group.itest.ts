@@ -1,0 +1,87 @@
+// Issue 16 in the extension, against the double: Delete Tags by Rule… on a group node (every repository,
+// one preview, re-check, deletion) and Apply Cleanup Policy to Projects… on a group. Literal expectations
+// from the double's seeded data (test/double/README.md).
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { test, harness } from '../../harness/inhost';
+import type { ScopeRuleOutcome } from '../../../src/extension/commands/deleteTagsByRuleScope';
+import type { ApplyPolicyOutcome } from '../../../src/extension/commands/applyPolicyToProjects';
+import type { PreviewModel } from '../../../src/extension/rules/previewModel';
+import { addAccount, answerConfirm, doubleHost, doubleRepo, fresh, path, restoreUi, type GitLabRegistryApi } from './extension-helpers';
+
+function answerInputs(a: GitLabRegistryApi, answers: string[]): void {
+  let i = 0;
+  a.ui.inputText = async () => answers[i++];
+}
+
+async function tagNames(id: number): Promise<string[]> {
+  return ((await doubleRepo(id)) as unknown as { tags: Array<{ name: string }> }).tags.map((t) => t.name);
+}
+
+test('group rule: one preview of the affected repositories (biggest first), then exactly those tags deleted', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const acme = await path(a, doubleHost(), 'acme');
+  // Repository filter, then the rule: delete v.*, older than 15 days.
+  answerInputs(a, ['', 'v.*', '', '', '15d']);
+  const shown: PreviewModel[] = [];
+  const choices = ['toggleSignatures', 'delete'] as const;
+  a.ui.showPreview = async (model) => {
+    shown.push(model);
+    return choices[shown.length - 1] ?? 'cancel';
+  };
+  const asked = answerConfirm(a, true);
+  let outcome: ScopeRuleOutcome | undefined;
+  try {
+    outcome = await vscode.commands.executeCommand<ScopeRuleOutcome>('gitlabRegistry.deleteTagsByRule', acme);
+  } finally {
+    restoreUi(a);
+  }
+  assert.ok(outcome);
+  assert.strictEqual(shown.length, 2, 'switching a condition shows the preview again');
+  assert.deepStrictEqual(shown[0].conditions, { withSignatures: true, goneBranches: false });
+  assert.deepStrictEqual(shown[1].conditions, { withSignatures: false, goneBranches: false });
+  const host = 'registry.example.test:5050';
+  assert.deepStrictEqual(shown[1].sections.map((s) => [s.repository, s.deleteNames]), [
+    [`${host}/acme/platform/tools/builder`, ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0', 'v1.4.0', 'v1.5.0', 'v1.6.0', 'v1.7.0', 'v1.8.0', 'v1.9.0']],
+    [`${host}/acme/platform/my.project/api`, ['v2.0.0', 'v2.1.0']],
+    [`${host}/acme/platform/my.project`, ['v1.0.0']],
+    [`${host}/acme/website`, ['v2024.01']],
+  ]);
+  assert.strictEqual(shown[1].schedule, false);
+  assert.strictEqual(asked[0].message, 'Delete 14 tags in 4 repositories of acme?');
+  assert.strictEqual(outcome.deletion?.deleted.length, 14);
+  assert.deepStrictEqual(outcome.byRepository?.map((r) => [r.repository, r.deleted, r.notDeleted]), [
+    [`${host}/acme/platform/tools/builder`, 10, 0], [`${host}/acme/platform/my.project/api`, 2, 0],
+    [`${host}/acme/platform/my.project`, 1, 0], [`${host}/acme/website`, 1, 0],
+  ]);
+  assert.deepStrictEqual(await tagNames(2), ['latest', 'nightly']);
+  assert.deepStrictEqual(await tagNames(5), ['latest', 'prod', 'staging']);
+}, { timeout: 90_000 });
+
+test('Apply Cleanup Policy to Projects…: per-project diff, one PUT per changed project, unchanged ones left alone', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const acme = await path(a, doubleHost(), 'acme');
+  const picks: unknown[] = [true, '7d', 5, '30d'];
+  let p = 0;
+  a.ui.pickOne = async () => picks[p++] as never;
+  answerInputs(a, ['.*', 'v\\d+\\.\\d+\\.\\d+']);
+  const asked = answerConfirm(a, true);
+  let outcome: ApplyPolicyOutcome | undefined;
+  try {
+    outcome = await vscode.commands.executeCommand<ApplyPolicyOutcome>('gitlabRegistry.applyCleanupPolicyToProjects', acme);
+  } finally {
+    restoreUi(a);
+  }
+  assert.ok(outcome?.applied);
+  assert.deepStrictEqual(outcome.applied.map((r) => [r.project, r.status]), [
+    ['acme/docs', 'changed'], ['acme/platform/My.Project', 'unchanged'], ['acme/platform/tools/builder', 'changed'], ['acme/website', 'changed'],
+  ]);
+  assert.strictEqual(asked[0].message, 'Change the cleanup policy of 3 projects in acme?');
+  assert.match(asked[0].detail, /acme\/docs: cadence 1d → 7d, enabled false → true, keep_n 10 → 5, older_than 90d → 30d, name_regex_keep — → v\\d\+/);
+  assert.match(asked[0].detail, /acme\/platform\/My\.Project: unchanged/);
+  const res = await fetch(`${harness.doubleUrl()}/api/v4/projects/3`, { headers: { 'PRIVATE-TOKEN': 'glpat-double-owner-alice' } });
+  const policy = ((await res.json()) as { container_expiration_policy: { cadence: string; enabled: boolean } }).container_expiration_policy;
+  assert.deepStrictEqual([policy.cadence, policy.enabled], ['7d', true]);
+}, { timeout: 90_000 });
