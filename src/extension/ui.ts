@@ -76,6 +76,11 @@ export class Ui {
     vscode.window.setStatusBarMessage(stripControls(message), 3000);
   }
 
+  /** Runs a program (not a shell line) in a new integrated terminal, e.g. docker with ['pull', ref]. */
+  runInTerminal(name: string, program: string, args: string[]): void {
+    vscode.window.createTerminal({ name: stripControls(name), shellPath: program, shellArgs: args }).show();
+  }
+
   /** A modal warning; true only when the user chose the confirming button. */
   async confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {
     const choice = await vscode.window.showWarningMessage(stripControls(message), { modal: true, detail: multilineText(detail) }, confirmLabel);

@@ -5,6 +5,8 @@ import { clearTagFilter } from './clearTagFilter';
 import type { CommandContext, CommandHandler } from './context';
 import { copyDigest } from './copyDigest';
 import { copyImageReference } from './copyImageReference';
+import { copyReferenceByDigest, copyPullCommand } from './copyPullCommand';
+import { pullImage } from './pullImage';
 import { deleteRepository } from './deleteRepository';
 import { deleteTag } from './deleteTag';
 import { deleteTagsByRule } from './deleteTagsByRule';
@@ -32,6 +34,9 @@ export const handlers: Record<CommandId, CommandHandler> = {
   [CommandIds.deleteRepository]: deleteRepository,
   [CommandIds.copyImageReference]: copyImageReference,
   [CommandIds.copyDigest]: copyDigest,
+  [CommandIds.copyPullCommand]: copyPullCommand,
+  [CommandIds.copyReferenceByDigest]: copyReferenceByDigest,
+  [CommandIds.pullImage]: pullImage,
   [CommandIds.openInBrowser]: openInBrowser,
   [CommandIds.filterTags]: filterTags,
   [CommandIds.clearTagFilter]: clearTagFilter,

@@ -19,12 +19,14 @@ async function doubleTags(id: number): Promise<DoubleTagState[]> {
 }
 
 /** Answers the input boxes in order; records each box's validation of `probe` values. */
-function answerInputs(a: GitLabRegistryApi, answers: string[], probes: Record<number, string[]> = {}): { prompts: string[]; validations: unknown[][] } {
-  const seen = { prompts: [] as string[], validations: [] as unknown[][] };
+function answerInputs(a: GitLabRegistryApi, answers: string[], probes: Record<number, string[]> = {}): { prompts: string[]; titles: string[]; values: (string | undefined)[]; validations: unknown[][] } {
+  const seen = { prompts: [] as string[], titles: [] as string[], values: [] as (string | undefined)[], validations: [] as unknown[][] };
   let i = 0;
   a.ui.inputText = async (options) => {
     const step = i++;
     seen.prompts.push(options.prompt ?? '');
+    seen.titles.push(options.title ?? '');
+    seen.values.push(options.value);
     const checks: unknown[] = [];
     for (const p of probes[step] ?? []) checks.push(await options.validateInput?.(p));
     seen.validations.push(checks);
@@ -60,7 +62,7 @@ async function projectPolicy(token: string, projectId: number): Promise<CleanupP
 test('rule flow: validation as you type, the preview lists the expected tags, Delete removes exactly the previewed tags', async () => {
   const a = await fresh();
   await addAccount(a, 'developer');
-  const repo = await repositoryNode(a, 'acme/platform/tools/builder', 'acme/platform/tools/builder');
+  const repo = await repositoryNode(a, 'acme/platform/tools/builder', '(root image)');
   const before = await doubleTags(4);
   // main-a1b2c3 (1 day old) has the same digest as `latest`: it goes, `latest` stays.
   const inputs = answerInputs(a, ['(main|feature)-.*', 'feature-alpha', '', '12h'], {
@@ -76,6 +78,9 @@ test('rule flow: validation as you type, the preview lists the expected tags, De
   } finally {
     restoreUi(a);
   }
+  // The wizard names the repository; the regex box starts empty (Enter alone selects nothing).
+  assert.deepStrictEqual(inputs.titles, [1, 2, 3, 4].map((n) => `Delete Tags by Rule: acme/platform/tools/builder (${n}/4)`));
+  assert.deepStrictEqual(inputs.values, [undefined, undefined, undefined, undefined]);
   // Validation: RE2 error with a position, a warning (not an error) for a top-level |, empty refused.
   const [bad, alternation, empty] = inputs.validations[0];
   assert.match(String(bad), /RE2|position/i);
@@ -115,13 +120,13 @@ test('rule flow: validation as you type, the preview lists the expected tags, De
   assert.ok(after.includes('latest'));
   const latestDigest = before.find((t) => t.name === 'latest')!.digest;
   assert.ok(before.some((t) => t.digest === latestDigest && section.deleteNames.includes(t.name)), 'a deleted tag shared latest\'s digest');
-  assert.strictEqual(label(a, repo), 'acme/platform/tools/builder');
+  assert.strictEqual(label(a, repo), '(root image)');
 }, { timeout: 90_000 });
 
 test('server-side choice: one bulk job is scheduled; a second within the hour gets GitLab\'s hourly-limit message', async () => {
   const a = await fresh();
   await addAccount(a, 'maintainer');
-  const repo = await repositoryNode(a, 'acme/website', 'acme/website');
+  const repo = await repositoryNode(a, 'acme/website', '(root image)');
   const run = async (): Promise<{ outcome?: RuleDeletionOutcome; asked: ReturnType<typeof answerConfirm> }> => {
     answerInputs(a, ['staging', '', '', '']);
     answerPreview(a, 'schedule');
