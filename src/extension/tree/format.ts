@@ -3,6 +3,13 @@ import type { Tag, TagDetails } from '../../core/types';
 
 export type TagSortOrder = 'newest' | 'name';
 
+/**
+ * Newest first reads every tag's date before showing a row; above this many tags (50 GraphQL pages, and
+ * one REST request per tag as the fallback) that wait is too long, so such a repository is shown in name
+ * order and says so. Also the most tags whose details are fetched ahead of the visible rows.
+ */
+export const MAX_DATED_TAGS = 1000;
+
 /** The first 12 hex digits of a digest, as `docker images` shows image ids. */
 export function shortDigest(digest: string | null | undefined): string | undefined {
   if (!digest) return undefined;

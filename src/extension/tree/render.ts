@@ -8,7 +8,8 @@ import type { RepositoryStatus } from '../../core/types';
 import { instanceHost, type Account } from '../accounts/account';
 import { CommandIds, contextValue, type Trait } from '../commandIds';
 import { policyDescription, policyDetails } from '../rules/policyText';
-import { dateWithExact, formatAge, formatCount, matchesFilter, sizeWithBytes, tagDescription } from './format';
+import { tagSortOrderSetting } from '../settings';
+import { MAX_DATED_TAGS, dateWithExact, formatAge, formatCount, matchesFilter, sizeWithBytes, tagDescription } from './format';
 import { codeBlockText, markdownCode, markdownText, multilineText } from '../shownText';
 import type { RegistryModel } from './model';
 import {
@@ -172,6 +173,8 @@ function renderRepository(node: RepositoryNode, ctx: RenderContext): vscode.Tree
     if (matching !== undefined) parts.push(vscode.l10n.t('{0} of {1} tags', formatCount(matching, ctx.locale), formatCount(total, ctx.locale)));
     else parts.push(total === 1 ? vscode.l10n.t('1 tag') : vscode.l10n.t('{0} tags', formatCount(total, ctx.locale)));
   }
+  // Honest order: a repository too large to date every tag first is listed by name, and says so.
+  if (tags && tags.length > MAX_DATED_TAGS && tagSortOrderSetting() === 'newest') parts.push(vscode.l10n.t('by name: too many tags to sort by date'));
   const cleanupAge = repo?.cleanup_policy_started_at ? formatAge(repo.cleanup_policy_started_at, Date.now(), ctx.locale) : undefined;
   if (cleanupAge && !status) parts.push(vscode.l10n.t('cleanup {0}', cleanupAge));
   treeItem.description = parts.join(' · ');

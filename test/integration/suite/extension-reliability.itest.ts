@@ -125,6 +125,8 @@ test('600 selected tags deleted while ~10% of requests fail: exactly those go, s
     const repo = await bigRepository(a);
     const nodes = (await addTagNodesOf(a, repo, 700)).filter((n) => n.tag.name !== 'latest').slice(0, 600);
     assert.strictEqual(nodes.length, 600);
+    // 2,500 tags are too many to date before the first row: name order, and the row says so.
+    assert.strictEqual(description(a, repo), '2,500 tags · by name: too many tags to sort by date');
     const selected = new Set(nodes.map((n) => n.tag.name));
     // Unselected tags that share the image (digest) of a selected one: deleting by name must keep them.
     const aliases = nodes.filter((_, i) => i % 20 === 0).map((n) => ({ name: `alias-${n.tag.name}`, sameImageAs: n.tag.name }));
