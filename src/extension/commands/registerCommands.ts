@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isNode } from '../tree/nodes';
 import { CommandIds, type CommandId } from '../commandIds';
 import { addAccount } from './addAccount';
 import { clearTagFilter } from './clearTagFilter';
@@ -51,6 +52,11 @@ export const handlers: Record<CommandId, CommandHandler> = {
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return Object.entries(handlers).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, (node?: unknown, nodes?: unknown) => handler(ctx, node, nodes)),
+    vscode.commands.registerCommand(id, (node?: unknown, nodes?: unknown) => {
+      // Each user action in the log (node ids name accounts, groups and tags; never a token).
+      const selected = Array.isArray(nodes) && nodes.length > 1 ? ` (${nodes.length} selected)` : '';
+      ctx.log.info(`${id}${isNode(node) ? ` on ${node.id}` : ''}${selected}`);
+      return handler(ctx, node, nodes);
+    }),
   );
 }

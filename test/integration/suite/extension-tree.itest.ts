@@ -211,6 +211,9 @@ test('tag commands: Copy Pull Command, Copy Reference by Digest, Pull Image (doc
   const terminals: { name: string; program: string; args: string[] }[] = [];
   a.ui.status = (m) => { statuses.push(m); };
   a.ui.runInTerminal = (name, program, args) => { terminals.push({ name, program, args }); };
+  const logged: string[] = [];
+  const originalInfo = a.log.info.bind(a.log);
+  a.log.info = (m: string) => { logged.push(m); originalInfo(m); };
   try {
     const pull = await vscode.commands.executeCommand<string>('gitlabRegistry.copyPullCommand', latest);
     assert.strictEqual(pull, 'docker pull registry.example.test:5050/acme/platform/my.project/api:latest');
@@ -221,7 +224,11 @@ test('tag commands: Copy Pull Command, Copy Reference by Digest, Pull Image (doc
     await vscode.commands.executeCommand('gitlabRegistry.pullImage', latest);
   } finally {
     restoreUi(a);
+    delete (a.log as unknown as Record<string, unknown>).info;
   }
+  // Each user action is in the log, with the node it acted on.
+  assert.ok(logged.includes(`gitlabRegistry.copyPullCommand on ${latest.id}`), logged.join('\n'));
+  assert.ok(logged.includes(`gitlabRegistry.pullImage on ${latest.id}`), logged.join('\n'));
   assert.deepStrictEqual(statuses.map((s) => s.replace(/sha256:[0-9a-f]{64}/, 'sha256:…')), [
     'Copied docker pull registry.example.test:5050/acme/platform/my.project/api:latest',
     'Copied registry.example.test:5050/acme/platform/my.project/api@sha256:…',
