@@ -15,6 +15,9 @@ export const CommandIds = {
   deleteRepository: 'gitlabRegistry.deleteRepository',
   copyImageReference: 'gitlabRegistry.copyImageReference',
   copyDigest: 'gitlabRegistry.copyDigest',
+  copyPullCommand: 'gitlabRegistry.copyPullCommand',
+  copyReferenceByDigest: 'gitlabRegistry.copyReferenceByDigest',
+  pullImage: 'gitlabRegistry.pullImage',
   openInBrowser: 'gitlabRegistry.openInBrowser',
   filterTags: 'gitlabRegistry.filterTags',
   clearTagFilter: 'gitlabRegistry.clearTagFilter',
@@ -35,6 +38,8 @@ export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
 export const ContextKeys = {
   tagSortOrder: 'gitlabRegistry.tagSortOrder',
   environmentAccountHidden: 'gitlabRegistry.environmentAccountHidden',
+  /** True once the tree's first level is known: before, the welcome view would flash "Add Account". */
+  accountsResolved: 'gitlabRegistry.accountsResolved',
 } as const;
 
 /** Configuration keys (section `gitlabRegistry`). */

@@ -21,6 +21,12 @@ export interface TokenPrompt {
   validate(token: string): Promise<string | undefined>;
 }
 
+export interface PickOptions<T> {
+  title?: string;
+  /** The value highlighted when the list opens. */
+  active?: T;
+}
+
 export type NotificationLevel = 'info' | 'warning' | 'error';
 
 export interface PickItem<T> extends vscode.QuickPickItem {
@@ -68,6 +74,11 @@ export class Ui {
   /** A short note in the status bar (e.g. "Copied …"), gone after a few seconds. */
   status(message: string): void {
     vscode.window.setStatusBarMessage(stripControls(message), 3000);
+  }
+
+  /** Runs a program (not a shell line) in a new integrated terminal, e.g. docker with ['pull', ref]. */
+  runInTerminal(name: string, program: string, args: string[]): void {
+    vscode.window.createTerminal({ name: stripControls(name), shellPath: program, shellArgs: args }).show();
   }
 
   /** A modal warning; true only when the user chose the confirming button. */
@@ -167,9 +178,38 @@ export class Ui {
     });
   }
 
-  async pickOne<T>(items: PickItem<T>[], placeHolder: string): Promise<T | undefined> {
-    const picked = await vscode.window.showQuickPick(items.map(shownItem), { placeHolder, ignoreFocusOut: true, matchOnDescription: true });
-    return picked?.value;
+  /**
+   * One item; `options.active` is the value highlighted when the list opens (the current one, so that
+   * Enter keeps it), `options.title` names the step, e.g. "Cleanup policy of acme/web (2/6)".
+   */
+  async pickOne<T>(items: PickItem<T>[], placeHolder: string, options?: PickOptions<T>): Promise<T | undefined> {
+    if (!options) {
+      const picked = await vscode.window.showQuickPick(items.map(shownItem), { placeHolder, ignoreFocusOut: true, matchOnDescription: true });
+      return picked?.value;
+    }
+    const shown = items.map(shownItem);
+    return new Promise((resolve) => {
+      const pick = vscode.window.createQuickPick<PickItem<T>>();
+      pick.items = shown;
+      pick.placeholder = stripControls(placeHolder);
+      if (options.title !== undefined) pick.title = stripControls(options.title);
+      pick.ignoreFocusOut = true;
+      pick.matchOnDescription = true;
+      const active = 'active' in options ? shown.find((i) => i.value === options.active) : undefined;
+      if (active) pick.activeItems = [active];
+      let done = false;
+      pick.onDidAccept(() => {
+        done = true;
+        resolve(pick.selectedItems[0]?.value ?? pick.activeItems[0]?.value);
+        pick.hide();
+      });
+      pick.onDidHide(() => {
+        if (!done) resolve(undefined);
+        done = true;
+        pick.dispose();
+      });
+      pick.show();
+    });
   }
 
   async pickMany<T>(items: PickItem<T>[], placeHolder: string): Promise<T[] | undefined> {

@@ -99,6 +99,8 @@ describe('package.json views and settings', () => {
     const view = contributes.views[VIEW_CONTAINER_ID].find((v: { id: string }) => v.id === VIEW_ID);
     assert.equal(localise(view.name), 'Registries');
     assert.ok(contributes.viewsWelcome.some((w: { view: string; contents: string }) => w.view === VIEW_ID && localise(w.contents).includes(`command:${CommandIds.addAccount}`)));
+    // Shown only once the accounts are resolved (no "Add Account" flash before the environment account).
+    assert.deepStrictEqual(contributes.viewsWelcome.map((w: { when?: string }) => w.when), [ContextKeys.accountsResolved]);
   });
 
   test('activation only on the view or commands, and localisation wired', () => {

@@ -1,7 +1,7 @@
 // Pure parts of the tree: tag descriptions, sorting, filtering, repository labels, the poller's backoff.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { firstNames, formatAge, formatSize, matchesFilter, shortDigest, sortTags, tagDescription } from '../../src/extension/tree/format';
+import { dateWithExact, firstNames, formatAge, formatCount, formatSize, sizeWithBytes, matchesFilter, shortDigest, sortTags, tagDescription } from '../../src/extension/tree/format';
 import { repositoryLabel } from '../../src/extension/tree/nodes';
 import { accountFromCheck, instanceHost, missingScope } from '../../src/extension/accounts/account';
 import type { Repository, Tag, TagDetails } from '../../src/core/types';
@@ -19,8 +19,17 @@ describe('tag descriptions', () => {
     assert.equal(formatSize(null), undefined);
     const now = Date.parse('2024-07-04T00:00:00Z');
     assert.equal(formatAge('2024-07-01T00:00:00Z', now, 'en'), '3 days ago');
-    assert.equal(tagDescription(details('a', '2024-07-01T00:00:00Z'), now, 'en'), '0123456789ab · 350.2 MB · 3 days ago');
+    assert.equal(tagDescription(details('a', '2024-07-01T00:00:00Z'), now, 'en'), '3 days ago · 350.2 MB · 01234567');
+    assert.equal(tagDescription(details('a', '2024-07-01T00:00:00Z'), now, 'en', ['protected']), '3 days ago · 350.2 MB · 01234567 · protected');
     assert.equal(tagDescription(undefined, now, 'en'), '');
+  });
+});
+
+describe('human values with the exact ones beside them', () => {
+  test('size, date, count', () => {
+    assert.equal(sizeWithBytes(198727348, 'en', 'bytes'), '198.7 MB (198,727,348 bytes)');
+    assert.equal(dateWithExact('2026-11-30T14:51:32.887Z', 'en'), 'Nov 30, 2026, 2:51 PM UTC (2026-11-30T14:51:32.887Z)');
+    assert.equal(formatCount(10050, 'en'), '10,050');
   });
 });
 

@@ -70,7 +70,9 @@ async function pickFromPalette(ctx: CommandContext): Promise<TagNode[] | undefin
 async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promise<TagDeletionOutcome | undefined> {
   const readOnly = requested.filter((t) => ctx.store.get(t.accountId)?.readOnly);
   if (readOnly.length) {
-    void ctx.ui.warn(vscode.l10n.t('Skipping {0} tag(s) of read-only accounts: deleting needs a token with the "api" scope.', readOnly.length));
+    void ctx.ui.warn(readOnly.length === 1
+      ? vscode.l10n.t('Skipping 1 tag of a read-only account: deleting needs a token with the "api" scope.')
+      : vscode.l10n.t('Skipping {0} tags of read-only accounts: deleting needs a token with the "api" scope.', readOnly.length));
   }
   // One entry per tag, even if it was selected in two places (under its group and its project).
   const unique = new Map<string, TagNode>();

@@ -56,7 +56,7 @@ export async function deleteTagsByRule(ctx: CommandContext, node?: unknown): Pro
       void ctx.ui.warn(vscode.l10n.t('Deleting needs a token with the "api" scope; this account is read-only.'));
       return undefined;
     }
-    const rule = await promptRule(ctx.ui);
+    const rule = await promptRule(ctx.ui, target.repository.path);
     if (!rule) return undefined;
     return await previewAndAct(ctx, target, rule, { ...DEFAULT_CONDITIONS });
   } catch (err) {
@@ -75,7 +75,7 @@ async function inScope(ctx: CommandContext, node: ProjectOrGroupNode): Promise<S
   }
   const filter = await promptRepositoryFilter(ctx);
   if (filter === undefined) return undefined;
-  const rule = await promptRule(ctx.ui);
+  const rule = await promptRule(ctx.ui, node.kind === 'group' ? node.group.full_path : node.project.path_with_namespace);
   if (!rule) return undefined;
   return deleteTagsByRuleInScope(ctx, account, node, rule, filter, { ...DEFAULT_CONDITIONS });
 }
@@ -128,13 +128,13 @@ function olderThanValidator(value: string): string | undefined {
   }
 }
 
-/** The four input boxes; undefined when one is dismissed. */
-export async function promptRule(ui: Ui): Promise<Rule | undefined> {
-  const title = (step: number) => vscode.l10n.t('Delete Tags by Rule ({0}/4)', step);
+/** The four input boxes, titled with the repository; undefined when one is dismissed. */
+export async function promptRule(ui: Ui, repositoryPath: string): Promise<Rule | undefined> {
+  const title = (step: number) => vscode.l10n.t('Delete Tags by Rule: {0} ({1}/4)', repositoryPath, step);
   const deleteRegex = await ui.inputText({
     title: title(1),
     prompt: vscode.l10n.t('Delete regex (RE2, must match the whole tag name; ".*" = every tag)'),
-    value: '.*',
+    // Empty: Enter alone must not select every tag.
     ignoreFocusOut: true,
     validateInput: regexValidator('delete regex', true),
   });

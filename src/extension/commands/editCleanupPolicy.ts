@@ -1,11 +1,13 @@
 // Edit Cleanup Policy: quick picks offering only the values GitLab accepts (container_expiration_policy_attributes,
 // https://docs.gitlab.com/api/projects/#edit-a-project), two RE2-validated
-// regex boxes, then ONE PUT /projects/:id (Maintainer). The policy node shows the saved policy.
+// regex boxes, each step highlighting the current value and titled (n/6); the role is checked first and an
+// old → new modal ends it (Cancel saves nothing); then ONE PUT /projects/:id (Maintainer). The policy node shows the saved policy.
 import * as vscode from 'vscode';
 import { GitLabError } from '../../core/errors';
 import { CADENCE_VALUES, KEEP_N_VALUES, OLDER_THAN_VALUES, validatePolicyPatch, type PolicyPatch } from '../../core/rules/policy';
 import type { CleanupPolicy } from '../../core/types';
 import { handleError, showErrorWithLogs } from '../errors';
+import { MAINTAINER_ACCESS, POLICY_EDIT_STEPS, policyChanges, policyChangesText } from '../rules/policyChanges';
 import { cadenceText, policyDescription } from '../rules/policyText';
 import type { PickItem } from '../ui';
 import { policyTarget } from './cleanupPolicyTarget';
@@ -18,40 +20,42 @@ function current<T>(items: PickItem<T>[], value: T): PickItem<T>[] {
 }
 
 /**
- * The policy's values as pick steps (GitLab's allowed values only) and two regex boxes; `before` marks the
- * current values and fills the boxes. Undefined when a step is dismissed.
+ * The policy's values as pick steps (GitLab's allowed values only) and two regex boxes, titled "(n/6)";
+ * each step highlights the current value (Enter keeps it) and the boxes start with the saved regexes.
+ * Undefined when a step is dismissed.
  */
-export async function promptPolicyPatch(ctx: CommandContext, before: CleanupPolicy | null, subject: string): Promise<PolicyPatch | undefined> {
+export async function promptPolicyPatch(ctx: CommandContext, before: CleanupPolicy | null, subject: string): Promise<Required<PolicyPatch> | undefined> {
   const t = vscode.l10n.t;
+  const title = (step: number): string => t('Cleanup policy of {0} ({1}/{2})', subject, step, POLICY_EDIT_STEPS);
 
   const enabled = await ctx.ui.pickOne(current([
     { label: t('On'), description: t('GitLab runs the policy on its schedule'), value: true },
     { label: t('Off'), description: t('the policy does not run'), value: false },
-  ], before?.enabled ?? false), t('Cleanup policy of {0}: run it?', subject));
+  ], before?.enabled ?? false), t('Run the policy?'), { title: title(1), active: before?.enabled ?? false });
   if (enabled === undefined) return undefined;
   const cadence = await ctx.ui.pickOne(current(CADENCE_VALUES.map((c) => ({ label: cadenceText(c, t), description: c, value: c as string })), before?.cadence ?? '1d'),
-    t('How often GitLab runs the policy'));
+    t('How often GitLab runs the policy'), { title: title(2), active: before?.cadence ?? '1d' });
   if (cadence === undefined) return undefined;
   const keepN = await ctx.ui.pickOne<number | null>(current<number | null>([
     ...KEEP_N_VALUES.map((n) => ({ label: t('Keep the {0} newest tags', n), value: n as number | null })),
     { label: t('No limit'), description: t('keep_n not set'), value: null },
-  ], before?.keep_n ?? null), t('How many of the newest matching tags to keep per image'));
+  ], before?.keep_n ?? null), t('How many of the newest matching tags to keep per image'), { title: title(3), active: before?.keep_n ?? null });
   if (keepN === undefined) return undefined;
   const olderThan = await ctx.ui.pickOne<string | null>(current<string | null>([
     ...OLDER_THAN_VALUES.map((o) => ({ label: t('Older than {0}', o), value: o as string | null })),
     { label: t('Any age'), description: t('older_than not set'), value: null },
-  ], before?.older_than ?? null), t('Delete only tags older than'));
+  ], before?.older_than ?? null), t('Delete only tags older than'), { title: title(4), active: before?.older_than ?? null });
   if (olderThan === undefined) return undefined;
   const nameRegex = await ctx.ui.inputText({
-    title: t('Cleanup policy of {0}', subject),
+    title: title(5),
     prompt: t('Delete regex (name_regex, RE2, whole name; ".*" = every tag; empty = delete nothing)'),
-    value: before?.name_regex ?? '.*',
+    value: before?.name_regex ?? '',
     ignoreFocusOut: true,
     validateInput: regexValidator('delete regex', false),
   });
   if (nameRegex === undefined) return undefined;
   const keepRegex = await ctx.ui.inputText({
-    title: t('Cleanup policy of {0}', subject),
+    title: title(6),
     prompt: t('Keep regex (name_regex_keep, RE2, optional): matching tags are never deleted'),
     value: before?.name_regex_keep ?? '',
     ignoreFocusOut: true,
@@ -75,10 +79,30 @@ export async function editCleanupPolicy(ctx: CommandContext, node?: unknown): Pr
       return undefined;
     }
     const api = ctx.clients.api(target.account.id);
-    const before = await api.getCleanupPolicy(target.projectId);
     const t = vscode.l10n.t;
+    // The role first: a Developer learns at once, not after six steps (null = GitLab does not say; its 403 answers then).
+    const { accessLevel } = await api.getTagProtectionAccess(target.projectId);
+    if (accessLevel !== null && accessLevel < MAINTAINER_ACCESS) {
+      const message = t('Editing the cleanup policy of {0} needs the Maintainer role on the project; your role is below it.', target.projectPath);
+      ctx.log.error(message);
+      showErrorWithLogs(ctx, message);
+      return undefined;
+    }
+    const before = await api.getCleanupPolicy(target.projectId);
+    ctx.log.info(`Edit Cleanup Policy of ${target.projectPath}: current ${JSON.stringify(before)}`);
+
     const patch = await promptPolicyPatch(ctx, before, target.projectPath);
     if (!patch) return undefined;
+    const changes = policyChanges(before, patch, t);
+    if (changes.length === 0) {
+      void ctx.ui.info(t('The cleanup policy of {0} is unchanged; nothing was saved.', target.projectPath));
+      return undefined;
+    }
+    const save = t('Save');
+    if (!await ctx.ui.confirm(t('Save these changes to the cleanup policy of {0}?', target.projectPath), policyChangesText(changes), save)) {
+      ctx.log.info(`Edit Cleanup Policy of ${target.projectPath}: cancelled at the summary; nothing saved.`);
+      return undefined;
+    }
     validatePolicyPatch(patch);
     let saved: CleanupPolicy;
     try {

@@ -1,10 +1,13 @@
 import * as vscode from 'vscode';
+import { isNode } from '../tree/nodes';
 import { CommandIds, type CommandId } from '../commandIds';
 import { addAccount } from './addAccount';
 import { clearTagFilter } from './clearTagFilter';
 import type { CommandContext, CommandHandler } from './context';
 import { copyDigest } from './copyDigest';
 import { copyImageReference } from './copyImageReference';
+import { copyReferenceByDigest, copyPullCommand } from './copyPullCommand';
+import { pullImage } from './pullImage';
 import { deleteRepository } from './deleteRepository';
 import { deleteTag } from './deleteTag';
 import { deleteTagsByRule } from './deleteTagsByRule';
@@ -34,6 +37,9 @@ export const handlers: Record<CommandId, CommandHandler> = {
   [CommandIds.deleteRepository]: deleteRepository,
   [CommandIds.copyImageReference]: copyImageReference,
   [CommandIds.copyDigest]: copyDigest,
+  [CommandIds.copyPullCommand]: copyPullCommand,
+  [CommandIds.copyReferenceByDigest]: copyReferenceByDigest,
+  [CommandIds.pullImage]: pullImage,
   [CommandIds.openInBrowser]: openInBrowser,
   [CommandIds.filterTags]: filterTags,
   [CommandIds.clearTagFilter]: clearTagFilter,
@@ -50,6 +56,11 @@ export const handlers: Record<CommandId, CommandHandler> = {
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return Object.entries(handlers).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, (node?: unknown, nodes?: unknown) => handler(ctx, node, nodes)),
+    vscode.commands.registerCommand(id, (node?: unknown, nodes?: unknown) => {
+      // Each user action in the log (node ids name accounts, groups and tags; never a token).
+      const selected = Array.isArray(nodes) && nodes.length > 1 ? ` (${nodes.length} selected)` : '';
+      ctx.log.info(`${id}${isNode(node) ? ` on ${node.id}` : ''}${selected}`);
+      return handler(ctx, node, nodes);
+    }),
   );
 }

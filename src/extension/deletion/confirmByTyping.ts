@@ -44,7 +44,6 @@ async function typedCount(ui: Ui, count: number, title: string, prompt: string):
   const answer = await ui.inputText({
     title,
     prompt,
-    placeHolder: expected,
     ignoreFocusOut: true,
     validateInput: (value) => (value.trim() === '' || value.trim() === expected
       ? undefined

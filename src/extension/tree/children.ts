@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import type { Group, Project, Repository } from '../../core/types';
 import { describeError, isAuthError } from '../errors';
 import type { Log } from '../log';
-import { tagSortOrderSetting } from '../settings';
-import { matchesFilter, sortTags } from './format';
+import { pageSizeSetting, tagSortOrderSetting } from '../settings';
+import { MAX_DATED_TAGS, formatCount, matchesFilter, sortTags, type TagSortOrder } from './format';
 import { protectionRuleLines } from './protectionText';
 import type { RegistryModel } from './model';
 import { accountNodeId, type NodeRegistry } from './nodeRegistry';
@@ -14,8 +14,6 @@ import type {
   AccountNode, ErrorNode, GroupNode, LoadMoreNode, MessageNode, MoreOf, PolicyNode, ProjectNode, RepositoryNode, TagNode, TreeNode,
 } from './nodes';
 
-/** Tag details are fetched for at most this many tags of one repository (the shown ones beyond it). */
-const MAX_DETAILS_PER_REPOSITORY = 1000;
 
 export class TreeChildren {
   constructor(private readonly model: RegistryModel, private readonly nodes: NodeRegistry, private readonly log: Log) {}
@@ -135,16 +133,27 @@ export class TreeChildren {
     const { accountId, projectId, repositoryId } = node;
     const [all] = await Promise.all([this.model.tags(accountId, projectId, repositoryId), this.model.protection(accountId, projectId)]);
     const filter = this.model.filterOf(accountId, repositoryId);
+    // Newest first means newest of the whole repository: every date is read before the first row shows,
+    // so rows never jump and a loaded page lands below what the user reads. Beyond MAX_DATED_TAGS that
+    // read is too long (GraphQL pages of 20): name order, and the repository row says so.
+    const order: TagSortOrder = tagSortOrderSetting() === 'newest' && all.length <= MAX_DATED_TAGS ? 'newest' : 'name';
+    if (order === 'newest' && !this.model.datesReady(accountId, projectId, repositoryId, all)) {
+      return [this.message(node, vscode.l10n.t('sorting {0} tags…', formatCount(all.length, vscode.env.language)))];
+    }
     const matching = all.filter((t) => matchesFilter(t.name, filter));
-    const sorted = sortTags(matching, (name) => this.model.tagDetails(accountId, repositoryId, name), tagSortOrderSetting());
+    const sorted = sortTags(matching, (name) => this.model.tagDetails(accountId, repositoryId, name), order);
     const shown = sorted.slice(0, this.model.tagLimit(accountId, repositoryId));
-    // Details for every tag (so newest-first is right), or only the shown ones for very large repositories.
-    const wanted = all.length <= MAX_DETAILS_PER_REPOSITORY ? matching : shown;
+    // Details for every tag, or only the shown ones for very large repositories (name order).
+    const wanted = all.length <= MAX_DATED_TAGS ? matching : shown;
     this.model.requestTagDetails(wanted.map((t) => ({ accountId, projectId, repositoryId, name: t.name })));
     const out: TreeNode[] = shown.map((t) => this.nodes.keep<TagNode>({
       kind: 'tag', id: `${node.id}/t:${t.name}`, accountId, parent: node, repositoryId, projectId, tag: t,
     }));
-    if (sorted.length > shown.length) out.push(this.loadMore(node, { list: 'tags', repositoryId }, 'tags'));
+    if (sorted.length > shown.length) {
+      const more = this.loadMore(node, { list: 'tags', repositoryId }, 'tags');
+      more.count = { shown: shown.length, total: sorted.length, next: Math.min(pageSizeSetting(), sorted.length - shown.length) };
+      out.push(more);
+    }
     if (out.length === 0) {
       out.push(this.message(node, filter ? vscode.l10n.t('No tags match "{0}"', filter) : vscode.l10n.t('No tags')));
     }

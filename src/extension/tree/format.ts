@@ -3,6 +3,13 @@ import type { Tag, TagDetails } from '../../core/types';
 
 export type TagSortOrder = 'newest' | 'name';
 
+/**
+ * Newest first reads every tag's date before showing a row; above this many tags (50 GraphQL pages, and
+ * one REST request per tag as the fallback) that wait is too long, so such a repository is shown in name
+ * order and says so. Also the most tags whose details are fetched ahead of the visible rows.
+ */
+export const MAX_DATED_TAGS = 1000;
+
 /** The first 12 hex digits of a digest, as `docker images` shows image ids. */
 export function shortDigest(digest: string | null | undefined): string | undefined {
   if (!digest) return undefined;
@@ -45,12 +52,40 @@ export function formatAge(iso: string | null | undefined, now: number, locale: s
   return undefined;
 }
 
-/** "short digest · size · age", leaving out what is unknown. */
-export function tagDescription(details: TagDetails | undefined, now: number, locale: string): string {
-  if (!details) return '';
-  return [shortDigest(details.digest), formatSize(details.total_size), formatAge(details.created_at, now, locale)]
-    .filter((p): p is string => !!p)
-    .join(' · ');
+/**
+ * A tag row's description: "2 days ago · 198.7 MB · c9197b5a", leaving out what is unknown. Age and size
+ * first: a 300 px sidebar cuts the end. `more` appends further parts (e.g. protection) in one place.
+ */
+export function tagDescription(details: TagDetails | undefined, now: number, locale: string, more: string[] = []): string {
+  const parts = details ? [formatAge(details.created_at, now, locale), formatSize(details.total_size), shortDigest(details.digest)?.slice(0, 8)] : [];
+  return [...parts, ...more].filter((p): p is string => !!p).join(' · ');
+}
+
+/** "10,050" in the UI language. */
+export function formatCount(n: number, locale: string): string {
+  try {
+    return n.toLocaleString(locale);
+  } catch {
+    return n.toLocaleString('en');
+  }
+}
+
+/** "1.2 GB (1,234,567,890 bytes)": the human value with the exact one beside it (the caller localises "bytes"). */
+export function sizeWithBytes(bytes: number, locale: string, bytesWord: string): string {
+  return `${formatSize(bytes) ?? ''} (${formatCount(bytes, locale)} ${bytesWord})`;
+}
+
+/** "30 Nov 2026, 14:51 UTC (2026-11-30T14:51:32.887Z)": a readable date with the exact timestamp beside it. */
+export function dateWithExact(iso: string, locale: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  let text: string;
+  try {
+    text = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(ms);
+  } catch {
+    text = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(ms);
+  }
+  return `${text} UTC (${iso})`;
 }
 
 /** Substring match, or a glob when the filter has `*` or `?`; case-insensitive either way. */

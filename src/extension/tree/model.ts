@@ -47,6 +47,8 @@ export class RegistryModel implements vscode.Disposable {
   private readonly unauthorized = new Map<string, string>();
   private readonly environmentCheck = new Map<string, Promise<void>>();
   private readonly details: TagDetailsLoader;
+  /** Whole-listing date reads for newest first, by the listing (a refresh lists anew, and so reads anew). */
+  private readonly dating = new WeakMap<Tag[], 'running' | 'done'>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(readonly store: AccountStore, readonly clients: ClientPool, private readonly log: Log) {
@@ -196,6 +198,37 @@ export class RegistryModel implements vscode.Disposable {
     const details = await this.clients.api(accountId).getTagDetails(projectId, repositoryId, name);
     this.cache.for(accountId).setTagDetails(repositoryId, details);
     return details;
+  }
+
+  /**
+   * True when every tag of the listing has its date (or reading them was tried): newest first can then
+   * sort the whole repository. Otherwise starts one read of all missing details (GraphQL pages of 20,
+   * REST per tag as the fallback) and reports the repository as changed when it is done.
+   */
+  datesReady(accountId: string, projectId: number, repositoryId: number, tags: Tag[]): boolean {
+    const state = this.dating.get(tags);
+    if (state === 'done') return true;
+    const c = this.cache.for(accountId);
+    const missing = tags.filter((t) => c.tagDetails(repositoryId, t.name) === undefined).map((t) => t.name);
+    if (missing.length === 0) return true;
+    if (state === 'running') return false;
+    this.dating.set(tags, 'running');
+    const started = Date.now();
+    void this.clients.api(accountId).listTagDetails(projectId, repositoryId, missing)
+      .then((list) => {
+        for (const d of list) c.setTagDetails(repositoryId, d);
+        this.log.info(`Read the dates of ${missing.length} tags of repository ${repositoryId} for newest first in ${Date.now() - started} ms.`);
+      })
+      .catch((err: unknown) => {
+        // Not fatal: the rows show, undated ones last, and each row reads its own details as before.
+        this.log.warn(`Dates of the tags of repository ${repositoryId}: ${describeError(err)}`);
+        if (isAuthError(err)) this.markUnauthorized(accountId, err);
+      })
+      .finally(() => {
+        this.dating.set(tags, 'done');
+        this.changed.fire({ kind: 'repository', accountId, repositoryId });
+      });
+    return false;
   }
 
   /** Queues the details of these tags (digest, size, date) for the rows that show them. */

@@ -55,6 +55,8 @@ export type MoreOf = ListKey | { list: 'tags'; repositoryId: number };
 export interface LoadMoreNode extends Base {
   kind: 'loadMore';
   more: MoreOf;
+  /** For tags, where the count is known: rows shown, matching rows in all, rows the next click adds. */
+  count?: { shown: number; total: number; next: number };
 }
 
 /** Listing failed: shown instead of the children, with "Show Logs" (and re-authentication for a 401). */

@@ -2,6 +2,7 @@
 // TreeChildren (which nodes sit below a node), the node registry (live node objects) and the render
 // functions. Model changes become change events for exactly the nodes that show them.
 import * as vscode from 'vscode';
+import { ContextKeys } from '../commandIds';
 import type { Log } from '../log';
 import { TreeChildren } from './children';
 import type { ModelChange, RegistryModel } from './model';
@@ -33,6 +34,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     const children = await this.children.of(node);
     this.nodes.setChildren(node, children);
+    // The welcome view ("Add Account") waits for this: the environment account is resolved by now.
+    if (!node) void vscode.commands.executeCommand('setContext', ContextKeys.accountsResolved, true);
     return children;
   }
 

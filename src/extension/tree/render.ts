@@ -8,7 +8,8 @@ import type { RepositoryStatus } from '../../core/types';
 import { instanceHost, type Account } from '../accounts/account';
 import { CommandIds, contextValue, type Trait } from '../commandIds';
 import { policyDescription, policyDetails } from '../rules/policyText';
-import { formatAge, tagDescription } from './format';
+import { tagSortOrderSetting } from '../settings';
+import { MAX_DATED_TAGS, dateWithExact, formatAge, formatCount, matchesFilter, sizeWithBytes, tagDescription } from './format';
 import { protectionText, sameImageMark } from './protectionText';
 import { codeBlockText, markdownCode, markdownText, multilineText } from '../shownText';
 import type { RegistryModel } from './model';
@@ -52,7 +53,7 @@ function renderKind(node: TreeNode, ctx: RenderContext): vscode.TreeItem {
     case 'policy': return renderPolicy(node, ctx);
     case 'repository': return renderRepository(node, ctx);
     case 'tag': return renderTag(node, ctx);
-    case 'loadMore': return renderLoadMore(node);
+    case 'loadMore': return renderLoadMore(node, ctx);
     case 'error': return renderError(node);
     case 'message': return renderMessage(node);
   }
@@ -80,7 +81,12 @@ function renderAccount(node: AccountNode, ctx: RenderContext): vscode.TreeItem {
   const reason = ctx.model.unauthorizedReason(node.accountId);
   const traits: Trait[] = ['account', ...ctx.access];
   if (a?.source === 'environment') traits.push('environment');
-  const user = a?.username ? `@${a.username}` : vscode.l10n.t('environment');
+  // Two accounts of one user on one instance differ by these words, not only by their icon.
+  const user = [
+    a?.username ? `@${a.username}` : undefined,
+    a?.source === 'environment' ? vscode.l10n.t('environment') : undefined,
+    a?.readOnly ? vscode.l10n.t('read-only') : undefined,
+  ].filter((p): p is string => !!p).join(' · ') || vscode.l10n.t('environment');
   if (reason !== undefined) {
     traits.push('unauthorized');
     treeItem.description = `${user} · ${vscode.l10n.t('re-authentication needed')}`;
@@ -149,7 +155,9 @@ function renderPolicy(node: PolicyNode, ctx: RenderContext): vscode.TreeItem {
 
 function renderRepository(node: RepositoryNode, ctx: RenderContext): vscode.TreeItem {
   const repo = ctx.model.repository(node.accountId, node.repositoryId);
-  const treeItem = item(node, repo ? repositoryLabel(repo, node.under) : String(node.repositoryId), true);
+  // The root image of a project is a short marker (the project row above already names the path).
+  const rootImage = repo !== undefined && repo.name === '' && node.under.kind === 'project';
+  const treeItem = item(node, rootImage ? vscode.l10n.t('(root image)') : repo ? repositoryLabel(repo, node.under) : String(node.repositoryId), true);
   const filter = ctx.model.filterOf(node.accountId, node.repositoryId);
   const traits: Trait[] = ['repository', ...ctx.access];
   if (filter) traits.push('filtered');
@@ -159,11 +167,19 @@ function renderRepository(node: RepositoryNode, ctx: RenderContext): vscode.Tree
   treeItem.contextValue = contextValue(traits);
   const status = statusText(repo?.status);
   const tags = ctx.model.listedTags(node.accountId, node.repositoryId);
+  // Before the tags are listed, GitLab's tags_count of the repository listing says how many there are.
+  const total = tags?.length ?? (typeof repo?.tags_count === 'number' ? repo.tags_count : undefined);
   const parts: string[] = [];
   if (status) parts.push(status);
   if (protectedText) parts.push(protectedText);
   if (filter) parts.push(vscode.l10n.t('filter: {0}', filter));
-  if (tags && !status) parts.push(tags.length === 1 ? vscode.l10n.t('1 tag') : vscode.l10n.t('{0} tags', tags.length));
+  if (total !== undefined && !status) {
+    const matching = filter && tags ? tags.filter((t) => matchesFilter(t.name, filter)).length : undefined;
+    if (matching !== undefined) parts.push(vscode.l10n.t('{0} of {1} tags', formatCount(matching, ctx.locale), formatCount(total, ctx.locale)));
+    else parts.push(total === 1 ? vscode.l10n.t('1 tag') : vscode.l10n.t('{0} tags', formatCount(total, ctx.locale)));
+  }
+  // Honest order: a repository too large to date every tag first is listed by name, and says so.
+  if (tags && tags.length > MAX_DATED_TAGS && tagSortOrderSetting() === 'newest') parts.push(vscode.l10n.t('by name: too many tags to sort by date'));
   const cleanupAge = repo?.cleanup_policy_started_at ? formatAge(repo.cleanup_policy_started_at, Date.now(), ctx.locale) : undefined;
   if (cleanupAge && !status) parts.push(vscode.l10n.t('cleanup {0}', cleanupAge));
   treeItem.description = parts.join(' · ');
@@ -175,8 +191,10 @@ function renderRepository(node: RepositoryNode, ctx: RenderContext): vscode.Tree
     md.appendMarkdown(`**${markdownText(repo.location)}**\n\n`);
     if (status) md.appendMarkdown(`${markdownText(vscode.l10n.t('Status'))}: ${markdownText(status)}\n\n`);
     if (protectedText) md.appendMarkdown(`$(lock) ${markdownText(protectedText)}\n\n`);
-    if (repo.created_at) md.appendMarkdown(`${markdownText(vscode.l10n.t('Created'))}: ${markdownText(repo.created_at)}\n\n`);
-    md.appendMarkdown(`${markdownText(vscode.l10n.t('Cleanup policy last started'))}: ${markdownText(repo.cleanup_policy_started_at ?? vscode.l10n.t('never'))}\n\n`);
+    if (rootImage) md.appendMarkdown(`${markdownText(vscode.l10n.t('The root image of the project {0}', repo.path))}\n\n`);
+    if (repo.created_at) md.appendMarkdown(`${markdownText(vscode.l10n.t('Created'))}: ${markdownText(dateWithExact(repo.created_at, ctx.locale))}\n\n`);
+    const started = repo.cleanup_policy_started_at ? dateWithExact(repo.cleanup_policy_started_at, ctx.locale) : vscode.l10n.t('never');
+    md.appendMarkdown(`${markdownText(vscode.l10n.t('Cleanup policy last started'))}: ${markdownText(started)}\n\n`);
   }
   if (ctx.readOnlyNote) md.appendMarkdown(markdownText(ctx.readOnlyNote));
   treeItem.tooltip = md;
@@ -201,8 +219,8 @@ function renderTag(node: TagNode, ctx: RenderContext): vscode.TreeItem {
   if (same.length) md.appendMarkdown(`${markdownText(vscode.l10n.t('Same image as:'))} ${same.map(markdownCode).join(', ')}\n\n`);
   if (details) {
     if (details.digest) md.appendMarkdown(`${markdownText(vscode.l10n.t('Digest'))}: ${markdownCode(details.digest)}\n\n`);
-    if (details.created_at) md.appendMarkdown(`${markdownText(vscode.l10n.t('Created'))}: ${markdownText(details.created_at)}\n\n`);
-    if (details.total_size !== null) md.appendMarkdown(`${markdownText(vscode.l10n.t('Size'))}: ${markdownText(String(details.total_size))} ${markdownText(vscode.l10n.t('bytes'))}\n\n`);
+    if (details.created_at) md.appendMarkdown(`${markdownText(vscode.l10n.t('Created'))}: ${markdownText(dateWithExact(details.created_at, ctx.locale))}\n\n`);
+    if (details.total_size !== null) md.appendMarkdown(`${markdownText(vscode.l10n.t('Size'))}: ${markdownText(sizeWithBytes(details.total_size, ctx.locale, vscode.l10n.t('bytes')))}\n\n`);
   } else {
     md.appendMarkdown(`${markdownText(vscode.l10n.t('Loading details…'))}\n\n`);
   }
@@ -213,9 +231,14 @@ function renderTag(node: TagNode, ctx: RenderContext): vscode.TreeItem {
   return treeItem;
 }
 
-function renderLoadMore(node: LoadMoreNode): vscode.TreeItem {
-  const treeItem = item(node, vscode.l10n.t('Load more…'), false);
-  treeItem.description = {
+function renderLoadMore(node: LoadMoreNode, ctx: RenderContext): vscode.TreeItem {
+  const c = node.count;
+  // Tags: how many the click adds and how far the user is ("Load 100 more (100 of 10,050)").
+  const title = c
+    ? vscode.l10n.t('Load {0} more ({1} of {2})', formatCount(c.next, ctx.locale), formatCount(c.shown, ctx.locale), formatCount(c.total, ctx.locale))
+    : vscode.l10n.t('Load more…');
+  const treeItem = item(node, title, false);
+  treeItem.description = c ? undefined : {
     groups: vscode.l10n.t('groups'), projects: vscode.l10n.t('projects'),
     groupRepositories: vscode.l10n.t('image repositories'), projectRepositories: vscode.l10n.t('image repositories'),
     tags: vscode.l10n.t('tags'),

@@ -87,9 +87,11 @@ test('a read_api token gives a read-only account: no delete trait, tooltip says 
   assert.ok(account?.readOnly);
   const root = (await children(a))[0];
   assert.match(contextValue(a, root), /(^|;)readOnly(;|$)/);
+  // Two accounts of one user on one instance differ in words, not only by the icon.
+  assert.strictEqual(description(a, root), '@alice · read-only');
   const tooltip = a.provider.getTreeItem(root).tooltip as vscode.MarkdownString;
   assert.match(tooltip.value, /read\\?_api/);
-  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const repo = await path(a, doubleHost(), 'acme/website', '(root image)');
   const tag = (await children(a, repo))[0];
   assert.doesNotMatch(contextValue(a, tag), /writable/);
   assert.doesNotMatch(contextValue(a, repo), /writable/);

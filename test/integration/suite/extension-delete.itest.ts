@@ -17,7 +17,7 @@ const tagNode = async (a: Awaited<ReturnType<typeof fresh>>, repo: Awaited<Retur
 test('Delete Tag: modal names the tag and says it is restorable until garbage collection; only that tag goes', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const repo = await path(a, doubleHost(), 'acme/website', '(root image)');
   const staging = await tagNode(a, repo, 'staging');
   const asked = answerConfirm(a, true);
   let outcome: TagDeletionOutcome | undefined;
@@ -42,7 +42,7 @@ test('Delete Tag: modal names the tag and says it is restorable until garbage co
 test('Cancel in the modal deletes nothing', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const repo = await path(a, doubleHost(), 'acme/website', '(root image)');
   const prod = await tagNode(a, repo, 'prod');
   answerConfirm(a, false);
   try {
@@ -56,7 +56,7 @@ test('Cancel in the modal deletes nothing', async () => {
 test('multi-selection across repositories: count and first names in the modal; siblings (same digest too) kept', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const website = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const website = await path(a, doubleHost(), 'acme/website', '(root image)');
   const api = await path(a, doubleHost(), 'acme/platform/My.Project', 'api');
   const prod = await tagNode(a, website, 'prod');
   const nightly = await tagNode(a, api, 'nightly');
@@ -78,7 +78,7 @@ test('multi-selection across repositories: count and first names in the modal; s
 test('failures are reported per tag with GitLab\'s reason (protected tag for a developer)', async () => {
   const a = await fresh();
   await addAccount(a, 'developer');
-  const repo = await path(a, doubleHost(), 'acme/platform/My.Project', 'acme/platform/My.Project');
+  const repo = await path(a, doubleHost(), 'acme/platform/My.Project', '(root image)');
   const v123 = await tagNode(a, repo, 'v1.2.3');
   const dev1 = await tagNode(a, repo, 'dev-0001');
   answerConfirm(a, true);
@@ -100,7 +100,7 @@ test('Delete Repository: modal with location and tag count; status "deletion sch
   await addAccount(a, 'owner');
   a.poller.options = { initialDelayMs: 200, maxDelayMs: 500, maxAttempts: 60 };
   const project = await path(a, doubleHost(), 'acme/website');
-  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const repo = await path(a, doubleHost(), 'acme/website', '(root image)');
   await children(a, repo);
   const asked = answerConfirm(a, true);
   let outcome: RepositoryDeletionOutcome | undefined;
@@ -115,7 +115,7 @@ test('Delete Repository: modal with location and tag count; status "deletion sch
   assert.match(description(a, repo), /deletion (scheduled|ongoing)/);
   assert.strictEqual((await doubleRepo(5))?.status !== null, true);
   await harness.waitFor(async () => (await doubleRepo(5)) === undefined, { timeoutMs: 15_000, message: 'double removed the repository' });
-  await harness.waitFor(async () => !(await labels(a, project)).includes('acme/website'), { timeoutMs: 15_000, message: 'node gone' });
+  await harness.waitFor(async () => !(await labels(a, project)).includes('(root image)'), { timeoutMs: 15_000, message: 'node gone' });
   assert.deepStrictEqual(await labels(a, project), ['Cleanup policy', 'cache']);
 });
 
@@ -124,7 +124,7 @@ test('a repository whose deletion fails shows "deletion failed"', async () => {
   await addAccount(a, 'owner');
   a.poller.options = { initialDelayMs: 200, maxDelayMs: 500, maxAttempts: 60 };
   await harness.control('POST', '/__double/repositories/7/fail-deletion');
-  const repo = await path(a, doubleHost(), 'globex/backend', 'globex/backend');
+  const repo = await path(a, doubleHost(), 'globex/backend', '(root image)');
   answerConfirm(a, true);
   try {
     await vscode.commands.executeCommand('gitlabRegistry.deleteRepository', repo);

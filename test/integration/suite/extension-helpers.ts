@@ -99,15 +99,21 @@ export function contextValue(a: GitLabRegistryApi, node: TreeNode): string {
   return a.provider.getTreeItem(node).contextValue ?? '';
 }
 
+/** The children, once a repository's "sorting N tags…" row (newest first reading every date) has given way. */
 export async function children(a: GitLabRegistryApi, node?: TreeNode): Promise<TreeNode[]> {
-  return a.provider.getChildren(node);
+  for (let attempt = 0; attempt < 400; attempt++) {
+    const kids = await a.provider.getChildren(node);
+    if (!(kids.length === 1 && kids[0].kind === 'message' && /^sorting /.test(label(a, kids[0])))) return kids;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`still sorting the tags of ${node?.id}`);
 }
 
 export async function labels(a: GitLabRegistryApi, node?: TreeNode): Promise<string[]> {
   return (await children(a, node)).map((n) => label(a, n));
 }
 
-/** Walks the tree from the root by labels, e.g. path('127.0.0.1:1234', 'acme/website', 'acme/website', 'prod'). */
+/** Walks the tree from the root by labels, e.g. path('127.0.0.1:1234', 'acme/website', '(root image)', 'prod'). */
 export async function path(a: GitLabRegistryApi, ...steps: string[]): Promise<TreeNode> {
   let node: TreeNode | undefined;
   for (const step of steps) {

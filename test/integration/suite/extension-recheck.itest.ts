@@ -53,7 +53,7 @@ async function withMessages<T>(run: () => Promise<T>): Promise<{ result: T; mess
 test('Delete Tags by Rule: a tag re-pushed while the modal was open is not deleted and is reported', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const repo = await path(a, doubleHost(), BUILDER, BUILDER);
+  const repo = await path(a, doubleHost(), BUILDER, '(root image)');
   answerRule(a, ['feature-.*', '', '2', '']);
   a.ui.showPreview = async () => 'delete';
   a.ui.confirm = async () => {
@@ -82,7 +82,7 @@ test('Delete Tags by Rule: a tag re-pushed while the modal was open is not delet
 test('Delete Tags by Rule: a preview older than five minutes is read again and shown before anything is deleted', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const repo = await path(a, doubleHost(), BUILDER, BUILDER);
+  const repo = await path(a, doubleHost(), BUILDER, '(root image)');
   answerRule(a, ['feature-.*', '', '2', '']);
   const shown: PreviewModel[] = [];
   const realNow = Date.now;
@@ -118,7 +118,7 @@ test('Delete Tags by Rule: a preview older than five minutes is read again and s
 test('Delete Tag on a tree selection: a tag re-pushed since the tree showed it is not deleted and is reported', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const repo = await path(a, doubleHost(), BUILDER, BUILDER);
+  const repo = await path(a, doubleHost(), BUILDER, '(root image)');
   const tags = await children(a, repo);
   const pick = (name: string): TreeNode => {
     const n = tags.find((t) => label(a, t) === name);

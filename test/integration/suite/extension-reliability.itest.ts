@@ -100,7 +100,7 @@ async function bigRepository(a: Api): Promise<TreeNode> {
 /** Runs Delete Tag on `nodes` with both confirmations answered yes. */
 async function deleteNodes(a: Api, nodes: TagNode[]): Promise<TagDeletionOutcome | undefined> {
   answerConfirm(a, true);
-  a.ui.inputText = async (o) => o.placeHolder; // "type the number to confirm": the expected number
+  a.ui.inputText = async (o) => /Type (\d+) to confirm/.exec(o.prompt ?? '')?.[1]; // the number the prompt asks for
   return vscode.commands.executeCommand<TagDeletionOutcome>('gitlabRegistry.deleteTag', nodes[0], nodes);
 }
 
@@ -125,6 +125,8 @@ test('600 selected tags deleted while ~10% of requests fail: exactly those go, s
     const repo = await bigRepository(a);
     const nodes = (await addTagNodesOf(a, repo, 700)).filter((n) => n.tag.name !== 'latest').slice(0, 600);
     assert.strictEqual(nodes.length, 600);
+    // 2,500 tags are too many to date before the first row: name order, and the row says so.
+    assert.strictEqual(description(a, repo), '2,500 tags · by name: too many tags to sort by date');
     const selected = new Set(nodes.map((n) => n.tag.name));
     // Unselected tags that share the image (digest) of a selected one: deleting by name must keep them.
     const aliases = nodes.filter((_, i) => i % 20 === 0).map((n) => ({ name: `alias-${n.tag.name}`, sameImageAs: n.tag.name }));
@@ -277,8 +279,8 @@ test('listing retries a transient 503 (REST and GraphQL) and the children arrive
   const root = (await children(a))[0];
   assert.ok((await labels(a, root)).includes('acme'));
   const website = await treePath(a, doubleHost(), 'acme/website');
-  assert.deepStrictEqual(await labels(a, website), ['Cleanup policy', 'acme/website', 'cache']);
-  const repo = await treePath(a, doubleHost(), 'acme/website', 'acme/website');
+  assert.deepStrictEqual(await labels(a, website), ['Cleanup policy', '(root image)', 'cache']);
+  const repo = await treePath(a, doubleHost(), 'acme/website', '(root image)');
   assert.deepStrictEqual(sorted(await labels(a, repo)), ['latest', 'prod', 'staging', 'v2024.01']);
   const entries = await log();
   for (const p of ['/api/v4/groups', '/api/graphql', '/api/v4/projects/3/registry/repositories/5/tags']) {
@@ -290,7 +292,7 @@ test('listing retries a transient 503 (REST and GraphQL) and the children arrive
 test('listing that keeps failing (10× 500) shows an error node, no exception; after the faults clear, Refresh lists', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const repo = await treePath(a, doubleHost(), 'acme/website', 'acme/website');
+  const repo = await treePath(a, doubleHost(), 'acme/website', '(root image)');
   await harness.control('POST', '/__double/faults', { method: 'GET', path: '^/api/v4/projects/3/registry/repositories/5/tags$', status: 500, times: 10 });
   const kids = await children(a, repo); // must not throw
   assert.strictEqual(kids.length, 1, JSON.stringify(kids.map((k) => k.kind)));
@@ -311,14 +313,14 @@ test('removing an account while tag details are still queued does not stall the 
   await addAccount(a, 'owner');
   // Slow details: most of the 30 tags of tools/builder are still queued when the account goes.
   await harness.control('POST', '/__double/faults', { method: 'GET', path: '^/api/v4/projects/2/registry/repositories/4/tags/', delayMs: 300, times: 1000 });
-  const builder = await treePath(a, doubleHost(), 'acme/platform/tools/builder', 'acme/platform/tools/builder');
+  const builder = await treePath(a, doubleHost(), 'acme/platform/tools/builder', '(root image)');
   assert.ok((await children(a, builder)).length >= 30);
   await harness.sleep(100);
   await removeAllAccounts(a); // the queued jobs now belong to a removed account
   await harness.sleep(1000);
   await harness.control('DELETE', '/__double/faults');
   await addAccount(a, 'owner');
-  const repo = await treePath(a, doubleHost(), 'acme/website', 'acme/website');
+  const repo = await treePath(a, doubleHost(), 'acme/website', '(root image)');
   await harness.waitFor(async () => (await children(a, repo)).every((n) => description(a, n) !== ''), { timeoutMs: 8000, message: 'details of the new account\'s tags' });
 }, { timeout: 30_000 });
 
@@ -448,7 +450,7 @@ test('a distinctive token is only in SecretStorage: not in logs, messages, promp
     haystack.push({ where: 'account metadata', text: JSON.stringify(account) });
 
     // Browse, with details.
-    const repo = await treePath(a, doubleHost(), 'acme/website', 'acme/website');
+    const repo = await treePath(a, doubleHost(), 'acme/website', '(root image)');
     await harness.waitFor(async () => (await children(a, repo)).every((n) => description(a, n) !== ''), { message: 'tag details' });
     const tags = await children(a, repo);
     const visited: TreeNode[] = [...(await children(a)), ...(await children(a, (await children(a))[0])), ...tags];

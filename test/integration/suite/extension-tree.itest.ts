@@ -44,35 +44,42 @@ test('a group lists the repositories of its projects and subgroups with one requ
   assert.ok(!calls.some((r) => /projects\/\d+\/registry/.test(r.path)));
 });
 
-test('a project lists its repositories: the root image shows the project path', async () => {
+test('a project lists its repositories: the root image is a short marker, its path in the tooltip', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
   const project = await path(a, doubleHost(), 'acme/platform/My.Project');
   // The project has a tag protection rule the Owner may read: a Protection child lists it.
-  assert.deepStrictEqual(await labels(a, project), ['Cleanup policy', 'Protection', 'acme/platform/My.Project', 'api', 'tools/cli']);
+  assert.deepStrictEqual(await labels(a, project), ['Cleanup policy', 'Protection', '(root image)', 'api', 'tools/cli']);
+  const root = (await children(a, project))[2];
+  assert.ok((a.provider.getTreeItem(root).tooltip as vscode.MarkdownString).value.includes('The root image of the project acme/platform/my\\.project'));
   const website = await path(a, doubleHost(), 'acme/website');
-  assert.deepStrictEqual(await labels(a, website), ['Cleanup policy', 'acme/website', 'cache']);
+  assert.deepStrictEqual(await labels(a, website), ['Cleanup policy', '(root image)', 'cache']);
   const cache = await path(a, doubleHost(), 'acme/website', 'cache');
   assert.deepStrictEqual(await labels(a, cache), ['No tags']);
 });
 
-test('tags: names first, details filled in lazily (digest · size · age), newest first, tooltip with docker pull', async () => {
+test('tags: newest first of the whole repository, "sorting N tags…" until every date is in, rows never jump; age · size · digest', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
   const repo = await path(a, doubleHost(), 'acme/platform/My.Project', 'api');
-  const first = await children(a, repo);
-  assert.deepStrictEqual(first.map((n) => label(a, n)).sort(), ['latest', 'nightly', 'v2.0.0', 'v2.1.0']);
-  await harness.waitFor(async () => (await children(a, repo)).every((n) => description(a, n) !== ''), { message: 'tag details' });
+  // Before the rows: the repository row already counts its tags (GitLab's tags_count), unexpanded.
+  assert.strictEqual(description(a, repo), '4 tags');
+  const first = await a.provider.getChildren(repo);
+  assert.deepStrictEqual(first.map((n) => label(a, n)), ['sorting 4 tags…']);
   const tags = await children(a, repo);
+  // The first rows shown are already in their final order, every one with its details.
   assert.deepStrictEqual(tags.map((n) => label(a, n)), ['latest', 'v2.1.0', 'v2.0.0', 'nightly']);
-  assert.match(description(a, tags[0]), /^[0-9a-f]{12} · [\d.]+ [kMG]?B · .+$/);
+  assert.ok(tags.every((n) => description(a, n) !== ''), 'details in with the first rows');
+  assert.match(description(a, tags[0]), /^(yesterday|today|\d+ (hours?|days?|weeks?|months?) ago) · [\d.]+ [kMG]?B · [0-9a-f]{8}$/);
   const tooltip = a.provider.getTreeItem(tags[0]).tooltip as vscode.MarkdownString;
+  // Human values with the exact ones beside them (Markdown escapes aside).
+  const plain = tooltip.value.replace(/\\/g, '');
+  assert.match(plain, /Size: [\d.]+ [kMG]?B \([\d,]+ bytes\)/);
+  assert.match(plain, /Created: [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M UTC \(\d{4}-\d{2}-\d{2}T[\d:.]+Z\)/);
   assert.match(tooltip.value, /docker pull registry\.example\.test:5050\/acme\/platform\/my\.project\/api:latest/);
   assert.match(tooltip.value, /sha256:[0-9a-f]{64}/);
   assert.match(contextValue(a, tags[0]), /(^|;)tag(;|$)/);
   assert.match(contextValue(a, tags[0]), /(^|;)writable(;|$)/);
-  const detailCalls = (await requests()).filter((r) => /\/repositories\/2\/tags\/[^/]+$/.test(r.path));
-  assert.strictEqual(detailCalls.length, 4, 'one detail request per tag, once');
 });
 
 test('the same repository under its group and its project is fetched once', async () => {
@@ -89,7 +96,7 @@ test('the same repository under its group and its project is fetched once', asyn
 test('sort by name toggles through the setting; filter shows in the description and clears', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const repo = await path(a, doubleHost(), 'acme/platform/tools/builder', 'acme/platform/tools/builder');
+  const repo = await path(a, doubleHost(), 'acme/platform/tools/builder', '(root image)');
   await children(a, repo);
   try {
     await vscode.commands.executeCommand('gitlabRegistry.sortTagsByName');
@@ -97,7 +104,7 @@ test('sort by name toggles through the setting; filter shows in the description 
     assert.deepStrictEqual(byName, [...byName].sort());
     a.ui.inputText = async () => 'v1.*';
     await vscode.commands.executeCommand('gitlabRegistry.filterTags', repo);
-    assert.match(description(a, repo), /filter: v1\.\*/);
+    assert.strictEqual(description(a, repo), 'filter: v1.* · 10 of 30 tags');
     assert.match(contextValue(a, repo), /filtered/);
     assert.deepStrictEqual(await labels(a, repo), ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0', 'v1.4.0', 'v1.5.0', 'v1.6.0', 'v1.7.0', 'v1.8.0', 'v1.9.0']);
     await vscode.commands.executeCommand('gitlabRegistry.clearTagFilter', repo);
@@ -126,9 +133,13 @@ test('paging: a "Load more…" node instead of everything at once', async () => 
     const repo = (await children(a, acme))[0];
     const tags = await children(a, repo);
     assert.strictEqual(tags.length, 3);
-    assert.strictEqual(label(a, tags[2]), 'Load more…');
+    assert.strictEqual(label(a, tags[2]), 'Load 2 more (2 of 8)');
     await vscode.commands.executeCommand('gitlabRegistry.loadMore', tags[2]);
-    assert.strictEqual((await children(a, repo)).length, 5);
+    const more = await children(a, repo);
+    assert.strictEqual(more.length, 5);
+    // The loaded page lands below the rows the user was reading.
+    assert.deepStrictEqual(more.slice(0, 2), tags.slice(0, 2));
+    assert.strictEqual(label(a, more[4]), 'Load 2 more (4 of 8)');
   } finally {
     await config.update('pageSize', undefined, vscode.ConfigurationTarget.Global);
   }
@@ -190,4 +201,38 @@ test('a 500 while listing becomes an error node with Show Logs, and Refresh reco
   await harness.control('DELETE', '/__double/faults');
   await vscode.commands.executeCommand('gitlabRegistry.refresh', acme);
   assert.ok((await labels(a, acme)).includes('website'));
+});
+
+test('tag commands: Copy Pull Command, Copy Reference by Digest, Pull Image (docker as the program, the reference one argument)', async () => {
+  const a = await fresh();
+  await addAccount(a, 'owner');
+  const repo = await path(a, doubleHost(), 'acme/platform/My.Project', 'api');
+  const latest = (await children(a, repo)).find((n) => label(a, n) === 'latest')!;
+  const statuses: string[] = [];
+  const terminals: { name: string; program: string; args: string[] }[] = [];
+  a.ui.status = (m) => { statuses.push(m); };
+  a.ui.runInTerminal = (name, program, args) => { terminals.push({ name, program, args }); };
+  const logged: string[] = [];
+  const originalInfo = a.log.info.bind(a.log);
+  a.log.info = (m: string) => { logged.push(m); originalInfo(m); };
+  try {
+    const pull = await vscode.commands.executeCommand<string>('gitlabRegistry.copyPullCommand', latest);
+    assert.strictEqual(pull, 'docker pull registry.example.test:5050/acme/platform/my.project/api:latest');
+    assert.strictEqual(await vscode.env.clipboard.readText(), pull);
+    const byDigest = await vscode.commands.executeCommand<string>('gitlabRegistry.copyReferenceByDigest', latest);
+    assert.match(byDigest, /^registry\.example\.test:5050\/acme\/platform\/my\.project\/api@sha256:[0-9a-f]{64}$/);
+    assert.strictEqual(await vscode.env.clipboard.readText(), byDigest);
+    await vscode.commands.executeCommand('gitlabRegistry.pullImage', latest);
+  } finally {
+    restoreUi(a);
+    delete (a.log as unknown as Record<string, unknown>).info;
+  }
+  // Each user action is in the log, with the node it acted on.
+  assert.ok(logged.includes(`gitlabRegistry.copyPullCommand on ${latest.id}`), logged.join('\n'));
+  assert.ok(logged.includes(`gitlabRegistry.pullImage on ${latest.id}`), logged.join('\n'));
+  assert.deepStrictEqual(statuses.map((s) => s.replace(/sha256:[0-9a-f]{64}/, 'sha256:…')), [
+    'Copied docker pull registry.example.test:5050/acme/platform/my.project/api:latest',
+    'Copied registry.example.test:5050/acme/platform/my.project/api@sha256:…',
+  ]);
+  assert.deepStrictEqual(terminals, [{ name: 'docker pull latest', program: 'docker', args: ['pull', 'registry.example.test:5050/acme/platform/my.project/api:latest'] }]);
 });
