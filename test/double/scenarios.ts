@@ -6,6 +6,7 @@ import {
   ACCESS, GroupRec, PolicyRec, ProjectRec, RepoRec, State, TagRec, TagRuleRec, UserRec, Visibility,
   compareNames, isoDate, isoTimestamp, randomHex, seededRandom, tagTimestamp,
 } from './model';
+import { materialize } from './registryContent';
 
 export type ScenarioName = 'small' | 'large';
 
@@ -252,5 +253,7 @@ function buildTags(count: number): TagSpec[] {
 }
 
 export function buildScenario(name: ScenarioName, now: number): State {
-  return name === 'large' ? largeScenario(now) : smallScenario(now);
+  const state = name === 'large' ? largeScenario(now) : smallScenario(now);
+  materialize(state);
+  return state;
 }
