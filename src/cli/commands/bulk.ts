@@ -9,7 +9,9 @@ import type { DeleteReport, TagFailure } from '../../core/types';
 import { printable } from '../args';
 import type { CliContext, Command, CommandOption } from '../command';
 import { emit, formatTable, shown } from '../output';
-import { parseProjectRef, resolveRepository } from '../resolve';
+import { parseProjectRef, resolveRepository, type ResolvedRepository } from '../resolve';
+import type { RegistryApi } from '../../core/registryApi';
+import { NO_CACHE_OPTION, NO_SIZE_OPTION, deletionSize, repositoryLocation, sizeJson, sizeText } from './storage';
 import { printDeleteReport } from './rm';
 import { YES_OPTION, isUnknownOutcome, printUnknownOutcome, stringFlag } from './shared';
 
@@ -79,6 +81,14 @@ export function previewJson(preview: RulePreview): Record<string, unknown> {
   };
 }
 
+/** Prints a preview (bulk --dry-run, policy preview) with the space its deletions free (unless --no-size). */
+export async function emitPreview(ctx: CliContext, api: RegistryApi, repo: ResolvedRepository, preview: RulePreview, label: string): Promise<void> {
+  const fig = ctx.flags['no-size'] === true
+    ? undefined
+    : await deletionSize(ctx, await repositoryLocation(api, repo), preview.tags.map((t) => ({ name: t.name, digest: t.digest })), preview.delete);
+  emit(ctx, { ...previewJson(preview), ...sizeJson(fig) }, () => [previewText(preview, label), sizeText(fig)].filter(Boolean).join('\n'));
+}
+
 export function previewText(preview: RulePreview, label: string): string {
   if (preview.decisions.length === 0) return `No tags in ${label}.`;
   const table = formatTable(preview.decisions, [
@@ -96,12 +106,12 @@ export const bulkCommand: Command = {
     'glcr bulk <project> <repo> --delete REGEX [--keep REGEX] [--keep-n N] [--older-than DUR] (--dry-run | --yes) [--server]',
   summary: 'delete tags by rule (GitLab\'s bulk-delete rule): preview, delete tag by tag, or schedule server-side',
   args: [{ name: 'project' }, { name: 'repo' }],
-  options: [DELETE_OPTION, KEEP_OPTION, KEEP_N_OPTION, OLDER_THAN_OPTION, DRY_RUN_OPTION, YES_OPTION, SERVER_OPTION],
+  options: [DELETE_OPTION, KEEP_OPTION, KEEP_N_OPTION, OLDER_THAN_OPTION, DRY_RUN_OPTION, YES_OPTION, SERVER_OPTION, NO_SIZE_OPTION, NO_CACHE_OPTION],
   details:
     'The rule is GitLab\'s: `latest` is never deleted; candidates match \\A<delete>\\z and not \\A<keep>\\z; the keep-n\n' +
     'newest candidates stay (created_at; none = now); with --older-than only strictly older tags go (none = kept);\n' +
     'tags protected from you are kept. Exactly one of --dry-run and --yes.\n' +
-    'JSON: --dry-run {"delete":[…],"keep":[…],"reasons":{tag:reason},"warnings":[…]} (names in code-point order);\n' +
+    'JSON: --dry-run {"delete":[…],"keep":[…],"reasons":{tag:reason},"warnings":[…],"reclaimable_bytes","shared_bytes"} (names in code-point order);\n' +
     '--yes {"deleted":[…],"failed":[{"tag","error"}]} as glcr rm (exactly the previewed delete list; exit 1 if any\n' +
     'failed). Just before deleting, the listed tags are read again: one re-pushed, re-dated or gone since the\n' +
     'preview (or now kept by keep_n because of such a change) is not deleted and is failed "changed since the\n' +
@@ -153,7 +163,7 @@ export const bulkCommand: Command = {
     const preview = await previewRule(api, project, repo.id, compiled, { signal: ctx.signal });
     printPreviewNotes(ctx, preview);
     if (dryRun) {
-      emit(ctx, previewJson(preview), () => previewText(preview, label));
+      await emitPreview(ctx, api, repo, preview, label);
       return 0;
     }
 

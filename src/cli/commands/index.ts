@@ -4,6 +4,7 @@
 // can coexist.
 import type { Command } from '../command';
 import { bulkCommand } from './bulk';
+import { duCommand } from './du';
 import { imageRmCommand } from './imageRm';
 import { policyCommand, policyPreviewCommand, policySetCommand } from './policy';
 import { projectsCommand } from './projects';
@@ -23,4 +24,5 @@ export const COMMANDS: readonly Command[] = [
   policyCommand,
   policySetCommand,
   policyPreviewCommand,
+  duCommand,
 ];

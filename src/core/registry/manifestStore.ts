@@ -79,7 +79,7 @@ export class ManifestStore {
 
   private async fetch(client: RegistryClient, digest: string, signal?: AbortSignal): Promise<Buffer> {
     if (!DIGEST.test(digest)) throw client.error('bad_response', `not a sha256 digest: ${digest.slice(0, 80)}`);
-    await this.acquire(signal);
+    await this.acquire();
     try {
       if (signal?.aborted) throw client.error('cancelled', 'cancelled');
       const m = await client.getManifest(digest, { signal });
@@ -92,25 +92,17 @@ export class ManifestStore {
     }
   }
 
-  private acquire(signal?: AbortSignal): Promise<void> {
+  /** A slot among `limit`; a queued caller that was cancelled meanwhile sees the signal once it gets the slot. */
+  private acquire(): Promise<void> {
     if (this.active < this.limit) {
       this.active++;
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
-      const go = () => {
+      this.queue.push(() => {
         this.active++;
         resolve();
-      };
-      this.queue.push(go);
-      signal?.addEventListener('abort', () => {
-        const i = this.queue.indexOf(go);
-        if (i >= 0) {
-          this.queue.splice(i, 1);
-          resolve(); // the caller sees the abort and releases nothing it did not take: take the slot first
-          this.active++;
-        }
-      }, { once: true });
+      });
     });
   }
 
