@@ -15,6 +15,7 @@ export const CommandIds = {
   deleteRepository: 'gitlabRegistry.deleteRepository',
   copyImageReference: 'gitlabRegistry.copyImageReference',
   copyDigest: 'gitlabRegistry.copyDigest',
+  inspectManifest: 'gitlabRegistry.inspectManifest',
   openInBrowser: 'gitlabRegistry.openInBrowser',
   filterTags: 'gitlabRegistry.filterTags',
   clearTagFilter: 'gitlabRegistry.clearTagFilter',

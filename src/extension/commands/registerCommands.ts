@@ -4,6 +4,7 @@ import { addAccount } from './addAccount';
 import { clearTagFilter } from './clearTagFilter';
 import type { CommandContext, CommandHandler } from './context';
 import { copyDigest } from './copyDigest';
+import { inspectManifest } from './inspectManifest';
 import { copyImageReference } from './copyImageReference';
 import { deleteRepository } from './deleteRepository';
 import { deleteTag } from './deleteTag';
@@ -32,6 +33,7 @@ export const handlers: Record<CommandId, CommandHandler> = {
   [CommandIds.deleteRepository]: deleteRepository,
   [CommandIds.copyImageReference]: copyImageReference,
   [CommandIds.copyDigest]: copyDigest,
+  [CommandIds.inspectManifest]: inspectManifest,
   [CommandIds.openInBrowser]: openInBrowser,
   [CommandIds.filterTags]: filterTags,
   [CommandIds.clearTagFilter]: clearTagFilter,
