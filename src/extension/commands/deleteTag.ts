@@ -3,6 +3,7 @@ import { confirmCountByTyping } from '../deletion/confirmByTyping';
 import { recheckTagNodes, type SkippedTag } from '../deletion/recheck';
 import { showGarbageCollectionNoticeOnce } from '../deletion/garbageCollectionNotice';
 import { cannotBeUndone } from '../deletion/wording';
+import { MODAL_FIGURE_BUDGET_MS, freedSpaceText, within } from '../deletion/freedSpace';
 import { describeError, handleError, showErrorWithLogs } from '../errors';
 import { firstNames } from '../tree/format';
 import { isRepositoryNode, isTagNode, type TagNode } from '../tree/nodes';
@@ -71,6 +72,8 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
   if (targets.length === 0) return undefined;
 
   const locations = targets.map((t) => t.tag.location);
+  const freed = freedSpaceText(ctx, targets);
+  const freedNow = await within(freed, MODAL_FIGURE_BUDGET_MS);
   let message: string;
   let detail: string;
   if (targets.length === 1) {
@@ -81,13 +84,14 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
     message = vscode.l10n.t('Delete {0} tags?', targets.length);
     detail = `${shown.join('\n')}${more ? `\n${vscode.l10n.t('…and {0} more', more)}` : ''}\n\n${cannotBeUndone()}`;
   }
+  if (freedNow) detail = `${detail}\n\n${freedNow}`;
   if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) return undefined;
   // Many tags: the modal is not enough, the user also types the number (gitlabRegistry.confirmTypingThreshold).
   if (!(await confirmCountByTyping(ctx.ui, targets.length))) return undefined;
   // The selection may be minutes old: tags re-pushed or removed since the tree showed them are skipped.
   const checked = await recheckTagNodes(ctx, targets);
   if (!checked) return undefined;
-  return runTagDeletion(ctx, checked.targets, checked.skipped);
+  return runTagDeletion(ctx, checked.targets, checked.skipped, freedNow ? undefined : freed);
 }
 
 /**
@@ -95,7 +99,11 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
  * updates the tree and shows the one-time garbage-collection notice. Shared with Delete Tags by Rule.
  * `skipped`: tags the re-check left out (changed since shown), reported as failed with their reason.
  */
-export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], skipped: SkippedTag[] = []): Promise<TagDeletionOutcome> {
+export async function runTagDeletion(
+  ctx: CommandContext, targets: TagNode[], skipped: SkippedTag[] = [],
+  /** The space freed, when the modal could not show it in time: said in the completion notification. */
+  freed?: Promise<string | undefined>,
+): Promise<TagDeletionOutcome> {
   // Group by repository: the core deletes one repository's tags with bounded concurrency.
   const groups = new Map<string, TagNode[]>();
   for (const t of targets) {
@@ -156,16 +164,17 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], sk
   for (const l of outcome.deleted) ctx.log.info(`Deleted ${l}`);
   for (const f of outcome.failed) ctx.log.error(`Failed to delete ${f.location}: ${f.error}`);
   for (const l of outcome.notAttempted) ctx.log.warn(`Not attempted (cancelled): ${l}`);
-  reportTagOutcome(ctx, outcome, targets.length + skipped.length);
+  reportTagOutcome(ctx, outcome, targets.length + skipped.length, outcome.deleted.length ? await freed : undefined);
   for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
   return outcome;
 }
 
-function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: number): void {
+function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: number, freed?: string): void {
   if (o.failed.length === 0 && o.notAttempted.length === 0) {
-    void ctx.ui.info(total === 1
+    const done = total === 1
       ? vscode.l10n.t('Deleted {0}.', o.deleted[0] ?? '')
-      : vscode.l10n.t('Deleted {0} tags.', o.deleted.length));
+      : vscode.l10n.t('Deleted {0} tags.', o.deleted.length);
+    void ctx.ui.info(freed ? `${done} ${freed}` : done);
     return;
   }
   const parts = [vscode.l10n.t('Deleted {0} of {1} tags.', o.deleted.length, total)];
