@@ -1,5 +1,6 @@
 import type { RegistryApi } from '../core/registryApi';
 import type { Logger } from '../core/types';
+import type { StorageAccess } from '../core/repositoryStorage';
 
 // The shape of one `glcr` command. main.ts parses options (which may stand before or after the command),
 // looks the command up in the table in commands/index.ts and calls run(). Commands print through the
@@ -34,6 +35,8 @@ export interface CliContext {
   log: Logger;
   /** The GitLab API client for --url / GITLAB_URL / CI_SERVER_URL with the resolved credential. */
   api(): RegistryApi;
+  /** Registry access and the manifest store for the same account (cacheDir undefined: memory only). */
+  storage(cacheDir: string | undefined): StorageAccess;
 }
 
 export interface CommandOption {

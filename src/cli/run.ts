@@ -1,6 +1,8 @@
 // The CLI without the process: parses argv, finds the command, builds its context and turns every error
 // into one line on stderr and an exit code. main.ts wires it to the real process (signals, exit).
-import { createRegistryApi } from '../core';
+import { AccountRegistry, ManifestStore, createRegistryApi } from '../core';
+import type { Credential as GitLabCredential } from '../core/types';
+import type { StorageAccess } from '../core/repositoryStorage';
 import { GitLabError, UsageError } from '../core/errors';
 import type { RegistryApi } from '../core/registryApi';
 import type { Logger } from '../core/types';
@@ -92,6 +94,17 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     const addSecret = (s: string): void => {
       if (s.length >= 4) secrets.add(s);
     };
+    let resolved: { baseUrl: string; credential?: GitLabCredential } | undefined;
+    const account = (): { baseUrl: string; credential?: GitLabCredential } => {
+      if (resolved) return resolved;
+      const baseUrl = resolveInstanceUrl(flags, io.env);
+      const cred = resolveCredential(flags, io.env);
+      credentialSource = cred.source;
+      if (cred.credential) addSecret(cred.credential.value);
+      resolved = { baseUrl, credential: cred.credential };
+      return resolved;
+    };
+    let storage: StorageAccess | undefined;
     const ctx: CliContext = {
       args,
       flags,
@@ -107,19 +120,25 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
       log,
       api: () => {
         if (api) return api;
-        const baseUrl = resolveInstanceUrl(flags, io.env);
-        const cred = resolveCredential(flags, io.env);
-        credentialSource = cred.source;
-        if (cred.credential) addSecret(cred.credential.value);
+        const { baseUrl, credential } = account();
         api = createRegistryApi({
           baseUrl,
-          credential: cred.credential,
+          credential,
           concurrency,
           allowHttp: flags['allow-http'] === true,
           log,
           userAgent: `glcr/${VERSION}`,
         });
         return api;
+      },
+      storage: (cacheDir) => {
+        if (storage) return storage;
+        const { baseUrl, credential } = account();
+        storage = {
+          registry: new AccountRegistry({ baseUrl, credential, allowHttp: flags['allow-http'] === true, log, userAgent: `glcr/${VERSION}` }),
+          store: new ManifestStore({ dir: cacheDir, concurrency: concurrency ?? 8 }),
+        };
+        return storage;
       },
     };
     return await command.run(ctx);

@@ -15,3 +15,8 @@ export { HttpClient } from './http';
 export type { FetchFn, HttpClientOptions, RequestSpec, HttpResult } from './http';
 export { mapHttpError, extractGitLabMessage, parseRetryAfter } from './errorMapping';
 export { parseLinkHeader, apiPathFromLink } from './pagination';
+export { AccountRegistry, ManifestStore } from './registry';
+export { accountDeletion, estimateDeletion, repositoryUsage, loadClosure } from './storage';
+export type { StorageEstimate, TagDigest, RepositoryUsage, EstimateOptions } from './storage';
+export { deletionFigure, usageFigure, sizeNotAvailable, sizeUnavailableReason } from './repositoryStorage';
+export type { StorageAccess, Figure } from './repositoryStorage';

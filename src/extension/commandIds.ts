@@ -18,6 +18,7 @@ export const CommandIds = {
   copyPullCommand: 'gitlabRegistry.copyPullCommand',
   copyReferenceByDigest: 'gitlabRegistry.copyReferenceByDigest',
   pullImage: 'gitlabRegistry.pullImage',
+  inspectManifest: 'gitlabRegistry.inspectManifest',
   openInBrowser: 'gitlabRegistry.openInBrowser',
   filterTags: 'gitlabRegistry.filterTags',
   clearTagFilter: 'gitlabRegistry.clearTagFilter',

@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): GitLabRegistryApi {
   const log = new Log();
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
   const store = new AccountStore(context.secrets, context.globalState, process.env, log);
-  const clients = new ClientPool(store, log, `gitlab-container-registry-vscode/${version}`);
+  const clients = new ClientPool(store, log, `gitlab-container-registry-vscode/${version}`, context.globalStorageUri?.fsPath);
   const model = new RegistryModel(store, clients, log);
   const provider = new RegistryTreeProvider(model, log);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, canSelectMany: true, showCollapseAll: true });

@@ -218,8 +218,8 @@ export class Ui {
   }
 
   /** The deletion preview in a webview panel; resolves with the button pressed ('cancel' when closed). */
-  showPreview(model: PreviewModel): Promise<PreviewChoice> {
-    return showPreviewPanel(model);
+  showPreview(model: PreviewModel, storage?: (changed: () => void) => Promise<void>): Promise<PreviewChoice> {
+    return showPreviewPanel(model, storage);
   }
 
   inputText(options: vscode.InputBoxOptions): Promise<string | undefined> {

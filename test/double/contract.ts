@@ -30,7 +30,10 @@ export interface DoubleOptions {
   serverWork?: { perDeletedTagMs?: number; perListedTagMs?: number };
   /** Sliding-window throttle per token: `perMinute` requests, window pre-filled with `prefill`. */
   rateLimit?: { perMinute: number; prefill?: number };
-  /** Host (and port) written into `location` fields. Default 'registry.example.test:5050'. */
+  /**
+   * Host (and port) written into `location` fields. Default 'registry.example.test:5050'. 'self': the double's
+   * own host, which serves Registry V2 behind /jwt/auth (registryV2.ts).
+   */
   registryHost?: string;
   /** Clock for timestamps and the hourly bulk limit; default Date.now. */
   now?: () => number;
@@ -196,6 +199,11 @@ export interface GitLabDouble {
   failRepositoryDeletion(id: number, fail?: boolean): void;
   /** Restores the seeded state (relative to the clock now) and clears leases, jobs, faults, throttle and log. */
   reset(): void;
+  /**
+   * `registry garbage-collect --delete-untagged`: removes manifests no tag reaches and blobs no manifest
+   * references (also POST /__double/registry/gc). Returns what was removed.
+   */
+  garbageCollect(): { manifests: number; blobs: number; bytes: number };
   // --- reliability extensions (additive) ---
   /** Replaces the random fault mode (null = off). reset() goes back to the `randomFaults` option. */
   setRandomFaults(config: RandomFaults | null): void;

@@ -5,6 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiRequest, GitLabApi } from './api';
+import { RegistryV2 } from './registryV2';
+import { garbageCollect } from './registryContent';
 import { createGraphqlHandler, GRAPHQL_PATH } from './graphql';
 import type {
   DoubleOptions, Fault, GitLabDouble, RandomFaultKind, RandomFaults, RequestLogEntry, SeedMergeRequest, SeedProject, SeedTag, TokenName,
@@ -173,9 +175,12 @@ class Double implements GitLabDouble {
   /** Sockets that have carried a request (connectLatencyMs is charged once per socket). */
   private readonly connected = new WeakSet<object>();
   private readonly now: () => number;
+  /** Registry V2 and its /jwt/auth realm on the double's own origin (registryV2.ts). */
+  private readonly registryV2: RegistryV2;
 
   constructor(private readonly opts: DoubleOptions) {
     this.now = opts.now ?? Date.now;
+    this.registryV2 = new RegistryV2(() => this.api.state, () => this.now());
     this.api = new GitLabApi({
       scenario: opts.scenario ?? 'small',
       legacyRegistry: opts.legacyRegistry ?? false,
@@ -214,6 +219,8 @@ class Double implements GitLabDouble {
       this.server.listen(port, '127.0.0.1', () => resolve());
     });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    // registryHost 'self': `location` fields name the double's own origin, which serves Registry V2.
+    if (this.opts.registryHost === 'self') this.api.settings.registryHost = new URL(this.url).host;
   }
 
   // --- GitLabDouble ----------------------------------------------------------------------------------------
@@ -273,6 +280,10 @@ class Double implements GitLabDouble {
 
   addToken(value: string, like: TokenName): void {
     addToken(this.api.state, value, like);
+  }
+
+  garbageCollect(): { manifests: number; blobs: number; bytes: number } {
+    return garbageCollect(this.api.state);
   }
 
   reset(): void {
@@ -376,6 +387,10 @@ class Double implements GitLabDouble {
       const verdict = this.throttle.check(credential ?? 'ip:127.0.0.1', this.now(), credential !== undefined);
       if (verdict.throttled) return { status: 429, body: 'Retry later', headers: verdict.headers };
       rateHeaders = verdict.headers;
+    }
+    if (this.registryV2.handles(url.pathname)) {
+      const raw = this.registryV2.handle(req.method ?? 'GET', url, req.headers, Buffer.from(body, 'utf8'), `http://${req.headers.host ?? '127.0.0.1'}`);
+      return { status: raw.status, headers: { ...rateHeaders, ...raw.headers }, body: raw.body as unknown as Reply['body'] };
     }
     const apiReq: ApiRequest = {
       method: req.method ?? 'GET', rawPath: url.pathname, query: url.searchParams, headers: req.headers, body,
@@ -481,6 +496,8 @@ class Double implements GitLabDouble {
       case 'POST /__double/advance-deletions':
         this.advanceRepositoryDeletions();
         return ok;
+      case 'POST /__double/registry/gc':
+        return { status: 200, body: this.garbageCollect() };
       case 'POST /__double/reset':
         this.reset();
         return ok;
@@ -520,8 +537,10 @@ function faultReply(fault: ActiveFault): Reply {
 
 function send(res: http.ServerResponse, reply: Reply): void {
   const headers: Record<string, string> = {};
-  let payload = '';
-  if (typeof reply.body === 'string') {
+  let payload: string | Buffer = '';
+  if (Buffer.isBuffer(reply.body)) {
+    payload = reply.body; // Registry V2: exact bytes, headers set by the handler
+  } else if (typeof reply.body === 'string') {
     headers['Content-Type'] = 'text/plain';
     payload = reply.body;
   } else if (reply.body !== undefined) {

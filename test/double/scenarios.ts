@@ -6,6 +6,7 @@ import {
   ACCESS, GroupRec, PolicyRec, ProjectRec, RepoRec, RepoRuleRec, State, TagRec, TagRuleRec, UserRec, Visibility,
   compareNames, isoDate, isoTimestamp, randomHex, seededRandom, tagTimestamp,
 } from './model';
+import { materialize } from './registryContent';
 
 export type ScenarioName = 'small' | 'large' | 'protected';
 
@@ -289,6 +290,7 @@ function addVault(b: ScenarioBuilder, platform: GroupRec): void {
 }
 
 export function buildScenario(name: ScenarioName, now: number): State {
-  if (name === 'protected') return protectedScenario(now);
-  return name === 'large' ? largeScenario(now) : smallScenario(now);
+  const state = name === 'protected' ? protectedScenario(now) : name === 'large' ? largeScenario(now) : smallScenario(now);
+  materialize(state);
+  return state;
 }

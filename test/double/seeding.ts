@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { SeedProject, SeedTag, TokenName } from './contract';
 import { RepoRec, State, TagRec, compareNames, findGroupByRef, findTagIndex, isoTimestamp, tagTimestamp } from './model';
+import { materialize } from './registryContent';
 
 const DAY_MS = 86_400_000;
 /** Docker/OCI tag grammar: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}. */
@@ -25,6 +26,7 @@ export function addTags(state: State, repositoryId: number, tags: readonly SeedT
   const repo = state.repos.get(repositoryId);
   if (!repo) throw new Error(`no repository ${repositoryId}`);
   for (const spec of tags) insertTag(repo, spec, now);
+  materialize(state);
 }
 
 function insertTag(repo: RepoRec, spec: SeedTag, now: number): void {
@@ -84,6 +86,7 @@ export function addRepository(state: State, projectId: number, name: string, tag
   state.repos.set(id, repo);
   for (const spec of tags) insertTag(repo, spec, now);
   repo.sizeBytes = repo.tags.reduce((s, t) => s + (t.total_size ?? 0), 0);
+  materialize(state);
   return id;
 }
 

@@ -121,6 +121,7 @@ async function bulkInProcess(d: GitLabDouble, api: RegistryApi, args: string[], 
     stdout: (t) => out.push(t), stderr: (t) => err.push(t), readStdin: async () => '', addSecret: () => undefined,
     log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     api: () => wrapped,
+    storage: () => { throw new Error('this test reads no registry'); },
   };
   const code = await bulkCommand.run(ctx);
   assert.ok(fired, 'the re-push happened between preview and delete');

@@ -12,11 +12,13 @@ import { printable } from '../args';
 import type { CliContext, Command, CommandOption } from '../command';
 import { emit, formatTable, shown } from '../output';
 import { JOURNAL_OPTIONS, journalFile, journalGitLabTags } from '../journal';
-import { parseProjectRef, repositoryLocation, resolveRepository } from '../resolve';
+import { parseProjectRef, repositoryLocation, resolveRepository, type ResolvedRepository } from '../resolve';
 import { readGoneBranches } from '../../core/branches';
 import { applyConditions, hasConditions } from '../../core/rules/conditions';
 import { REPOS_OPTION, SCOPE_GROUP_OPTION, SCOPE_PROJECT_OPTION, runScope, scopeFromFlags } from './bulkScope';
 import { GONE_BRANCHES_OPTION, ORPHANED_SIGNATURES_OPTION, WITH_SIGNATURES_OPTION, conditionFlags } from './conditionFlags';
+import type { RegistryApi } from '../../core/registryApi';
+import { NO_CACHE_OPTION, NO_SIZE_OPTION, deletionSize, sizeJson, sizeText } from './storage';
 import { printDeleteReport } from './rm';
 import { YES_OPTION, isUnknownOutcome, printUnknownOutcome, stringFlag } from './shared';
 
@@ -86,6 +88,14 @@ export function previewJson(preview: RulePreview): Record<string, unknown> {
   };
 }
 
+/** Prints a preview (bulk --dry-run, policy preview) with the space its deletions free (unless --no-size). */
+export async function emitPreview(ctx: CliContext, api: RegistryApi, repo: ResolvedRepository, preview: RulePreview, label: string): Promise<void> {
+  const fig = ctx.flags['no-size'] === true
+    ? undefined
+    : await deletionSize(ctx, await repositoryLocation(api, repo), preview.tags.map((t) => ({ name: t.name, digest: t.digest })), preview.delete);
+  emit(ctx, { ...previewJson(preview), ...sizeJson(fig) }, () => [previewText(preview, label), sizeText(fig)].filter(Boolean).join('\n'));
+}
+
 export function previewText(preview: RulePreview, label: string): string {
   if (preview.decisions.length === 0) return `No tags in ${label}.`;
   const table = formatTable(preview.decisions, [
@@ -107,13 +117,13 @@ export const bulkCommand: Command = {
   options: [
     DELETE_OPTION, KEEP_OPTION, KEEP_N_OPTION, OLDER_THAN_OPTION, DRY_RUN_OPTION, YES_OPTION, SERVER_OPTION,
     SCOPE_GROUP_OPTION, SCOPE_PROJECT_OPTION, REPOS_OPTION, GONE_BRANCHES_OPTION, WITH_SIGNATURES_OPTION, ORPHANED_SIGNATURES_OPTION,
-    ...JOURNAL_OPTIONS,
+    ...JOURNAL_OPTIONS, NO_SIZE_OPTION, NO_CACHE_OPTION,
   ],
   details:
     'The rule is GitLab\'s: `latest` is never deleted; candidates match \\A<delete>\\z and not \\A<keep>\\z; the keep-n\n' +
     'newest candidates stay (created_at; none = now); with --older-than only strictly older tags go (none = kept);\n' +
     'tags protected from you are kept. Exactly one of --dry-run and --yes.\n' +
-    'JSON: --dry-run {"delete":[…],"keep":[…],"reasons":{tag:reason},"warnings":[…]} (names in code-point order);\n' +
+    'JSON: --dry-run {"delete":[…],"keep":[…],"reasons":{tag:reason},"warnings":[…],"reclaimable_bytes","shared_bytes"} (names in code-point order);\n' +
     '--yes {"deleted":[…],"failed":[{"tag","error"}]} as glcr rm (exactly the previewed delete list; exit 1 if any\n' +
     'failed). Just before deleting, the listed tags are read again: one re-pushed, re-dated or gone since the\n' +
     'preview (or now kept by keep_n because of such a change) is not deleted and is failed "changed since the\n' +
@@ -195,7 +205,7 @@ export const bulkCommand: Command = {
     const preview = applyConditions(raw, { ...conditions, goneBranches });
     printPreviewNotes(ctx, preview);
     if (dryRun) {
-      emit(ctx, previewJson(preview), () => previewText(preview, label));
+      await emitPreview(ctx, api, repo, preview, label);
       return 0;
     }
 

@@ -4,6 +4,7 @@
 // can coexist.
 import type { Command } from '../command';
 import { bulkCommand } from './bulk';
+import { duCommand } from './du';
 import { imageRmCommand } from './imageRm';
 import { policyCommand, policyPreviewCommand, policySetCommand } from './policy';
 import { projectsCommand } from './projects';
@@ -27,4 +28,5 @@ export const COMMANDS: readonly Command[] = [
   policySetCommand,
   policyPreviewCommand,
   summaryCommand,
+  duCommand,
 ];

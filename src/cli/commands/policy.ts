@@ -9,10 +9,11 @@ import { printable } from '../args';
 import type { CliContext, Command, CommandOption } from '../command';
 import { emit } from '../output';
 import { parseProjectRef, resolveRepository } from '../resolve';
-import { DELETE_OPTION, KEEP_N_OPTION, KEEP_OPTION, OLDER_THAN_OPTION, parseKeepN, previewJson, previewText, printPreviewNotes } from './bulk';
+import { DELETE_OPTION, KEEP_N_OPTION, KEEP_OPTION, OLDER_THAN_OPTION, emitPreview, parseKeepN, previewJson, previewText, printPreviewNotes } from './bulk';
 import { SCOPE_GROUP_OPTION } from './bulkScope';
 import { setGroupPolicy, type ProjectPolicyChange } from '../../core/policyScope';
 import { YES_OPTION, stringFlag } from './shared';
+import { NO_CACHE_OPTION, NO_SIZE_OPTION } from './storage';
 
 const GROUP_DRY_RUN_OPTION: CommandOption = { name: 'dry-run', type: 'boolean', description: 'with --group: show each project\'s change; nothing is sent' };
 
@@ -157,9 +158,9 @@ export const policyPreviewCommand: Command = {
   usage: 'glcr policy preview <project> <repo>',
   summary: 'what the saved cleanup policy would delete in one repository now (nothing is deleted)',
   args: [{ name: 'project' }, { name: 'repo' }],
-  options: [],
+  options: [NO_SIZE_OPTION, NO_CACHE_OPTION],
   details:
-    'JSON as glcr bulk --dry-run: {"delete":[…],"keep":[…],"reasons":{tag:reason},"warnings":[…]}.\n' +
+    'JSON as glcr bulk --dry-run: {"delete":[…],"keep":[…],"reasons":{tag:reason},"warnings":[…],"reclaimable_bytes","shared_bytes"}.\n' +
     'A disabled policy is still previewed (stderr says it is disabled).',
   async run(ctx) {
     const project = parseProjectRef(ctx.args[0]);
@@ -180,7 +181,7 @@ export const policyPreviewCommand: Command = {
     const label = repo.path ?? `repository ${repo.id}`;
     const preview = await previewRule(api, project, repo.id, compiled, { signal: ctx.signal });
     printPreviewNotes(ctx, preview);
-    emit(ctx, previewJson(preview), () => previewText(preview, label));
+    await emitPreview(ctx, api, repo, preview, label);
     return 0;
   },
 };

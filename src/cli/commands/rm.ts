@@ -1,13 +1,17 @@
 import { GitLabError } from '../../core/errors';
 import { readProjectProtection, withoutProtected } from '../../core/protection';
 import type { DeleteReport } from '../../core/types';
-import type { CliContext, Command } from '../command';
+import { UsageError } from '../../core/errors';
+import type { CliContext, Command, CommandOption } from '../command';
+import { NO_CACHE_OPTION, NO_SIZE_OPTION, deletionSize, sizeJson, sizeText } from './storage';
 import { compareCodePoints, emit, plural, shown, sortBy } from '../output';
 import { parseProjectRef, parseTagNames, repositoryLocation, resolveRepository } from '../resolve';
 import { JOURNAL_OPTIONS, journalFile, journalGitLabTags } from '../journal';
 import { withSignatureCompanions } from '../../core/rules/conditions';
 import { ORPHANED_SIGNATURES_OPTION, WITH_SIGNATURES_OPTION, conditionFlags } from './conditionFlags';
 import { OUTCOME_UNKNOWN, YES_OPTION, requireYes } from './shared';
+
+const DRY_RUN_RM_OPTION: CommandOption = { name: 'dry-run', type: 'boolean', description: 'preview: what would be deleted and the space it frees; nothing is deleted' };
 
 /** The error recorded for tags that were never sent because of SIGINT. */
 export const NOT_ATTEMPTED = 'not attempted (interrupted)';
@@ -19,10 +23,10 @@ export interface RmReport {
 
 export const rmCommand: Command = {
   words: ['rm'],
-  usage: 'glcr rm <project> <repo> <tag>... [--with-signatures] [--orphaned-signatures] --yes [--journal FILE [--no-journal]]',
+  usage: 'glcr rm <project> <repo> <tag>... [--with-signatures] [--orphaned-signatures] (--yes [--journal FILE [--no-journal]] | --dry-run [--no-size])',
   summary: 'delete exactly the named tags (other tags sharing their digest stay)',
   args: [{ name: 'project' }, { name: 'repo' }, { name: 'tag', variadic: true }],
-  options: [YES_OPTION, WITH_SIGNATURES_OPTION, ORPHANED_SIGNATURES_OPTION, ...JOURNAL_OPTIONS],
+  options: [YES_OPTION, WITH_SIGNATURES_OPTION, ORPHANED_SIGNATURES_OPTION, ...JOURNAL_OPTIONS, DRY_RUN_RM_OPTION, NO_SIZE_OPTION, NO_CACHE_OPTION],
   details:
     'JSON: {"deleted":[…],"failed":[{"tag","error"}]}; error is "<HTTP status> <GitLab\'s message>".\n' +
     'A tag protected from you is never sent: failed "403 Forbidden - protected by tag rule <pattern> (delete needs\n' +
@@ -35,8 +39,16 @@ export const rmCommand: Command = {
     'tags back until garbage collection runs.\n' +
     '--with-signatures also deletes the cosign companions (sha256-<hex>.sig/.att/.sbom) of an image that loses its\n' +
     'last tag; --orphaned-signatures also those whose image has no tag at all (glcr bulk <project> <repo>\n' +
-    '--orphaned-signatures --yes deletes only those).',
+    '--orphaned-signatures --yes deletes only those).\n' +
+
+    '--dry-run deletes nothing (exit 0): {"delete":[…],"missing":[…],"reclaimable_bytes":N,"shared_bytes":M}, the\n' +
+    'bytes garbage collection can remove afterwards (up to: GitLab shares layers across a namespace) and the bytes of\n' +
+    'those images that kept tags still use; null (with "size_error") when the registry cannot be read, or with --no-size.',
   async run(ctx) {
+    if (ctx.flags['dry-run'] === true) {
+      if (ctx.flags.yes === true) throw new UsageError('give either --dry-run or --yes, not both; nothing was sent');
+      return dryRun(ctx);
+    }
     requireYes(ctx, 'tags');
     const conditions = conditionFlags(ctx);
     let names = parseTagNames(ctx.args.slice(2));
@@ -76,6 +88,33 @@ export const rmCommand: Command = {
     return printDeleteReport(ctx, names, report, label);
   },
 };
+
+
+async function dryRun(ctx: CliContext): Promise<number> {
+  const names = parseTagNames(ctx.args.slice(2));
+  const api = ctx.api();
+  const project = parseProjectRef(ctx.args[0]);
+  const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);
+  const label = repo.path ?? `repository ${repo.id}`;
+  const noSize = ctx.flags['no-size'] === true;
+  const all = noSize
+    ? (await api.listAllTags(project, repo.id, { signal: ctx.signal })).map((t) => ({ name: t.name, digest: null }))
+    : (await api.listTagDetails(project, repo.id, undefined, { signal: ctx.signal })).map((t) => ({ name: t.name, digest: t.digest }));
+  const existing = new Set(all.map((t) => t.name));
+  const unique = [...new Set(names)];
+  const del = unique.filter((n) => existing.has(n)).sort(compareCodePoints);
+  const missing = unique.filter((n) => !existing.has(n)).sort(compareCodePoints);
+  const fig = noSize ? undefined : await deletionSize(ctx, await repositoryLocation(api, repo), all, del);
+  emit(ctx, { delete: del, missing, ...sizeJson(fig) }, () => {
+    const lines = [`Would delete ${plural(del.length, 'tag')} from ${shown(label)} (dry run: nothing deleted).`];
+    for (const t of del) lines.push(`  delete   ${shown(t)}`);
+    for (const t of missing) lines.push(`  missing  ${shown(t)}`);
+    const size = sizeText(fig);
+    if (size) lines.push(size);
+    return lines.join('\n');
+  });
+  return 0;
+}
 
 /**
  * Prints a deletion report (`rm`, `bulk --yes`): JSON or text on stdout, one stderr line per failed tag,

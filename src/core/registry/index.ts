@@ -6,3 +6,6 @@ export { parseImageRef, formatImageRef, isLoopbackHost, type ImageRef } from './
 export { parseWwwAuthenticate, type AuthChallenge } from './wwwAuthenticate';
 export { RegistryClient, type RegistryClientOptions, type ManifestInfo, type ManifestContent } from './client';
 export { ACCEPT_ALL_MANIFESTS } from './mediaTypes';
+export { AccountRegistry, type AccountRegistryOptions, type RegistryAction } from './accountRegistry';
+export { ManifestStore, type ManifestStoreOptions, type ManifestStoreStats } from './manifestStore';
+export { parseManifest, type ParsedManifest, type Descriptor } from './manifest';

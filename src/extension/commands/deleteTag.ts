@@ -4,6 +4,7 @@ import { recheckTagNodes, type SkippedTag } from '../deletion/recheck';
 import { showGarbageCollectionNoticeOnce } from '../deletion/garbageCollectionNotice';
 import { restorableUntilGc } from '../deletion/wording';
 import { journalEntries, recordBeforeDeleting, restoreWithProgress } from '../restore/journal';
+import { MODAL_FIGURE_BUDGET_MS, freedSpaceText, within } from '../deletion/freedSpace';
 import { describeError, handleError, showErrorWithLogs } from '../errors';
 import { firstNames } from '../tree/format';
 import { isRepositoryNode, isTagNode, type TagNode } from '../tree/nodes';
@@ -89,6 +90,8 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
   }
 
   const locations = targets.map((t) => t.tag.location);
+  const freed = freedSpaceText(ctx, targets);
+  const freedNow = await within(freed, MODAL_FIGURE_BUDGET_MS);
   let message: string;
   let detail: string;
   if (targets.length === 1) {
@@ -100,13 +103,14 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
     detail = `${shown.join('\n')}${more ? `\n${vscode.l10n.t('…and {0} more', more)}` : ''}\n\n${restorableUntilGc()}`;
   }
   detail = [detail, ...skippedAndSharedNotes(ctx, targets, protectedTags)].join('\n\n');
+  if (freedNow) detail = `${detail}\n\n${freedNow}`;
   if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) return undefined;
   // Many tags: the modal is not enough, the user also types the number (gitlabRegistry.confirmTypingThreshold).
   if (!(await confirmCountByTyping(ctx.ui, targets.length))) return undefined;
   // The selection may be minutes old: tags re-pushed or removed since the tree showed them are skipped.
   const checked = await recheckTagNodes(ctx, targets);
   if (!checked) return undefined;
-  return runTagDeletion(ctx, checked.targets, checked.skipped);
+  return runTagDeletion(ctx, checked.targets, checked.skipped, undefined, freedNow ? undefined : freed);
 }
 
 /** Modal lines: protected tags that will be skipped, and images that stay because another tag points to them. */
@@ -133,6 +137,8 @@ function skippedAndSharedNotes(ctx: CommandContext, targets: readonly TagNode[],
  */
 export async function runTagDeletion(
   ctx: CommandContext, requested: TagNode[], skipped: SkippedTag[] = [], knownDigest?: (t: TagNode) => string | null | undefined,
+  /** The space freed, when the modal could not show it in time: said in the completion notification. */
+  freed?: Promise<string | undefined>,
 ): Promise<TagDeletionOutcome> {
   // Recorded first (Undo, Restore Deleted Tags…); declining to delete unrecordable tags deletes nothing.
   const recorded = await recordBeforeDeleting(ctx, requested, knownDigest);
@@ -204,15 +210,16 @@ export async function runTagDeletion(
   for (const f of outcome.failed) ctx.log.error(`Failed to delete ${f.location}: ${f.error}`);
   for (const f of outcome.unknown) ctx.log.warn(`Outcome unknown for ${f.location}: ${f.error}`);
   for (const l of outcome.notAttempted) ctx.log.warn(`Not attempted (cancelled): ${l}`);
-  reportTagOutcome(ctx, outcome, targets.length + skipped.length, outcome.deleted.some((l) => recorded.recorded.has(l)));
+  reportTagOutcome(ctx, outcome, targets.length + skipped.length, outcome.deleted.some((l) => recorded.recorded.has(l)), outcome.deleted.length ? await freed : undefined);
   for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
   return outcome;
 }
 
-function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: number, undoable: boolean): void {
+function reportTagOutcome(ctx: CommandContext, o: TagDeletionOutcome, total: number, undoable: boolean, freed?: string): void {
   if (o.failed.length === 0 && o.unknown.length === 0 && o.notAttempted.length === 0) {
     const undo = vscode.l10n.t('Undo');
-    const message = total === 1 ? vscode.l10n.t('Deleted {0}.', o.deleted[0] ?? '') : vscode.l10n.t('Deleted {0} tags.', o.deleted.length);
+    const done = total === 1 ? vscode.l10n.t('Deleted {0}.', o.deleted[0] ?? '') : vscode.l10n.t('Deleted {0} tags.', o.deleted.length);
+    const message = freed ? `${done} ${freed}` : done;
     o.undone = Promise.resolve(undoable ? ctx.ui.info(message, undo) : ctx.ui.info(message))
       .then((choice) => (choice === undo ? undoDeletion(ctx, o) : undefined));
     return;

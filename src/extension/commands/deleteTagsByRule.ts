@@ -3,6 +3,7 @@
 // deletion of EXACTLY the previewed tags (tag by tag, like Delete Tag) or GitLab's own asynchronous bulk
 // request.
 import * as vscode from 'vscode';
+import { previewStorage } from '../rules/previewStorage';
 import { GitLabError } from '../../core/errors';
 import { bulkParamsFromRule, compileRule, type Rule } from '../../core/rules/engine';
 import { parseDuration } from '../../core/rules/duration';
@@ -218,7 +219,7 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule, in
   // The preview stays the place to decide: a cancelled modal shows it again.
   for (let round = 0; round < 20; round++) {
     const { preview, section, model } = view;
-    const choice = await ctx.ui.showPreview(model);
+    const choice = await ctx.ui.showPreview(model, previewStorage(ctx, account.id, model));
     const outcome: RuleDeletionOutcome = { rule, preview, model, choice };
     if (choice === 'cancel') return outcome;
     if (choice === 'toggleSignatures' || choice === 'toggleGoneBranches') {

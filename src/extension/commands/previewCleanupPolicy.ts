@@ -3,6 +3,7 @@
 // a user, so every tag protection rule with a delete level protects (caller level 0), unlike a user's
 // bulk request.
 import * as vscode from 'vscode';
+import { previewStorage } from '../rules/previewStorage';
 import { compileRule, evaluateRule } from '../../core/rules/engine';
 import { ruleFromPolicy } from '../../core/rules/policy';
 import { previewRule } from '../../core/rules/preview';
@@ -75,7 +76,7 @@ export async function previewCleanupPolicy(ctx: CommandContext, node?: unknown):
       void ctx.ui.info(t('{0} has no image repositories.', target.projectPath));
       return model;
     }
-    void ctx.ui.showPreview(model);
+    void ctx.ui.showPreview(model, previewStorage(ctx, target.account.id, model));
     return model;
   } catch (err) {
     handleError(ctx, vscode.l10n.t('Previewing the cleanup policy failed'), err);

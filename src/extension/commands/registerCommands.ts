@@ -5,6 +5,7 @@ import { addAccount } from './addAccount';
 import { clearTagFilter } from './clearTagFilter';
 import type { CommandContext, CommandHandler } from './context';
 import { copyDigest } from './copyDigest';
+import { inspectManifest } from './inspectManifest';
 import { copyImageReference } from './copyImageReference';
 import { copyReferenceByDigest, copyPullCommand } from './copyPullCommand';
 import { pullImage } from './pullImage';
@@ -40,6 +41,7 @@ export const handlers: Record<CommandId, CommandHandler> = {
   [CommandIds.copyPullCommand]: copyPullCommand,
   [CommandIds.copyReferenceByDigest]: copyReferenceByDigest,
   [CommandIds.pullImage]: pullImage,
+  [CommandIds.inspectManifest]: inspectManifest,
   [CommandIds.openInBrowser]: openInBrowser,
   [CommandIds.filterTags]: filterTags,
   [CommandIds.clearTagFilter]: clearTagFilter,

@@ -99,6 +99,20 @@ export function renderTimeline(section: PreviewSection, t: Translate): string {
   return parts.join('');
 }
 
+/** The storage sentence: progress, the true figure ("up to", shared with kept tags) or why there is none. */
+export function storageText(section: PreviewSection, t: Translate): string {
+  const st = section.storage;
+  if (!st) return escapeHtml(t('Garbage collection can reclaim at most {0}.', formatSize(section.totals.reclaimableBytes) ?? '0 B'));
+  const why = t('Up to: GitLab shares layers between the repositories of a namespace, and space returns only after garbage collection.');
+  if (st.state === 'pending') {
+    return `<span class="storage pending">${escapeHtml(t('Computing the space freed… ({0} of {1} manifests read)', st.done, st.known))}</span>`;
+  }
+  if (st.state === 'unavailable') return `<span class="storage unavailable">${escapeHtml(t('Space freed: size not available ({0}).', st.reason))}</span>`;
+  return `<span class="storage done" title="${escapeHtml(why)}" data-reclaimable="${st.reclaimableBytes}" data-shared="${st.sharedBytes}">${escapeHtml(
+    t('Frees up to {0} after garbage collection; {1} of the selected images\' data is shared with tags you keep.', formatSize(st.reclaimableBytes) ?? '0 B', formatSize(st.sharedBytes) ?? '0 B'),
+  )}</span>`;
+}
+
 function renderSection(section: PreviewSection, t: Translate, withHeading: boolean, collapsible = false): string {
   const s = section.totals;
   const out: string[] = [`<section class="repo" data-repository-id="${section.repositoryId}">`];
@@ -109,7 +123,7 @@ function renderSection(section: PreviewSection, t: Translate, withHeading: boole
   } else if (withHeading) out.push(`<h2>${escapeHtml(section.repository)}</h2>`);
   out.push(`<p class="totals" data-delete-count="${s.deleteCount}" data-keep-count="${s.keepCount}">${escapeHtml(
     t('{0} of {1} tags are deleted ({2}); {3} are kept ({4}).', s.deleteCount, s.tags, formatSize(s.deleteBytes) ?? '0 B', s.keepCount, formatSize(s.keepBytes) ?? '0 B'),
-  )} ${escapeHtml(t('Garbage collection can reclaim at most {0}.', formatSize(s.reclaimableBytes) ?? '0 B'))}</p>`);
+  )} ${storageText(section, t)}</p>`);
   if (section.notes.length) {
     out.push(`<ul class="notes">${section.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
   }
@@ -117,7 +131,9 @@ function renderSection(section: PreviewSection, t: Translate, withHeading: boole
   out.push(renderTimeline(section, t));
   out.push('<div class="table-wrap"><table><thead><tr>',
     `<th>${escapeHtml(t('Action'))}</th><th>${escapeHtml(t('Tag'))}</th><th>${escapeHtml(t('Reason'))}</th>`,
-    `<th>${escapeHtml(t('Created'))}</th><th>${escapeHtml(t('Size'))}</th><th>${escapeHtml(t('Digest'))}</th>`,
+    `<th>${escapeHtml(t('Created'))}</th><th>${escapeHtml(t('Size'))}</th>`,
+    section.storage?.state === 'done' ? `<th title="${escapeHtml(t('Bytes only this tag\'s image holds'))}">${escapeHtml(t('Own data'))}</th>` : '',
+    `<th>${escapeHtml(t('Digest'))}</th>`,
     '</tr></thead><tbody>');
   for (const r of section.rows) {
     out.push(`<tr class="${r.action === 'delete' ? 'del' : 'keep'}" data-name="${escapeHtml(r.name)}" data-reason="${escapeHtml(r.reason)}">`,
@@ -126,6 +142,7 @@ function renderSection(section: PreviewSection, t: Translate, withHeading: boole
       `<td>${escapeHtml(r.reasonText)}</td>`,
       `<td>${escapeHtml(r.createdAt ?? t('no date'))}</td>`,
       `<td>${escapeHtml(r.sizeText)}</td>`,
+      section.storage?.state === 'done' ? `<td class="own">${escapeHtml(formatSize(r.ownBytes ?? 0) ?? '0 B')}</td>` : '',
       `<td class="digest" title="${escapeHtml(r.digest ?? '')}">${escapeHtml(r.shortDigest)}</td></tr>`);
   }
   out.push(`</tbody></table></div>${collapsible ? '</details>' : ''}</section>`);

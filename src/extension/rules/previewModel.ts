@@ -38,7 +38,15 @@ export interface PreviewRow {
   time: number | null;
   size: number | null;
   sizeText: string;
+  /** Bytes only this tag's image holds (set once the storage figure is computed). */
+  ownBytes?: number;
 }
+
+/** The storage figure of a section: computed after the preview appears (rulePreviewStorage.ts). */
+export type SectionStorage =
+  | { state: 'pending'; done: number; known: number }
+  | { state: 'done'; reclaimableBytes: number; sharedBytes: number }
+  | { state: 'unavailable'; reason: string };
 
 export interface PreviewSection {
   /** e.g. registry.example.test:5050/acme/website */
@@ -63,6 +71,8 @@ export interface PreviewSection {
   };
   /** Where GitLab's server-side run (bulk request or policy) may decide differently, and other caveats. */
   notes: string[];
+  /** What garbage collection frees, from the registry's manifests; absent: not asked (the naive sum is shown). */
+  storage?: SectionStorage;
 }
 
 export interface PreviewModel {

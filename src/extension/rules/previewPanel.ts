@@ -6,13 +6,25 @@ import type { PreviewModel } from './previewModel';
 
 export const PREVIEW_VIEW_TYPE = 'gitlabRegistry.rulePreview';
 
-export function showPreviewPanel(model: PreviewModel): Promise<PreviewChoice> {
+/**
+ * `storage`, when given, computes the sections' storage figures after the panel appears and calls `changed`
+ * as they progress; the panel is drawn again (no script needed, so the read-only policy preview works too).
+ */
+export function showPreviewPanel(model: PreviewModel, storage?: (changed: () => void) => Promise<void>): Promise<PreviewChoice> {
   const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, model.title, vscode.ViewColumn.Active, {
     enableScripts: model.actions,
     localResourceRoots: [],
     enableFindWidget: true,
   });
-  panel.webview.html = renderPreviewHtml(model, { nonce: makeNonce(), cspSource: panel.webview.cspSource, t: vscode.l10n.t });
+  const render = () => {
+    panel.webview.html = renderPreviewHtml(model, { nonce: makeNonce(), cspSource: panel.webview.cspSource, t: vscode.l10n.t });
+  };
+  render();
+  let open = true;
+  panel.onDidDispose(() => (open = false));
+  void storage?.(() => {
+    if (open) render();
+  });
   return new Promise((resolve) => {
     let settled = false;
     const finish = (choice: PreviewChoice): void => {

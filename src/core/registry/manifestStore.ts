@@ -1,0 +1,201 @@
+// Manifests are content-addressed: one digest is one set of bytes forever. The store fetches each digest at
+// most once (concurrent asks share one request), verifies the bytes hash to the digest (RegistryClient does
+// for a fetch, the store again for a disk read), keeps the parsed form in memory, and the bytes on disk in a
+// directory the caller chooses (the extension's globalStorageUri, the CLI's ~/.cache/glcr), bounded by total
+// bytes: least recently used files go first. Fetches share one bound on requests in flight.
+import * as fs from 'fs';
+import * as path from 'path';
+import type { RegistryClient } from './client';
+import { sha256Digest } from './client';
+import { parseManifest, type ParsedManifest } from './manifest';
+
+export interface ManifestStoreOptions {
+  /** Directory for the disk cache; none: memory only (--no-cache). */
+  dir?: string;
+  /** Disk cache bound, bytes. Default 64 MiB. */
+  maxDiskBytes?: number;
+  /** Manifest requests in flight across all callers. Default 8. */
+  concurrency?: number;
+}
+
+export interface ManifestStoreStats {
+  fetched: number;
+  fromDisk: number;
+  fromMemory: number;
+}
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+export class ManifestStore {
+  readonly stats: ManifestStoreStats = { fetched: 0, fromDisk: 0, fromMemory: 0 };
+  private readonly memory = new Map<string, ParsedManifest>();
+  private readonly pending = new Map<string, Promise<ParsedManifest>>();
+  private readonly disk?: DiskCache;
+  private active = 0;
+  private readonly queue: Array<() => void> = [];
+  private readonly limit: number;
+
+  constructor(opts: ManifestStoreOptions = {}) {
+    this.limit = Math.max(1, opts.concurrency ?? 8);
+    if (opts.dir) this.disk = new DiskCache(opts.dir, opts.maxDiskBytes ?? 64 * 1024 * 1024);
+  }
+
+  /** The manifest `digest` of the client's repository; throws the client's RegistryError when it cannot be read. */
+  async get(client: RegistryClient, digest: string, signal?: AbortSignal): Promise<ParsedManifest> {
+    const known = this.memory.get(digest);
+    if (known) {
+      this.stats.fromMemory++;
+      return known;
+    }
+    let p = this.pending.get(digest);
+    if (!p) {
+      p = this.load(client, digest, signal).finally(() => this.pending.delete(digest));
+      this.pending.set(digest, p);
+    }
+    return p;
+  }
+
+  /** The manifest bytes (for Inspect Manifest), from disk when cached, else fetched. */
+  async bytes(client: RegistryClient, digest: string, signal?: AbortSignal): Promise<Buffer> {
+    const cached = this.disk?.read(digest);
+    if (cached) return cached;
+    const m = await this.fetch(client, digest, signal);
+    return m;
+  }
+
+  private async load(client: RegistryClient, digest: string, signal?: AbortSignal): Promise<ParsedManifest> {
+    const cached = this.disk?.read(digest);
+    let bytes: Buffer;
+    if (cached) {
+      this.stats.fromDisk++;
+      bytes = cached;
+    } else {
+      bytes = await this.fetch(client, digest, signal);
+    }
+    const parsed = parseManifest(digest, bytes);
+    this.memory.set(digest, parsed);
+    return parsed;
+  }
+
+  private async fetch(client: RegistryClient, digest: string, signal?: AbortSignal): Promise<Buffer> {
+    if (!DIGEST.test(digest)) throw client.error('bad_response', `not a sha256 digest: ${digest.slice(0, 80)}`);
+    await this.acquire();
+    try {
+      if (signal?.aborted) throw client.error('cancelled', 'cancelled');
+      const m = await client.getManifest(digest, { signal });
+      if (!m) throw client.error('unknown_tag', `the registry has no manifest ${digest} in ${client.name}`, 404);
+      this.stats.fetched++;
+      this.disk?.write(digest, m.bytes);
+      return m.bytes;
+    } finally {
+      this.release();
+    }
+  }
+
+  /** A slot among `limit`; a queued caller that was cancelled meanwhile sees the signal once it gets the slot. */
+  private acquire(): Promise<void> {
+    if (this.active < this.limit) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      this.queue.push(() => {
+        this.active++;
+        resolve();
+      });
+    });
+  }
+
+  private release(): void {
+    this.active--;
+    const next = this.queue.shift();
+    if (next) next();
+  }
+}
+
+/** Files named by digest hex under `<dir>/sha256/`, LRU by modification time (touched on read) within `max` bytes. */
+class DiskCache {
+  private readonly root: string;
+  private index?: Map<string, { size: number; used: number }>;
+  private total = 0;
+
+  constructor(dir: string, private readonly max: number) {
+    this.root = path.join(dir, 'manifests', 'sha256');
+  }
+
+  private file(digest: string): string {
+    return path.join(this.root, digest.slice('sha256:'.length));
+  }
+
+  private load(): Map<string, { size: number; used: number }> {
+    if (this.index) return this.index;
+    this.index = new Map();
+    try {
+      for (const name of fs.readdirSync(this.root)) {
+        if (!/^[a-f0-9]{64}$/.test(name)) continue;
+        const st = fs.statSync(path.join(this.root, name));
+        this.index.set(`sha256:${name}`, { size: st.size, used: st.mtimeMs });
+        this.total += st.size;
+      }
+    } catch {
+      /* no cache yet */
+    }
+    return this.index;
+  }
+
+  read(digest: string): Buffer | undefined {
+    if (!DIGEST.test(digest) || !this.load().has(digest)) return undefined;
+    try {
+      const bytes = fs.readFileSync(this.file(digest));
+      if (sha256Digest(bytes) !== digest) {
+        this.remove(digest); // damaged: never trusted, fetched again
+        return undefined;
+      }
+      const now = new Date();
+      fs.utimesSync(this.file(digest), now, now);
+      this.load().set(digest, { size: bytes.length, used: now.getTime() });
+      return bytes;
+    } catch {
+      this.remove(digest);
+      return undefined;
+    }
+  }
+
+  write(digest: string, bytes: Buffer): void {
+    if (!DIGEST.test(digest) || bytes.length > this.max) return;
+    const index = this.load();
+    try {
+      fs.mkdirSync(this.root, { recursive: true });
+      const tmp = `${this.file(digest)}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, bytes);
+      fs.renameSync(tmp, this.file(digest));
+    } catch {
+      return; // a cache that cannot be written is no cache, not an error
+    }
+    const before = index.get(digest);
+    if (before) this.total -= before.size;
+    index.set(digest, { size: bytes.length, used: Date.now() });
+    this.total += bytes.length;
+    if (this.total > this.max) this.evict();
+  }
+
+  private evict(): void {
+    const index = this.load();
+    const oldest = [...index.entries()].sort((a, b) => a[1].used - b[1].used);
+    for (const [digest] of oldest) {
+      if (this.total <= this.max * 0.9) break;
+      this.remove(digest);
+    }
+  }
+
+  private remove(digest: string): void {
+    const e = this.load().get(digest);
+    if (e) this.total -= e.size;
+    this.load().delete(digest);
+    try {
+      fs.unlinkSync(this.file(digest));
+    } catch {
+      /* gone already */
+    }
+  }
+}

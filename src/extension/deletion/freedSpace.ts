@@ -1,0 +1,38 @@
+// The space a tag deletion frees, for the Delete Tag modal: computed from the registry's manifests when it
+// takes at most about two seconds (warm cache, few manifests); otherwise the modal stays as it is and the
+// completion notification says it once the figure is in.
+import * as vscode from 'vscode';
+import { deletionFigure } from '../../core/repositoryStorage';
+import { formatSize } from '../tree/format';
+import type { CommandContext } from '../commands/context';
+import type { TagNode } from '../tree/nodes';
+
+export const MODAL_FIGURE_BUDGET_MS = 2000;
+
+/** "Frees up to X after garbage collection." for tags of one repository; undefined when it cannot be said. */
+export async function freedSpaceText(ctx: CommandContext, targets: TagNode[]): Promise<string | undefined> {
+  const first = targets[0];
+  if (!first || targets.some((t) => t.accountId !== first.accountId || t.repositoryId !== first.repositoryId)) return undefined;
+  try {
+    const all = await ctx.clients.api(first.accountId).listTagDetails(first.projectId, first.repositoryId);
+    const location = first.tag.location.slice(0, first.tag.location.length - first.tag.name.length - 1);
+    const fig = await deletionFigure(ctx.clients.storage(first.accountId), location,
+      all.map((t) => ({ name: t.name, digest: t.digest })), targets.map((t) => t.tag.name));
+    if (!fig.available) {
+      ctx.log.info(`Space freed by deleting from ${location}: size not available (${fig.reason})`);
+      return undefined;
+    }
+    return vscode.l10n.t('Frees up to {0} after garbage collection ({1} shared with tags you keep).',
+      formatSize(fig.value.reclaimable_bytes) ?? '0 B', formatSize(fig.value.shared_bytes) ?? '0 B');
+  } catch (err) {
+    ctx.log.info(`Space freed: size not available (${err instanceof Error ? err.message : String(err)})`);
+    return undefined;
+  }
+}
+
+/** The promise's value if it settles within `ms`, else undefined (the work goes on). */
+export function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
