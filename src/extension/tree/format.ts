@@ -1,5 +1,6 @@
 // Pure formatting, sorting and filtering for tag rows (no vscode import: unit-tested in plain Node).
 import type { Tag, TagDetails } from '../../core/types';
+import { formatSize } from '../../core/units';
 
 export type TagSortOrder = 'newest' | 'name';
 
@@ -10,18 +11,8 @@ export function shortDigest(digest: string | null | undefined): string | undefin
   return hex.slice(0, 12);
 }
 
-/** Decimal units like the Docker CLI: 350.2 MB. */
-export function formatSize(bytes: number | null | undefined): string | undefined {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return undefined;
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}
+/** Decimal units like the Docker CLI: 350.2 MB (core/units.ts, shared with glcr). */
+export { formatSize };
 
 // One formatter per locale: constructing one costs ~0.1 ms, too much for 10,050 preview rows.
 const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
