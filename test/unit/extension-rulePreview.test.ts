@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { evaluateRule, type Rule } from '../../src/core/rules/engine';
 import type { TagDetails } from '../../src/core/types';
 import {
-  buildPreviewModel, buildSection, englishOnly, garbageCollectionNote, GARBAGE_COLLECTION_DOCS, type PreviewInput,
+  buildPreviewModel, buildSection, englishOnly, garbageCollectionNote, GARBAGE_COLLECTION_DOCS, spaceFreedText, type PreviewInput,
 } from '../../src/extension/rules/previewModel';
 import { contentSecurityPolicy, escapeHtml, makeNonce, renderPreviewHtml, renderTimeline } from '../../src/extension/rules/previewHtml';
 import { aggregateByWeek, chartFor } from '../../src/extension/rules/previewChart';
@@ -287,5 +287,13 @@ describe('cleanup policy text', () => {
     assert.equal(lines['Next run'], '2025-06-08T00:00:00.000Z');
     assert.equal(lines['Keep regex'], 'v.*');
     assert.equal(Object.fromEntries(policyDetails({ ...policy, keep_n: null, enabled: false }, englishOnly))['Keep the newest'], 'none');
+  });
+});
+
+describe('the modal\'s space line (garbage collection is explained once, in the preview)', () => {
+  test('the preview\'s upper bound until the storage figure is passed in; then that figure', () => {
+    const section = buildSection(input(), RULE, repo, englishOnly);
+    assert.equal(spaceFreedText(section, englishOnly), 'Garbage collection can reclaim at most 110 B (see the preview).');
+    assert.equal(spaceFreedText(section, englishOnly, 1_500_000), 'Frees 1.50 MB after garbage collection (see the preview).');
   });
 });

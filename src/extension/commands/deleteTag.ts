@@ -92,10 +92,13 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
 
 /**
  * Deletes exactly `targets` (already confirmed) with cancellable progress, then reports per tag, logs,
- * updates the tree and shows the one-time garbage-collection notice. Shared with Delete Tags by Rule.
+ * updates the tree and shows the one-time garbage-collection notice (not when a preview already explained
+ * it). Shared with Delete Tags by Rule.
  * `skipped`: tags the re-check left out (changed since shown), reported as failed with their reason.
  */
-export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], skipped: SkippedTag[] = []): Promise<TagDeletionOutcome> {
+export async function runTagDeletion(
+  ctx: CommandContext, targets: TagNode[], skipped: SkippedTag[] = [], options: { garbageCollectionExplained?: boolean } = {},
+): Promise<TagDeletionOutcome> {
   // Group by repository: the core deletes one repository's tags with bounded concurrency.
   const groups = new Map<string, TagNode[]>();
   for (const t of targets) {
@@ -157,7 +160,9 @@ export async function runTagDeletion(ctx: CommandContext, targets: TagNode[], sk
   for (const f of outcome.failed) ctx.log.error(`Failed to delete ${f.location}: ${f.error}`);
   for (const l of outcome.notAttempted) ctx.log.warn(`Not attempted (cancelled): ${l}`);
   reportTagOutcome(ctx, outcome, targets.length + skipped.length);
-  for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
+  if (!options.garbageCollectionExplained) {
+    for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
+  }
   return outcome;
 }
 

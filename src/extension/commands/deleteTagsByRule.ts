@@ -16,7 +16,7 @@ import { recheckRulePreview } from '../deletion/recheck';
 import { cannotBeUndone } from '../deletion/wording';
 import { describeError, handleError, showErrorWithLogs } from '../errors';
 import type { PreviewChoice } from '../rules/previewHtml';
-import { buildPreviewModel, buildSection, type PreviewModel } from '../rules/previewModel';
+import { buildPreviewModel, buildSection, spaceFreedText, type PreviewModel } from '../rules/previewModel';
 import { firstNames } from '../tree/format';
 import { isRepositoryNode, type TagNode } from '../tree/nodes';
 import type { CommandContext } from './context';
@@ -213,7 +213,7 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
         `${shown.join('\n')}${more ? `\n${vscode.l10n.t('…and {0} more', more)}` : ''}`,
         vscode.l10n.t('Exactly the {0} tags listed in the preview are deleted, one by one; the {1} other tags stay.', names.length, section.totals.keepCount),
         cannotBeUndone(),
-        model.garbageCollection.text,
+        spaceFreedText(section, vscode.l10n.t),
       ].join('\n\n');
       if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) continue;
       if (!(await confirmCountByTyping(ctx.ui, names.length))) continue;
@@ -229,7 +229,8 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
           tag: { name, path: t?.path ?? `${repository.path}:${name}`, location: t?.location ?? `${repository.location}:${name}` },
         };
       });
-      outcome.deletion = await runTagDeletion(ctx, targets, checked.skipped);
+      // The preview explained garbage collection: no second notice after the deletion.
+      outcome.deletion = await runTagDeletion(ctx, targets, checked.skipped, { garbageCollectionExplained: true });
       return outcome;
     }
     // schedule
@@ -238,7 +239,6 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule): P
       vscode.l10n.t('GitLab runs the same rule itself, asynchronously, in the background. It needs the Maintainer role and accepts this request at most once an hour per repository.'),
       vscode.l10n.t('GitLab computes the tags when the job runs, so it may delete a slightly different set than the preview: tags pushed meanwhile count, on GitLab.com keep N applies per 1,000 tags, and legacy registries sample candidates at random.'),
       cannotBeUndone(),
-      model.garbageCollection.text,
     ].join('\n\n');
     if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Schedule')))) continue;
     try {

@@ -93,6 +93,17 @@ export function garbageCollectionNote(instanceUrl: string, t: Translate): { text
   return { text, learnMoreUrl: GARBAGE_COLLECTION_DOCS };
 }
 
+/**
+ * The modal's line on space (the garbage-collection explanation itself is in the preview, once per flow).
+ * SLOT for the storage issue: pass its computed figure as `freedBytes`; until then the preview's upper
+ * bound (totals.reclaimableBytes) is used and said as "at most".
+ */
+export function spaceFreedText(section: PreviewSection, t: Translate, freedBytes?: number): string {
+  return freedBytes === undefined
+    ? t('Garbage collection can reclaim at most {0} (see the preview).', formatSize(section.totals.reclaimableBytes) ?? '0 B')
+    : t('Frees {0} after garbage collection (see the preview).', formatSize(freedBytes) ?? '0 B');
+}
+
 export function reasonText(reason: Reason, rule: Rule, t: Translate): string {
   switch (reason) {
     case 'latest': return t('named "latest": GitLab never deletes it');
