@@ -174,7 +174,7 @@ async function previewView(ctx: CommandContext, target: Target, rule: Rule) {
   const preview = await computePreview(ctx, target, rule);
   if (!preview) return undefined;
   const { repository, account } = target;
-  const section = buildSection(preview, rule, { location: repository.location, id: repository.id, projectId: repository.project_id }, vscode.l10n.t);
+  const section = buildSection(preview, rule, { location: repository.location, id: repository.id, projectId: repository.project_id }, vscode.l10n.t, vscode.env.language);
   const model = buildPreviewModel({
     title: vscode.l10n.t('Delete Tags by Rule: {0}', repository.location),
     rule, instanceUrl: account.instanceUrl, sections: [section], actions: true, t: vscode.l10n.t,

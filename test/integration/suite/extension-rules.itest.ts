@@ -262,4 +262,7 @@ test('Preview Cleanup Policy: one section per repository, the tags the policy\'s
   // versions, nightly (no date) and latest; tools/cli has only latest and a version.
   assert.deepStrictEqual(model.sections.map((s) => [...s.deleteNames].sort()), [['dev-0001', 'dev-0002'], [], []]);
   assert.match(model.intro ?? '', /next run/);
+  // The policy's regexes as typed, not JSON-escaped ("v\\d+…").
+  assert.match(model.ruleSummary, /keep regex v\\d\+\\\.\\d\+\\\.\\d\+/);
+  assert.doesNotMatch(model.ruleSummary, /"/);
 }, { timeout: 90_000 });
