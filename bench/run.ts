@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { scenario6, type S6 } from './extension';
 import { GROUP_REPOS, GROUP_TAGS, groupLimitMs, s7Median, scenario7, type S7 } from './group';
+import { scenario7 as scenario8, type S7 as S8 } from './preview';
 import { C, CONNECT_MS, DELETE_WORK_MS, fmtMs, fmtRatio, L, LIST_WORK_MS, log, mdTable, median, RUNS } from './lib';
 import {
   COMPARE_SAMPLE, DELETE_N, HUGE_TAGS, REST_THROTTLED_CAP_MS, THROTTLE, scenario1, scenario2, scenario5, scenarioDelete,
@@ -13,7 +14,7 @@ import {
 } from './scenarios';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8').split(',').map((s) => s.trim()));
 
 const TAGS_PAGE = 20;
 const DESTROY_LIMIT = 20;
@@ -177,6 +178,17 @@ function report6(s: S6, cli?: S1['cli']): void {
   }
 }
 
+function report8(s: S8): void {
+  const ms = median(s.runs.map((r) => r.totalMs));
+  rows.push({
+    scenario: `8. rule preview of ${s.tags.toLocaleString('en')} tags: model + HTML + first paint in Chromium (median of ${s.runs.length})`,
+    requests: '—', wall: fmtMs(ms), limit: '1.5 s', vsLimit: fmtRatio(ms / 1500), vsComparisons: '—', target: '≤ 1.5 s after the data arrived',
+    met: verdict('S8 preview first paint ≤ 1.5 s', ms <= 1500, fmtMs(ms)),
+  });
+  notes.push(`Scenario 8: ${(s.htmlBytes / 1e6).toFixed(2)} MB of HTML; runs (model+HTML / Chromium to first-contentful-paint) `
+    + `${s.runs.map((r) => `${r.modelMs.toFixed(0)}+${r.paintMs.toFixed(0)}`).join(', ')} ms; screenshot ${path.relative(repoRoot, s.screenshot)}.`);
+}
+
 /** The hand-written "## History" section of the current results.md (before/after measurements), kept across runs. */
 function keptHistory(): string {
   try {
@@ -199,6 +211,7 @@ async function main(): Promise<void> {
   if (only.has('5')) report5(await scenario5());
   if (only.has('6')) report6(await scenario6(), s1?.cli);
   if (only.has('7')) report7(await scenario7());
+  if (only.has('8')) report8(await scenario8(repoRoot));
 
   const table = mdTable(
     ['Scenario', 'Requests', 'Wall time', 'Limit', '× limit', 'vs comparison clients', 'Target', 'Result'],

@@ -37,7 +37,7 @@ export interface Comparison {
   note: string;
 }
 
-function client(double: RemoteDouble, records?: WireRecord[]): RegistryApi {
+export function client(double: RemoteDouble, records?: WireRecord[]): RegistryApi {
   return createRegistryApi({
     baseUrl: double.url,
     credential: { kind: 'private', value: double.tokens.owner },

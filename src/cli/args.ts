@@ -98,7 +98,7 @@ export function parseArgv(argv: readonly string[], table: OptionTable): ParsedAr
       // Never echo `value`: it might be a secret typed in the wrong place.
       if (REFUSED_OPTIONS[name]) throw new UsageError(REFUSED_OPTIONS[name]);
       const opt = table.long.get(name);
-      if (!opt) throw new UsageError(`unknown option --${printable(name)} (see glcr help)`);
+      if (!opt) throw new UsageError(`unknown option --${printable(name)}${didYouMean(name, [...table.long.keys()])} (see glcr help)`);
       setValue(opt, `--${name}`, value);
       continue;
     }
@@ -116,6 +116,32 @@ export function parseArgv(argv: readonly string[], table: OptionTable): ParsedAr
     positionals.push(arg);
   }
   return { positionals, flags, given };
+}
+
+/** Edit distance (insert, delete, replace), bounded: names longer than 64 characters are not compared. */
+function editDistance(a: string, b: string): number {
+  if (a.length > 64 || b.length > 64) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** " — did you mean --details?" for the known option nearest to a mistyped one (at most 2 edits), else "". */
+export function didYouMean(name: string, known: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(name, k);
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best === undefined ? '' : ` — did you mean --${best}?`;
 }
 
 /** Finds the command whose words begin the positionals (longest match first). */

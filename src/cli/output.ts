@@ -1,6 +1,7 @@
 // Printing: JSON for --json (and nothing else on stdout), aligned text tables otherwise. Sorting is by
 // code point (byte order for UTF-8), never localeCompare, so the order is the same on every machine.
 import { compareCodePoints, stripControls } from '../core/text';
+import { formatSize } from '../core/units';
 import type { CliContext } from './command';
 
 export { compareCodePoints };
@@ -56,17 +57,9 @@ function cellText(v: string | number | null | undefined): string {
   return shown(v);
 }
 
-/** Human-readable byte size for tables (JSON keeps the number). */
+/** Human-readable byte size for tables, in the extension's units (core/units.ts); JSON keeps the number. */
 export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '-';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+  return formatSize(n) ?? '-';
 }
 
 /** Prints `value` as JSON with --json, else the text produced by `text()`. */

@@ -68,8 +68,10 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
         return 0;
       }
       const c = matchCommand(commands, words);
-      if (!c) throw unknownCommand(commands, words);
-      out(commandHelp(c));
+      // `glcr help image`: the words begin a command (image rm) without naming it whole.
+      const family = commands.filter((x) => words.length < x.words.length && words.every((w, k) => x.words[k] === w));
+      if (!c && family.length === 0) throw unknownCommand(commands, words);
+      out(c ? commandHelp(c) : family.map(commandHelp).join('\n\n'));
       return 0;
     }
     if (positionals.length === 0) throw new UsageError('missing command (run glcr help for the list of commands)');

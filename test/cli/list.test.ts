@@ -240,3 +240,25 @@ test('no run printed a token', () => {
     }
   }
 });
+
+test('units: glcr prints sizes as the extension does (decimal SI, "198.7 MB" for 198,727,348 bytes)', async () => {
+  const json = parseJson<Array<{ name: string; total_size: number }>>(await run(['tags', PROJECT, '.', '--details', '--json'], { env: envWith(double.tokens.owner) }));
+  assert.equal(json.find((t) => t.name === 'latest')!.total_size, 198_727_348);
+  const r = await run(['tags', PROJECT, '.', '--details'], { env: envWith(double.tokens.owner) });
+  assert.equal(r.code, 0, r.stderr);
+  const latest = r.stdout.split('\n').find((l) => l.startsWith('latest '))!;
+  assert.match(latest, /  198\.7 MB  /);
+  assert.doesNotMatch(r.stdout, /[KMGT]iB/);
+});
+
+test('bulk --dry-run (human): the tags to delete first, with sizes, then totals', async () => {
+  const r = await run(['bulk', PROJECT, '.', '--delete', '.*', '--keep-n', '2', '--dry-run'], { env: envWith(double.tokens.owner) });
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.match(lines[0], /^ACTION +TAG +SIZE +CREATED +REASON$/);
+  assert.deepEqual(lines.slice(1, 9).map((l) => l.split(/ +/).slice(0, 4).join(' ').replace(/ \d{4}-\S+| -$/, '')), [
+    'delete dev-0001 206.3 MB', 'delete dev-0002 132.1 MB', 'delete v1.0.0 174.2 MB', 'delete v1.2.2 10.4 MB', 'delete v1.2.3 198.7 MB',
+    'keep feature-login 197.6 MB', 'keep latest 198.7 MB', 'keep main 198.7 MB',
+  ]);
+  assert.equal(lines[9], '5 tags to delete (721.8 MB), 3 kept (595.1 MB) in acme/platform/my.project.');
+});

@@ -133,3 +133,27 @@ test('no run printed a secret', () => {
     }
   }
 });
+
+test('help for a command family: `glcr help image` describes image rm', async () => {
+  const r = await run(['help', 'image']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Usage: glcr image rm <registry>\/<path>:<tag> --yes/);
+  assert.match(r.stdout, /remove an image tag through the registry V2 API/);
+  assert.equal(r.stderr, '');
+});
+
+test('an unknown option close to a known one gets "did you mean"; a far one does not', async () => {
+  double.resetLog();
+  const near = await run(['tags', 'p', 'r', '--detail'], { env: { GITLAB_URL: double.url, GITLAB_TOKEN: double.tokens.owner } });
+  assert.equal(near.code, 2);
+  assert.deepEqual(errLines(near), ['glcr: unknown option --detail — did you mean --details? (see glcr help)']);
+  const far = await run(['tags', 'p', 'r', '--frobnicate'], { env: { GITLAB_URL: double.url, GITLAB_TOKEN: double.tokens.owner } });
+  assert.deepEqual(errLines(far), ['glcr: unknown option --frobnicate (see glcr help)']);
+  assert.equal(double.requests.length, 0, 'nothing sent');
+});
+
+test('tags --details help says what it does: GraphQL pages of 20, REST per tag only as a fallback', async () => {
+  const r = await run(['help', 'tags']);
+  assert.match(r.stdout, /--details +also digest, created_at and total_size: GraphQL pages of 20 tags; one REST request per tag only where GraphQL is unavailable/);
+  assert.doesNotMatch(r.stdout, /one request per tag, concurrent/);
+});

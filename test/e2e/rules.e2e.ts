@@ -49,6 +49,15 @@ test('Delete Tags by Rule…: preview webview with the timeline, then Delete rem
   assert.strictEqual(await frame.locator('svg.timeline circle.keep').count(), 2);
   assert.ok(await frame.locator('svg.timeline text', { hasText: 'no date' }).isVisible());
   assert.match(await frame.locator('p.gc').innerText(), /garbage collection/);
+  // The table's script runs in the real webview (CSP nonce): the filter hides rows, a header sorts.
+  await frame.locator('input.filter').fill('v2');
+  assert.deepStrictEqual(await frame.locator('tbody tr:not([hidden])').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-name'))), ['v2.1.0', 'v2.0.0']);
+  assert.strictEqual((await frame.locator('.shown').innerText()).trim(), '2 of 4 tags shown');
+  await frame.locator('input.filter').fill('');
+  await frame.locator('th[data-column="name"]').click();
+  assert.deepStrictEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-name'))), ['latest', 'nightly', 'v2.0.0', 'v2.1.0']);
+  await frame.locator('th[data-column="name"]').click();
+  assert.deepStrictEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-name'))), ['v2.1.0', 'v2.0.0', 'nightly', 'latest']);
   await wb.moveMouseAway();
   await ctx.screenshot('rules-preview');
 

@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { evaluateRule, type Rule } from '../../src/core/rules/engine';
 import type { TagDetails } from '../../src/core/types';
 import {
-  buildPreviewModel, buildSection, englishOnly, garbageCollectionNote, GARBAGE_COLLECTION_DOCS, type PreviewInput,
+  buildPreviewModel, buildSection, englishOnly, garbageCollectionNote, GARBAGE_COLLECTION_DOCS, spaceFreedText, type PreviewInput,
 } from '../../src/extension/rules/previewModel';
 import { contentSecurityPolicy, escapeHtml, makeNonce, renderPreviewHtml, renderTimeline } from '../../src/extension/rules/previewHtml';
+import { aggregateByWeek, chartFor } from '../../src/extension/rules/previewChart';
 import { cadenceText, policyDescription, policyDetails } from '../../src/extension/rules/policyText';
 
 const NOW = Date.parse('2025-06-01T00:00:00Z');
@@ -117,7 +118,14 @@ describe('preview view model', () => {
     assert.equal(com.learnMoreUrl, GARBAGE_COLLECTION_DOCS);
     assert.equal(sm.learnMoreUrl, 'https://docs.gitlab.com/administration/packages/container_registry/#container-registry-garbage-collection');
     const model = buildPreviewModel({ title: 'T', rule: RULE, instanceUrl: 'https://gitlab.com', sections: [], actions: true, t: englishOnly });
-    assert.equal(model.ruleSummary, 'delete regex ".*" · keep regex "v.*" · keep the 1 newest · older than 7d');
+    assert.equal(model.ruleSummary, 'delete regex .* · keep regex v.* · keep the 1 newest · older than 7d');
+  });
+
+  test('the rule shows raw patterns, never JSON-escaped', () => {
+    const model = buildPreviewModel({ title: 'T', rule: { deleteRegex: 'v\\d+', keepRegex: '"main"|x' }, instanceUrl: 'https://gitlab.com', sections: [], actions: false, t: englishOnly });
+    assert.equal(model.ruleSummary, 'delete regex v\\d+ · keep regex "main"|x');
+    const html = renderPreviewHtml(model, { nonce: 'N', cspSource: 'x', t: englishOnly });
+    assert.ok(html.includes('Rule: delete regex v\\d+ · keep regex &quot;main&quot;|x'));
   });
 });
 
@@ -173,12 +181,48 @@ describe('preview HTML', () => {
     assert.match(html, /href="https:\/\/docs\.gitlab\.com\/administration\/packages\/container_registry\/#container-registry-garbage-collection"/);
   });
 
-  test('read-only preview (policy): no buttons, no script', () => {
+  test('read-only preview (policy): no buttons; only the nonce\'d script that filters and sorts', () => {
     const section = buildSection(input(), RULE, repo, englishOnly);
     const model = buildPreviewModel({ title: 'Policy', rule: RULE, instanceUrl: 'https://gitlab.example', sections: [section], actions: false, intro: 'next run', t: englishOnly });
     const html = renderPreviewHtml(model, { nonce: 'N', cspSource: 'x', t: englishOnly });
-    assert.doesNotMatch(html, /<script|<button/);
+    assert.doesNotMatch(html, /<button/);
+    assert.equal((html.match(/<script/g) ?? []).length, 1);
+    assert.match(html, /<script nonce="N">/);
     assert.match(html, /next run/);
+  });
+
+  test('table: human dates with the exact value in the title, sortable columns with raw sort values, a filter', () => {
+    const section = buildSection(input(), RULE, repo, englishOnly);
+    const model = buildPreviewModel({ title: 'T', rule: RULE, instanceUrl: 'https://gitlab.example', sections: [section], actions: true, t: englishOnly });
+    const html = renderPreviewHtml(model, { nonce: 'N', cspSource: 'x', t: englishOnly });
+    const row = /<tr class="del" data-name="dev-1"[^>]*>(.*?)<\/tr>/.exec(html)?.[1] ?? '';
+    assert.equal(row, '<td>delete</td><td class="name">dev-1</td><td>matches the rule</td>'
+      + `<td data-v="${NOW - 40 * DAY}" title="2025-04-22T00:00:00.000Z">2025-04-22 00:00 UTC · last month</td>`
+      + '<td class="num" data-v="50">50 B</td><td class="digest" title="sha256:cccc000000000000">cccc00000000</td>');
+    assert.ok(html.includes('<td data-v="" title="">no date</td>'), 'an undated tag');
+    assert.deepEqual([...html.matchAll(/<th data-sort="(\w+)" data-column="(\w+)"/g)].map((m) => `${m[2]}:${m[1]}`),
+      ['action:text', 'name:text', 'reason:text', 'created:num', 'size:num', 'digest:text']);
+    assert.ok(html.includes('<input type="search" class="filter" placeholder="Filter tags by name"'));
+    assert.ok(html.includes('<span class="shown" data-template="{0} of 8 tags shown">8 of 8 tags shown</span>'));
+    assert.doesNotMatch(html, /T\d\d:\d\d:\d\d\.\d+Z</, 'no raw ISO date as visible text');
+  });
+
+  test('several repositories: a summary table first (one row each, with counts), then collapsible sections', () => {
+    const a = buildSection(input(), RULE, { ...repo, id: 11, location: 'reg/p/a' }, englishOnly);
+    const b = buildSection(input(TAGS.slice(0, 3)), RULE, { ...repo, id: 12, location: 'reg/p/b' }, englishOnly);
+    const model = buildPreviewModel({ title: 'Policy', rule: RULE, instanceUrl: 'https://gitlab.example', sections: [a, b], actions: false, t: englishOnly });
+    const html = renderPreviewHtml(model, { nonce: 'N', cspSource: 'x', t: englishOnly });
+    const summary = /<table class="summary">.*?<\/table>/.exec(html)?.[0] ?? '';
+    assert.ok(html.indexOf('<table class="summary">') < html.indexOf('<details'), 'summary first');
+    assert.deepEqual([...summary.matchAll(/<tr data-repository-id="(\d+)">(.*?)<\/tr>/g)].map((m) => `${m[1]}|${m[2].replace(/<[^>]+>/g, '|')}`), [
+      '11|||reg/p/a|||8||4||4||510 B||110 B|',
+      '12|||reg/p/b|||3||0||3||0 B||0 B|', // latest, v1.0.0 (keep regex) and main (keep the 1 newest) stay
+    ]);
+    assert.ok(html.includes('<a href="#repo-11" data-open="repo-11">reg/p/a</a>'));
+    assert.ok(html.includes('<details class="repo" id="repo-11" data-repository-id="11" open><summary><h2>reg/p/a</h2> <span class="counts">4 to delete, 4 to keep</span></summary>'));
+    assert.ok(html.includes('<details class="repo" id="repo-12" data-repository-id="12"><summary><h2>reg/p/b</h2> <span class="counts">0 to delete, 3 to keep</span></summary>'));
+    const single = renderPreviewHtml(buildPreviewModel({ title: 'P', rule: RULE, instanceUrl: 'https://gitlab.example', sections: [a], actions: false, t: englishOnly }), { nonce: 'N', cspSource: 'x', t: englishOnly });
+    assert.doesNotMatch(single, /class="summary"/, 'one repository needs no summary table');
   });
 
   test('timeline: one point per tag, coloured by action, undated tags in the labelled band at the right edge', () => {
@@ -195,16 +239,41 @@ describe('preview HTML', () => {
     assert.match(svg, /<title>dev-1\nsha256:cccc000000000000\n[^<]*\ndeleted: matches the rule<\/title>/);
   });
 
-  test('timeline of 200,000 tags: no stack overflow, one point each, oldest at the left and newest at the right', () => {
+  test('timeline of 10,050 tags: weekly stacked bars (count and size, deleted vs kept), not 10,050 points', () => {
     const base = buildSection(input(), RULE, repo, englishOnly);
     const template = base.rows[0];
-    const rows = Array.from({ length: 200_000 }, (_, i) => ({
-      ...template, name: `t${i}`, time: NOW - i * 60_000, size: 1000 + (i % 7), action: (i % 2 ? 'keep' : 'delete') as 'keep' | 'delete',
+    // One tag an hour back from NOW (Sunday 2025-06-01 00:00): 10,050 hours ≈ 60 weeks; odd ones kept.
+    const rows = Array.from({ length: 10_050 }, (_, i) => ({
+      ...template, name: `t${i}`, time: NOW - i * 3_600_000, size: 1_000_000, action: (i % 2 ? 'keep' : 'delete') as 'keep' | 'delete',
     }));
     const svg = renderTimeline({ ...base, rows }, englishOnly);
-    assert.equal((svg.match(/<circle /g) ?? []).length, 200_000);
-    const cx = (name: string) => Number(new RegExp(`cx="([\\d.]+)"[^>]*data-name="${name}"`).exec(svg)?.[1]);
-    assert.ok(cx('t199999') < cx('t0'), `${cx('t199999')} < ${cx('t0')}`);
+    assert.equal((svg.match(/<circle /g) ?? []).length, 0);
+    assert.match(svg, /aria-label="Tags per week \(top\) and their size \(bottom\), deleted and kept"/);
+    // Weeks 2024-04-08 … 2025-05-26: 60 bars, each drawn in both panels (count, size).
+    assert.equal((svg.match(/<g class="bar">/g) ?? []).length, 120);
+    assert.ok(svg.includes('>2024-04-08<') && svg.includes('>2025-06-01<'), 'first Monday, last Sunday');
+    assert.ok(svg.includes('<title>2025-05-26 to 2025-06-01\ndeleted: 73 tags, 73.0 MB\nkept: 72 tags, 72.0 MB</title>'));
+    assert.ok(svg.includes('>168<') && svg.includes('>168.0 MB<'), 'a full week: 168 tags of 1 MB each');
+  });
+
+  test('aggregateByWeek: contiguous Monday weeks, empty weeks kept, several weeks per bar for a long history', () => {
+    const base = buildSection(input(), RULE, repo, englishOnly).rows[0];
+    const at = (iso: string | null, action: 'delete' | 'keep', size: number | null) =>
+      ({ ...base, time: iso ? Date.parse(iso) : null, action, size });
+    const chart = aggregateByWeek([
+      at('2025-05-05T10:00:00Z', 'delete', 10), at('2025-05-11T23:59:59Z', 'keep', 5), // Mon and Sun of one week
+      at('2025-05-26T00:00:00Z', 'delete', null), at(null, 'keep', 7),
+    ]);
+    assert.equal(chart.weeksPerBar, 1);
+    assert.deepEqual(chart.bars.map((b) => [new Date(b.start!).toISOString().slice(0, 10), b.delete.count, b.delete.bytes, b.keep.count, b.keep.bytes]), [
+      ['2025-05-05', 1, 10, 1, 5], ['2025-05-12', 0, 0, 0, 0], ['2025-05-19', 0, 0, 0, 0], ['2025-05-26', 1, 0, 0, 0],
+    ]);
+    assert.deepEqual(chart.undated, { start: null, end: null, delete: { count: 0, bytes: 0 }, keep: { count: 1, bytes: 7 } });
+    const long = aggregateByWeek([at('2020-01-06T00:00:00Z', 'keep', 1), at('2025-05-26T00:00:00Z', 'keep', 1)], 120);
+    assert.equal(long.weeksPerBar, 3); // 282 weeks in bars of 3
+    assert.equal(long.bars.length, 94);
+    assert.equal(chartFor(Array.from({ length: 300 }, () => base)).kind, 'points');
+    assert.equal(chartFor(Array.from({ length: 301 }, () => base)).kind, 'bars');
   });
 });
 
@@ -218,5 +287,13 @@ describe('cleanup policy text', () => {
     assert.equal(lines['Next run'], '2025-06-08T00:00:00.000Z');
     assert.equal(lines['Keep regex'], 'v.*');
     assert.equal(Object.fromEntries(policyDetails({ ...policy, keep_n: null, enabled: false }, englishOnly))['Keep the newest'], 'none');
+  });
+});
+
+describe('the modal\'s space line (garbage collection is explained once, in the preview)', () => {
+  test('the preview\'s upper bound until the storage figure is passed in; then that figure', () => {
+    const section = buildSection(input(), RULE, repo, englishOnly);
+    assert.equal(spaceFreedText(section, englishOnly), 'Garbage collection can reclaim at most 110 B (see the preview).');
+    assert.equal(spaceFreedText(section, englishOnly, 1_500_000), 'Frees 1.50 MB after garbage collection (see the preview).');
   });
 });

@@ -50,10 +50,14 @@ test('200,000 tags: engine → preview model → timeline, with literal totals',
   assert.equal(section.rows[0].name, 'tag-009999'); // the first undated tag past keep_n
   assert.equal(section.rows[199_989].name, 'tag-199998'); // the oldest dated tag
   const svg = renderTimeline(section, englishOnly);
-  // Axis labels: the oldest dated tag (tag-199998, 199,998 s before NOW) and the newest (tag-000000).
-  assert.ok(svg.includes('>2025-05-29<'), 'oldest day label');
-  assert.ok(svg.includes('>2025-06-01<'), 'newest day label');
-  assert.ok(svg.includes('>201.0 kB<'), 'the largest size (tag-199999: 200,999 bytes) labels the y axis');
+  // 200,000 tags are drawn as weekly bars, not points. Every dated tag (2025-05-29 … 2025-06-01) lies
+  // in the week of Monday 2025-05-26; the 200 undated ones are the bar in the "no date" band.
+  assert.equal((svg.match(/<circle /g) ?? []).length, 0);
+  assert.ok(svg.includes('>2025-05-26<'), 'first week label');
+  assert.ok(svg.includes('>2025-06-01<'), 'last day of the last week');
+  assert.ok(svg.includes('>199800<'), 'the tallest bar counts the 199,800 dated tags');
+  assert.ok(svg.includes('>20.2 GB<'), 'the dated tags add up to 20,179,600,200 bytes');
+  assert.ok(svg.includes('no creation date\ndeleted: 191 tags, 20.2 MB\nkept: 9 tags, 54.0 kB'), 'the undated bar (9 of the kept 10 are undated: they count as now)');
 });
 
 test('200,000 tags: keep_n boundary check in previewRule does not spread the kept list', async () => {

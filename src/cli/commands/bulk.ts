@@ -10,7 +10,7 @@ import type { Decision } from '../../core/rules/engine';
 import { tagRefusal } from '../../core/protection';
 import { printable } from '../args';
 import type { CliContext, Command, CommandOption } from '../command';
-import { emit, formatTable, shown } from '../output';
+import { emit, formatBytes, formatTable, plural, shown, sortBy } from '../output';
 import { JOURNAL_OPTIONS, journalFile, journalGitLabTags } from '../journal';
 import { parseProjectRef, repositoryLocation, resolveRepository, type ResolvedRepository } from '../resolve';
 import { readGoneBranches } from '../../core/branches';
@@ -96,15 +96,20 @@ export async function emitPreview(ctx: CliContext, api: RegistryApi, repo: Resol
   emit(ctx, { ...previewJson(preview), ...sizeJson(fig) }, () => [previewText(preview, label), sizeText(fig)].filter(Boolean).join('\n'));
 }
 
+/** Human output: the tags to delete first, then the kept ones (each in code-point order), sizes, totals. */
 export function previewText(preview: RulePreview, label: string): string {
   if (preview.decisions.length === 0) return `No tags in ${label}.`;
-  const table = formatTable(preview.decisions, [
-    { header: 'TAG', get: (d) => d.name },
+  const del = sortBy(preview.decisions.filter((d) => d.action === 'delete'), (d) => d.name);
+  const keep = sortBy(preview.decisions.filter((d) => d.action === 'keep'), (d) => d.name);
+  const table = formatTable([...del, ...keep], [
     { header: 'ACTION', get: (d) => d.action },
-    { header: 'REASON', get: (d) => d.reason },
+    { header: 'TAG', get: (d) => d.name },
+    { header: 'SIZE', get: (d) => formatBytes(d.total_size), right: true },
     { header: 'CREATED', get: (d) => d.created_at },
+    { header: 'REASON', get: (d) => d.reason },
   ]);
-  return `${table}\n${preview.delete.length} to delete, ${preview.keep.length} kept (${label}).`;
+  const bytes = (list: typeof del) => formatBytes(list.reduce((n, d) => n + (d.total_size ?? 0), 0));
+  return `${table}\n${plural(del.length, 'tag')} to delete (${bytes(del)}), ${keep.length} kept (${bytes(keep)}) in ${label}.`;
 }
 
 export const bulkCommand: Command = {

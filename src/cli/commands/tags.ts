@@ -9,7 +9,7 @@ export const tagsCommand: Command = {
   summary: 'list a repository\'s tags (all pages), sorted by name',
   args: [{ name: 'project' }, { name: 'repo' }],
   options: [
-    { name: 'details', type: 'boolean', description: 'also digest, created_at and total_size (one request per tag, concurrent)' },
+    { name: 'details', type: 'boolean', description: 'also digest, created_at and total_size: GraphQL pages of 20 tags; one REST request per tag only where GraphQL is unavailable' },
   ],
   details:
     'JSON: [{"name","location"}], with --details [{"name","location","digest","created_at","total_size"}];\n' +

@@ -132,13 +132,15 @@ function skippedAndSharedNotes(ctx: CommandContext, targets: readonly TagNode[],
 
 /**
  * Deletes exactly `targets` (already confirmed) with cancellable progress, then reports per tag, logs,
- * updates the tree and shows the one-time garbage-collection notice. Shared with Delete Tags by Rule.
+ * updates the tree and shows the one-time garbage-collection notice (not when a preview already explained
+ * it). Shared with Delete Tags by Rule.
  * `skipped`: tags the re-check left out (changed since shown), reported as failed with their reason.
  */
 export async function runTagDeletion(
   ctx: CommandContext, requested: TagNode[], skipped: SkippedTag[] = [], knownDigest?: (t: TagNode) => string | null | undefined,
   /** The space freed, when the modal could not show it in time: said in the completion notification. */
   freed?: Promise<string | undefined>,
+  options: { garbageCollectionExplained?: boolean } = {},
 ): Promise<TagDeletionOutcome> {
   // Recorded first (Undo, Restore Deleted Tags…); declining to delete unrecordable tags deletes nothing.
   const recorded = await recordBeforeDeleting(ctx, requested, knownDigest);
@@ -211,7 +213,9 @@ export async function runTagDeletion(
   for (const f of outcome.unknown) ctx.log.warn(`Outcome unknown for ${f.location}: ${f.error}`);
   for (const l of outcome.notAttempted) ctx.log.warn(`Not attempted (cancelled): ${l}`);
   reportTagOutcome(ctx, outcome, targets.length + skipped.length, outcome.deleted.some((l) => recorded.recorded.has(l)), outcome.deleted.length ? await freed : undefined);
-  for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
+  if (!options.garbageCollectionExplained) {
+    for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
+  }
   return outcome;
 }
 

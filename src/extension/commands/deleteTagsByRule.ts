@@ -17,7 +17,7 @@ import { recheckRulePreview } from '../deletion/recheck';
 import { cannotBeUndone, restorableUntilGc } from '../deletion/wording';
 import { describeError, handleError, showErrorWithLogs } from '../errors';
 import type { PreviewChoice } from '../rules/previewHtml';
-import { buildPreviewModel, buildSection, type PreviewModel } from '../rules/previewModel';
+import { buildPreviewModel, buildSection, spaceFreedText, type PreviewModel } from '../rules/previewModel';
 import { firstNames } from '../tree/format';
 import { isNode, isRepositoryNode, type ProjectOrGroupNode, type TagNode } from '../tree/nodes';
 import { readGoneBranches } from '../../core/branches';
@@ -199,7 +199,7 @@ async function previewView(ctx: CommandContext, target: Target, rule: Rule, cond
   const preview = await computePreview(ctx, target, rule, conditions);
   if (!preview) return undefined;
   const { repository, account } = target;
-  const section = buildSection(preview, rule, { location: repository.location, id: repository.id, projectId: repository.project_id }, vscode.l10n.t);
+  const section = buildSection(preview, rule, { location: repository.location, id: repository.id, projectId: repository.project_id }, vscode.l10n.t, vscode.env.language);
   const model = buildPreviewModel({
     title: vscode.l10n.t('Delete Tags by Rule: {0}', repository.location),
     rule, instanceUrl: account.instanceUrl, sections: [section], actions: true, t: vscode.l10n.t, intro: conditionsText(conditions),
@@ -247,7 +247,7 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule, in
         `${shown.join('\n')}${more ? `\n${vscode.l10n.t('…and {0} more', more)}` : ''}`,
         vscode.l10n.t('Exactly the {0} tags listed in the preview are deleted, one by one; the {1} other tags stay.', names.length, section.totals.keepCount),
         restorableUntilGc(),
-        model.garbageCollection.text,
+        spaceFreedText(section, vscode.l10n.t),
       ].join('\n\n');
       if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) continue;
       if (!(await confirmCountByTyping(ctx.ui, names.length))) continue;
@@ -265,7 +265,8 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule, in
       });
       // The preview's digests (the re-check kept only unchanged tags): recording reads no tag again.
       const previewDigests = new Map(targets.map((t) => [t.tag.location, byName.get(t.tag.name)?.digest ?? undefined]));
-      outcome.deletion = await runTagDeletion(ctx, targets, checked.skipped, (t) => previewDigests.get(t.tag.location));
+      outcome.deletion = await runTagDeletion(ctx, targets, checked.skipped, (t) => previewDigests.get(t.tag.location), undefined,
+        { garbageCollectionExplained: true }); // the preview explained garbage collection: no second notice
       return outcome;
     }
     // schedule
@@ -274,7 +275,6 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule, in
       vscode.l10n.t('GitLab runs the same rule itself, asynchronously, in the background. It needs the Maintainer role and accepts this request at most once an hour per repository.'),
       vscode.l10n.t('GitLab computes the tags when the job runs, so it may delete a slightly different set than the preview: tags pushed meanwhile count, on GitLab.com keep N applies per 1,000 tags, and legacy registries sample candidates at random.'),
       cannotBeUndone(),
-      model.garbageCollection.text,
     ].join('\n\n');
     if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Schedule')))) continue;
     try {

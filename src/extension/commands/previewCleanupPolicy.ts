@@ -1,5 +1,6 @@
 // Preview Cleanup Policy: what the saved policy would delete on its next run, one section per image
-// repository of the project, in the same preview webview (read-only: no buttons). A policy runs without
+// repository of the project, in the same preview webview (read-only: no buttons; with several repositories
+// a summary table comes first and each section folds, see previewHtml.ts). A policy runs without
 // a user, so every tag protection rule with a delete level protects (caller level 0), unlike a user's
 // bulk request.
 import * as vscode from 'vscode';
@@ -57,7 +58,7 @@ export async function previewCleanupPolicy(ctx: CommandContext, node?: unknown):
               callerAccessLevel: 0,
               legacyRegistry: preview.legacyRegistry === true,
             });
-            sections.push(buildSection({ ...preview, ...evaluation }, rule, { location: repo.location, id: repo.id, projectId: repo.project_id }, t));
+            sections.push(buildSection({ ...preview, ...evaluation }, rule, { location: repo.location, id: repo.id, projectId: repo.project_id }, t, vscode.env.language));
           }
           const intro = policy.enabled
             ? t('GitLab runs this policy {0}; next run: {1}. This is what it would delete if it ran now.', cadenceText(policy.cadence, t), policy.next_run_at ?? t('not scheduled'))

@@ -1,11 +1,16 @@
-// The preview webview's HTML: a summary, a timeline (SVG: x = created, y = size), and the per-tag table,
+// The preview webview's HTML: the rule, a summary table when there are several repositories, and per
+// repository its totals, chart (previewChartSvg.ts) and a filterable, sortable table (PREVIEW_COLUMNS),
 // rendered from the pure view model (previewModel.ts). Pure (no vscode import). Every value that comes
 // from GitLab (tag names, digests, paths, notes) goes through escapeHtml; the page loads nothing remote:
-// default-src 'none', the one script and style block carry a nonce, and the only script posts the
-// user's choice back to the extension.
+// default-src 'none', the one script (previewScript.ts) and style block carry a nonce.
 import { randomBytes } from 'crypto';
 import type { PreviewModel, PreviewRow, PreviewSection, Translate } from './previewModel';
 import { formatSize } from '../tree/format';
+import { escapeHtml } from './htmlText';
+import { renderTimeline } from './previewChartSvg';
+import { PREVIEW_SCRIPT } from './previewScript';
+
+export { renderTimeline };
 
 /**
  * The user's choice in the preview; 'cancel' also when the panel is closed. The toggles switch a condition
@@ -14,12 +19,7 @@ import { formatSize } from '../tree/format';
 export type PreviewChoice = 'delete' | 'schedule' | 'cancel' | 'toggleSignatures' | 'toggleGoneBranches';
 export const PREVIEW_CHOICES: readonly PreviewChoice[] = ['delete', 'schedule', 'cancel', 'toggleSignatures', 'toggleGoneBranches'];
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
-
-/** Text and attribute values: & < > " ' ` become entities. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"'`]/g, (c) => ESCAPES[c]);
-}
+export { escapeHtml };
 
 /** A fresh nonce for one rendering: 128 bits from the CSPRNG as 32 hex digits (never Math.random). */
 export function makeNonce(): string {
@@ -42,61 +42,52 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
-const WIDTH = 760;
-const HEIGHT = 220;
-const PAD = { left: 60, right: 90, top: 14, bottom: 30 };
-/** The band at the right edge where tags without a timestamp are drawn. */
-const UNDATED_X = WIDTH - 40;
-
-function pointTitle(r: PreviewRow, t: Translate): string {
-  const action = r.action === 'delete' ? t('deleted') : t('kept');
-  return [
-    r.name,
-    r.digest ?? t('no digest'),
-    r.createdAt ?? t('no creation date'),
-    r.sizeText || t('size unknown'),
-    `${action}: ${r.reasonText}`,
-  ].join('\n');
+/** One column of a section's table: header, cell text, and the raw value it sorts by (else the text). */
+export interface PreviewColumn {
+  id: string;
+  header: (t: Translate) => string;
+  text: (r: PreviewRow, t: Translate) => string;
+  /** 'num' sorts by `sortValue` as a number; 'text' by code point. */
+  sort: 'num' | 'text';
+  sortValue?: (r: PreviewRow) => string | number | null;
+  className?: string;
+  title?: (r: PreviewRow) => string;
 }
 
-/** The repository as a timeline: dated tags by creation time and size, undated ones in a labelled band on the right. */
-export function renderTimeline(section: PreviewSection, t: Translate): string {
-  const dated = section.rows.filter((r) => r.time !== null);
-  const undated = section.rows.filter((r) => r.time === null);
-  // Loops, not Math.min(...list): spreading a list of 130,000+ values into a call overflows the stack.
-  let minT = dated.length ? Infinity : 0;
-  let maxT = dated.length ? -Infinity : 1;
-  for (const r of dated) {
-    minT = Math.min(minT, r.time as number);
-    maxT = Math.max(maxT, r.time as number);
-  }
-  let maxSize = 1;
-  for (const r of section.rows) maxSize = Math.max(maxSize, r.size ?? 0);
-  const plotRight = WIDTH - PAD.right;
-  const x = (time: number) => (maxT === minT ? (PAD.left + plotRight) / 2 : PAD.left + ((time - minT) / (maxT - minT)) * (plotRight - PAD.left));
-  const y = (size: number | null) => HEIGHT - PAD.bottom - ((size ?? 0) / maxSize) * (HEIGHT - PAD.top - PAD.bottom);
-  const dot = (r: PreviewRow, cx: number) =>
-    `<circle class="pt ${r.action === 'delete' ? 'del' : 'keep'}" cx="${cx.toFixed(1)}" cy="${y(r.size).toFixed(1)}" r="5" data-name="${escapeHtml(r.name)}"><title>${escapeHtml(pointTitle(r, t))}</title></circle>`;
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const parts: string[] = [
-    `<svg class="timeline" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" role="img" aria-label="${escapeHtml(t('Tags by creation date (across) and size (up)'))}">`,
-    `<line class="axis" x1="${PAD.left}" y1="${HEIGHT - PAD.bottom}" x2="${plotRight}" y2="${HEIGHT - PAD.bottom}"/>`,
-    `<line class="axis" x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${HEIGHT - PAD.bottom}"/>`,
-    `<text class="lbl" x="${PAD.left - 6}" y="${PAD.top + 8}" text-anchor="end">${escapeHtml(formatSize(maxSize) ?? '')}</text>`,
-    `<text class="lbl" x="${PAD.left - 6}" y="${HEIGHT - PAD.bottom}" text-anchor="end">0</text>`,
-  ];
-  if (dated.length) {
-    parts.push(`<text class="lbl" x="${PAD.left}" y="${HEIGHT - 10}">${escapeHtml(day(minT))}</text>`);
-    parts.push(`<text class="lbl" x="${plotRight}" y="${HEIGHT - 10}" text-anchor="end">${escapeHtml(day(maxT))}</text>`);
-  }
-  if (undated.length) {
-    parts.push(`<rect class="band" x="${UNDATED_X - 22}" y="${PAD.top}" width="44" height="${HEIGHT - PAD.top - PAD.bottom}"/>`);
-    parts.push(`<text class="lbl undated-label" x="${UNDATED_X}" y="${HEIGHT - 10}" text-anchor="middle">${escapeHtml(t('no date'))}</text>`);
-  }
-  for (const r of dated) parts.push(dot(r, x(r.time as number)));
-  for (const r of undated) parts.push(dot(r, UNDATED_X));
-  parts.push('</svg>');
-  return parts.join('');
+/** The table's columns, in order: add a column here and it renders, sorts and filters like the others. */
+export const PREVIEW_COLUMNS: PreviewColumn[] = [
+  { id: 'action', header: (t) => t('Action'), text: (r, t) => (r.action === 'delete' ? t('delete') : t('keep')), sort: 'text' },
+  { id: 'name', header: (t) => t('Tag'), text: (r) => r.name, sort: 'text', className: 'name' },
+  { id: 'reason', header: (t) => t('Reason'), text: (r) => r.reasonText, sort: 'text' },
+  { id: 'created', header: (t) => t('Created'), text: (r, t) => r.createdText || t('no date'), sort: 'num', sortValue: (r) => r.time, title: (r) => r.createdAt ?? '' },
+  { id: 'size', header: (t) => t('Size'), text: (r) => r.sizeText, sort: 'num', sortValue: (r) => r.size, className: 'num' },
+  { id: 'digest', header: (t) => t('Digest'), text: (r) => r.shortDigest, sort: 'text', className: 'digest', title: (r) => r.digest ?? '' },
+];
+
+/** The storage column, once the figure is computed: the bytes only that tag's image holds. */
+const OWN_DATA_COLUMN: PreviewColumn = {
+  id: 'own', header: (t) => t('Own data'), text: (r) => formatSize(r.ownBytes ?? 0) ?? '0 B', sort: 'num',
+  sortValue: (r) => r.ownBytes ?? 0, className: 'num own',
+};
+
+/** A section's columns: the storage column before the digest once its figure is there. */
+function columnsFor(section: PreviewSection): readonly PreviewColumn[] {
+  if (section.storage?.state !== 'done') return PREVIEW_COLUMNS;
+  return [...PREVIEW_COLUMNS.slice(0, -1), OWN_DATA_COLUMN, PREVIEW_COLUMNS[PREVIEW_COLUMNS.length - 1]];
+}
+
+/** Rows in the HTML itself; the rest follow as JSON that the script appends after the first paint. */
+export const FIRST_ROWS = 200;
+
+interface CellParts { className?: string; v?: string; title?: string; text: string }
+
+function cells(r: PreviewRow, t: Translate, columns: readonly PreviewColumn[]): CellParts[] {
+  return columns.map((c) => ({
+    className: c.className,
+    v: c.sortValue ? String(c.sortValue(r) ?? '') : undefined,
+    title: c.title ? c.title(r) : undefined,
+    text: c.text(r, t),
+  }));
 }
 
 /** The storage sentence: progress, the true figure ("up to", shared with kept tags) or why there is none. */
@@ -113,39 +104,85 @@ export function storageText(section: PreviewSection, t: Translate): string {
   )}</span>`;
 }
 
-function renderSection(section: PreviewSection, t: Translate, withHeading: boolean, collapsible = false): string {
+/** A row for the script: [class, name, reason, cell…]; a cell is its text, or [text, sort value, title]. */
+function compactRow(r: PreviewRow, t: Translate, columns: readonly PreviewColumn[]): unknown[] {
+  const row: unknown[] = [r.action === 'delete' ? 'del' : 'keep', r.name, r.reason];
+  for (const c of columns) {
+    const text = c.text(r, t);
+    row.push(c.sortValue || c.title ? [text, c.sortValue ? String(c.sortValue(r) ?? '') : null, c.title ? c.title(r) : null] : text);
+  }
+  return row;
+}
+
+/** JSON inside <script type="application/json">: "<" escaped so that no value can close the element. */
+function jsonBlock(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+function renderTable(section: PreviewSection, t: Translate, columns: readonly PreviewColumn[]): string {
+  const out: string[] = ['<div class="table-wrap"><table><thead><tr>'];
+  for (const c of columns) out.push(`<th data-sort="${c.sort}" data-column="${c.id}" title="${escapeHtml(t('Sort'))}">${escapeHtml(c.header(t))}</th>`);
+  out.push('</tr></thead><tbody>');
+  const rows = section.rows;
+  for (let i = 0; i < Math.min(rows.length, FIRST_ROWS); i++) {
+    const r = rows[i];
+    out.push(`<tr class="${r.action === 'delete' ? 'del' : 'keep'}" data-name="${escapeHtml(r.name)}" data-reason="${escapeHtml(r.reason)}">`);
+    for (const p of cells(r, t, columns)) {
+      const attrs = [
+        p.className ? ` class="${p.className}"` : '',
+        p.v !== undefined ? ` data-v="${escapeHtml(p.v)}"` : '',
+        p.title !== undefined ? ` title="${escapeHtml(p.title)}"` : '',
+      ].join('');
+      out.push(`<td${attrs}>${escapeHtml(p.text)}</td>`);
+    }
+    out.push('</tr>');
+  }
+  out.push('</tbody></table></div>');
+  if (rows.length > FIRST_ROWS) {
+    // The script builds these rows with textContent (never innerHTML), in chunks after the first paint.
+    const rest: unknown[] = [];
+    for (let i = FIRST_ROWS; i < rows.length; i++) rest.push(compactRow(rows[i], t, columns));
+    const classes = columns.map((c) => c.className ?? '').join(' ');
+    out.push(`<script type="application/json" class="more-rows" data-classes="${escapeHtml(classes)}">${jsonBlock(rest)}</script>`);
+  }
+  return out.join('');
+}
+
+function totalsText(s: PreviewSection['totals'], t: Translate): string {
+  return `${t('{0} of {1} tags are deleted ({2}); {3} are kept ({4}).', s.deleteCount, s.tags, formatSize(s.deleteBytes) ?? '0 B', s.keepCount, formatSize(s.keepBytes) ?? '0 B')} ${t('Garbage collection can reclaim at most {0}.', formatSize(s.reclaimableBytes) ?? '0 B')}`;
+}
+
+function renderSection(section: PreviewSection, t: Translate, collapsible: { open: boolean } | null): string {
   const s = section.totals;
-  const out: string[] = [`<section class="repo" data-repository-id="${section.repositoryId}">`];
-  // Many repositories: each one a <details> whose summary carries its counts, so the page can be scanned.
-  if (collapsible) {
-    out.push(`<details><summary><span class="repo-name">${escapeHtml(section.repository)}</span> — ${escapeHtml(
-      t('{0} to delete, {1} kept', s.deleteCount, s.keepCount))}</summary>`);
-  } else if (withHeading) out.push(`<h2>${escapeHtml(section.repository)}</h2>`);
-  out.push(`<p class="totals" data-delete-count="${s.deleteCount}" data-keep-count="${s.keepCount}">${escapeHtml(
-    t('{0} of {1} tags are deleted ({2}); {3} are kept ({4}).', s.deleteCount, s.tags, formatSize(s.deleteBytes) ?? '0 B', s.keepCount, formatSize(s.keepBytes) ?? '0 B'),
-  )} ${storageText(section, t)}</p>`);
+  const out: string[] = [collapsible
+    ? `<details class="repo" id="repo-${section.repositoryId}" data-repository-id="${section.repositoryId}"${collapsible.open ? ' open' : ''}><summary><h2>${escapeHtml(section.repository)}</h2> <span class="counts">${escapeHtml(t('{0} to delete, {1} to keep', s.deleteCount, s.keepCount))}</span></summary>`
+    : `<section class="repo" data-repository-id="${section.repositoryId}">`];
+  out.push(`<p class="totals" data-delete-count="${s.deleteCount}" data-keep-count="${s.keepCount}">${escapeHtml(totalsText(s, t))} ${storageText(section, t)}</p>`);
   if (section.notes.length) {
     out.push(`<ul class="notes">${section.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
   }
   out.push(`<div class="legend"><span class="sw del"></span>${escapeHtml(t('deleted'))} <span class="sw keep"></span>${escapeHtml(t('kept'))}</div>`);
   out.push(renderTimeline(section, t));
-  out.push('<div class="table-wrap"><table><thead><tr>',
-    `<th>${escapeHtml(t('Action'))}</th><th>${escapeHtml(t('Tag'))}</th><th>${escapeHtml(t('Reason'))}</th>`,
-    `<th>${escapeHtml(t('Created'))}</th><th>${escapeHtml(t('Size'))}</th>`,
-    section.storage?.state === 'done' ? `<th title="${escapeHtml(t('Bytes only this tag\'s image holds'))}">${escapeHtml(t('Own data'))}</th>` : '',
-    `<th>${escapeHtml(t('Digest'))}</th>`,
-    '</tr></thead><tbody>');
-  for (const r of section.rows) {
-    out.push(`<tr class="${r.action === 'delete' ? 'del' : 'keep'}" data-name="${escapeHtml(r.name)}" data-reason="${escapeHtml(r.reason)}">`,
-      `<td>${escapeHtml(r.action === 'delete' ? t('delete') : t('keep'))}</td>`,
-      `<td class="name">${escapeHtml(r.name)}</td>`,
-      `<td>${escapeHtml(r.reasonText)}</td>`,
-      `<td>${escapeHtml(r.createdAt ?? t('no date'))}</td>`,
-      `<td>${escapeHtml(r.sizeText)}</td>`,
-      section.storage?.state === 'done' ? `<td class="own">${escapeHtml(formatSize(r.ownBytes ?? 0) ?? '0 B')}</td>` : '',
-      `<td class="digest" title="${escapeHtml(r.digest ?? '')}">${escapeHtml(r.shortDigest)}</td></tr>`);
+  const template = t('{0} of {1} tags shown', '{0}', s.tags);
+  out.push(`<div class="controls"><input type="search" class="filter" placeholder="${escapeHtml(t('Filter tags by name'))}" aria-label="${escapeHtml(t('Filter tags by name'))}">`,
+    ` <span class="shown" data-template="${escapeHtml(template)}">${escapeHtml(template.replace('{0}', String(s.tags)))}</span></div>`);
+  out.push(renderTable(section, t, columnsFor(section)));
+  out.push(collapsible ? '</details>' : '</section>');
+  return out.join('');
+}
+
+/** Several repositories: one row each with its counts, linked to its (collapsible) section below. */
+export function renderSummaryTable(sections: readonly PreviewSection[], t: Translate): string {
+  const out: string[] = ['<table class="summary"><thead><tr>',
+    ...[t('Repository'), t('Tags'), t('Delete'), t('Keep'), t('Size deleted'), t('Reclaimable at most')].map((h) => `<th>${escapeHtml(h)}</th>`),
+    '</tr></thead><tbody>'];
+  for (const s of sections) {
+    const x = s.totals;
+    out.push(`<tr data-repository-id="${s.repositoryId}"><td><a href="#repo-${s.repositoryId}" data-open="repo-${s.repositoryId}">${escapeHtml(s.repository)}</a></td>`,
+      `<td class="num">${x.tags}</td><td class="num">${x.deleteCount}</td><td class="num">${x.keepCount}</td>`,
+      `<td class="num">${escapeHtml(formatSize(x.deleteBytes) ?? '0 B')}</td><td class="num">${escapeHtml(formatSize(x.reclaimableBytes) ?? '0 B')}</td></tr>`);
   }
-  out.push(`</tbody></table></div>${collapsible ? '</details>' : ''}</section>`);
+  out.push('</tbody></table>');
   return out.join('');
 }
 
@@ -159,15 +196,23 @@ h1 { font-size: 1.3em; } h2 { font-size: 1.1em; margin-top: 1.6em; }
 .lbl { fill: var(--vscode-descriptionForeground); font-size: 11px; }
 .band { fill: var(--vscode-editorWidget-background); stroke: var(--vscode-descriptionForeground); stroke-dasharray: 3 3; }
 .pt { stroke: var(--vscode-editor-background); stroke-width: 1; }
-.pt.del, .sw.del { fill: var(--vscode-charts-red, #e51400); background: var(--vscode-charts-red, #e51400); }
-.pt.keep, .sw.keep { fill: var(--vscode-charts-green, #388a34); background: var(--vscode-charts-green, #388a34); }
+.pt.del, .bar .del, .sw.del { fill: #d55e00; background: #d55e00; }
+.pt.keep, .bar .keep, .sw.keep { fill: #0072b2; background: #0072b2; }
+.bar:hover rect { opacity: 0.75; }
 .sw { display: inline-block; width: 10px; height: 10px; border-radius: 5px; margin: 0 4px 0 8px; }
+.controls { margin: 8px 0 4px; } .controls input { font: inherit; padding: 2px 6px; min-width: 16em; color: var(--vscode-input-foreground); background: var(--vscode-input-background); border: 1px solid var(--vscode-input-border, #8884); }
+.shown { color: var(--vscode-descriptionForeground); }
+th[data-sort] { cursor: pointer; user-select: none; } th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
+td.num, .summary td.num { text-align: right; }
+table.summary { width: auto; margin: 8px 0 16px; } .summary th, .summary td { border-bottom: 1px solid var(--vscode-panel-border, #8884); }
+details.repo > summary { cursor: pointer; margin-top: 1.2em; } details.repo > summary h2 { display: inline; }
+.counts { color: var(--vscode-descriptionForeground); }
 .table-wrap { max-height: 50vh; overflow: auto; border: 1px solid var(--vscode-panel-border, #8884); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 2px 8px; white-space: nowrap; }
 th { position: sticky; top: 0; background: var(--vscode-editor-background); }
-tr.del td:first-child { color: var(--vscode-charts-red, #e51400); font-weight: 600; }
-tr.keep td:first-child { color: var(--vscode-charts-green, #388a34); }
+tr.del td:first-child { color: #d55e00; font-weight: 600; }
+tr.keep td:first-child { color: #0072b2; }
 .digest { font-family: var(--vscode-editor-font-family); }
 .grand-totals { font-weight: 600; }
 .conditions { border: 1px solid var(--vscode-panel-border, #8884); margin: 12px 0; } .conditions label { display: block; margin: 2px 0; }
@@ -213,8 +258,11 @@ export function renderPreviewHtml(model: PreviewModel, options: { nonce: string;
     `<p class="gc">${escapeHtml(model.garbageCollection.text)} <a href="${escapeHtml(model.garbageCollection.learnMoreUrl)}">${escapeHtml(t('Learn more'))}</a></p>`,
     ...conditionBoxes(model, t),
     ...grandTotals(model, t),
-    ...model.sections.map((s) => renderSection(s, t, model.sections.length > 1 || !model.actions, model.manyRepositories === true)),
   ];
+  const several = model.sections.length > 1;
+  if (several) body.push(`<h2>${escapeHtml(t('{0} repositories', model.sections.length))}</h2>`, renderSummaryTable(model.sections, t));
+  // One repository: its section is the page. Several: each collapsible, the first open.
+  for (const [i, s] of model.sections.entries()) body.push(renderSection(s, t, several || !model.actions ? { open: !several || i === 0 } : null));
   if (model.actions) {
     body.push('<div class="actions">',
       `<button id="delete" data-choice="delete"${deleteCount === 0 ? ' disabled' : ''}>${escapeHtml(t('Delete {0} tags…', deleteCount))}</button>`,
@@ -222,17 +270,7 @@ export function renderPreviewHtml(model: PreviewModel, options: { nonce: string;
       `<button id="cancel" class="secondary" data-choice="cancel">${escapeHtml(t('Cancel'))}</button>`,
       '</div>');
   }
-  const script = model.actions
-    ? `<script nonce="${nonce}">
-const vscode = acquireVsCodeApi();
-for (const b of document.querySelectorAll('button[data-choice]')) {
-  b.addEventListener('click', () => vscode.postMessage({ type: 'choice', choice: b.dataset.choice }));
-}
-for (const c of document.querySelectorAll('input[data-choice]')) {
-  c.addEventListener('change', () => vscode.postMessage({ type: 'choice', choice: c.dataset.choice }));
-}
-</script>`
-    : '';
+  const script = `<script nonce="${nonce}">${PREVIEW_SCRIPT}</script>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -6,7 +6,7 @@ import type { Decision, Reason, Rule } from '../../core/rules/engine';
 import { SERVER_PAGE_SIZE, LEGACY_MAX_LIST_SIZE } from '../../core/rules/engine';
 import { hasTopLevelAlternation } from '../../core/rules/regex';
 import { isGitLabDotCom } from '../accounts/account';
-import { formatSize, shortDigest } from '../tree/format';
+import { formatAge, formatSize, shortDigest } from '../tree/format';
 
 /** vscode.l10n.t's shape: `{0}`-style placeholders. */
 export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
@@ -34,6 +34,8 @@ export interface PreviewRow {
   digest: string | null;
   shortDigest: string;
   createdAt: string | null;
+  /** For a person: "2025-05-31 14:22 UTC · 1 day ago" ('' when there is no date). */
+  createdText: string;
   /** Epoch ms, or null when GitLab has no timestamp. */
   time: number | null;
   size: number | null;
@@ -107,6 +109,17 @@ export function garbageCollectionNote(instanceUrl: string, t: Translate): { text
   return { text, learnMoreUrl: GARBAGE_COLLECTION_DOCS };
 }
 
+/**
+ * The modal's line on space (the garbage-collection explanation itself is in the preview, once per flow).
+ * SLOT for the storage issue: pass its computed figure as `freedBytes`; until then the preview's upper
+ * bound (totals.reclaimableBytes) is used and said as "at most".
+ */
+export function spaceFreedText(section: PreviewSection, t: Translate, freedBytes?: number): string {
+  return freedBytes === undefined
+    ? t('Garbage collection can reclaim at most {0} (see the preview).', formatSize(section.totals.reclaimableBytes) ?? '0 B')
+    : t('Frees {0} after garbage collection (see the preview).', formatSize(freedBytes) ?? '0 B');
+}
+
 export function reasonText(reason: Reason, rule: Rule, t: Translate, protection?: Decision['protection']): string {
   switch (reason) {
     case 'latest': return t('named "latest": GitLab never deletes it');
@@ -130,8 +143,9 @@ export function reasonText(reason: Reason, rule: Rule, t: Translate, protection?
 }
 
 export function ruleSummary(rule: Rule, t: Translate): string {
-  const parts = [t('delete regex {0}', JSON.stringify(rule.deleteRegex))];
-  if (rule.keepRegex) parts.push(t('keep regex {0}', JSON.stringify(rule.keepRegex)));
+  // The pattern as typed (GitLab's own field shows it so), not JSON-escaped: `v\d+`, never `"v\\d+"`.
+  const parts = [t('delete regex {0}', rule.deleteRegex)];
+  if (rule.keepRegex) parts.push(t('keep regex {0}', rule.keepRegex));
   if (rule.keepN !== undefined && rule.keepN !== null) parts.push(t('keep the {0} newest', rule.keepN));
   if (rule.olderThan) parts.push(t('older than {0}', rule.olderThan));
   return parts.join(' · ');
@@ -144,6 +158,14 @@ function timeOf(iso: string | null): number | null {
   if (!iso) return null;
   const t = Date.parse(iso);
   return Number.isNaN(t) ? null : t;
+}
+
+/** "2025-05-31 14:22 UTC · 1 day ago": the exact day and time, and the age in the UI language. */
+export function humanDate(iso: string | null, time: number | null, now: number, locale: string): string {
+  if (!iso || time === null) return '';
+  const exact = `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const age = formatAge(iso, now, locale);
+  return age ? `${exact} · ${age}` : exact;
 }
 
 function byNewest(now: number) {
@@ -161,6 +183,7 @@ export function buildSection(
   rule: Rule,
   repository: { location: string; id: number; projectId: number },
   t: Translate,
+  locale = 'en',
 ): PreviewSection {
   const rows: PreviewRow[] = input.decisions.map((d) => ({
     name: d.name,
@@ -170,6 +193,7 @@ export function buildSection(
     digest: d.digest,
     shortDigest: shortDigest(d.digest) ?? '',
     createdAt: d.created_at,
+    createdText: humanDate(d.created_at, timeOf(d.created_at), input.now, locale),
     time: timeOf(d.created_at),
     size: d.total_size,
     sizeText: formatSize(d.total_size) ?? '',

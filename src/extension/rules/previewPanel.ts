@@ -1,5 +1,6 @@
 // The preview as a webview panel: renders previewHtml.ts with a fresh nonce and resolves with the user's
-// choice (Delete / Schedule / Cancel; closing the panel is Cancel). Scripts run only when there are buttons.
+// choice (Delete / Schedule / Cancel; closing the panel is Cancel). The page's one nonce'd script filters and
+// sorts the table, and posts the choice when there are buttons.
 import * as vscode from 'vscode';
 import { PREVIEW_CHOICES, makeNonce, renderPreviewHtml, type PreviewChoice } from './previewHtml';
 import type { PreviewModel } from './previewModel';
@@ -12,7 +13,7 @@ export const PREVIEW_VIEW_TYPE = 'gitlabRegistry.rulePreview';
  */
 export function showPreviewPanel(model: PreviewModel, storage?: (changed: () => void) => Promise<void>): Promise<PreviewChoice> {
   const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, model.title, vscode.ViewColumn.Active, {
-    enableScripts: model.actions,
+    enableScripts: true,
     localResourceRoots: [],
     enableFindWidget: true,
   });

@@ -1,5 +1,6 @@
 // Pure formatting, sorting and filtering for tag rows (no vscode import: unit-tested in plain Node).
 import type { Tag, TagDetails } from '../../core/types';
+import { formatSize } from '../../core/units';
 
 export type TagSortOrder = 'newest' | 'name';
 
@@ -17,17 +18,22 @@ export function shortDigest(digest: string | null | undefined): string | undefin
   return hex.slice(0, 12);
 }
 
-/** Decimal units like the Docker CLI: 350.2 MB. */
-export function formatSize(bytes: number | null | undefined): string | undefined {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return undefined;
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
+/** Decimal units like the Docker CLI: 350.2 MB (core/units.ts, shared with glcr). */
+export { formatSize };
+
+// One formatter per locale: constructing one costs ~0.1 ms, too much for 10,050 preview rows.
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
+function relativeTimeFormat(locale: string): Intl.RelativeTimeFormat {
+  let rtf = relativeFormats.get(locale);
+  if (!rtf) {
+    try {
+      rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+    } catch {
+      rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+    }
+    relativeFormats.set(locale, rtf);
   }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+  return rtf;
 }
 
 /** "3 days ago" in the UI language. */
@@ -40,12 +46,7 @@ export function formatAge(iso: string | null | undefined, now: number, locale: s
     ['year', 365 * 24 * 3600], ['month', 30 * 24 * 3600], ['week', 7 * 24 * 3600], ['day', 24 * 3600],
     ['hour', 3600], ['minute', 60], ['second', 1],
   ];
-  let rtf: Intl.RelativeTimeFormat;
-  try {
-    rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  } catch {
-    rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-  }
+  const rtf = relativeTimeFormat(locale);
   for (const [unit, size] of steps) {
     if (Math.abs(seconds) >= size || unit === 'second') return rtf.format(Math.round(seconds / size), unit);
   }

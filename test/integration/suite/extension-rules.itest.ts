@@ -8,7 +8,7 @@ import type { RuleDeletionOutcome } from '../../../src/extension/commands/delete
 import type { PreviewModel } from '../../../src/extension/rules/previewModel';
 import type { CleanupPolicy } from '../../../src/core/types';
 import {
-  addAccount, answerConfirm, children, description, doubleHost, doubleRepo, fresh, label, path, requests, restoreUi,
+  addAccount, answerConfirm, captureMessages, children, description, doubleHost, doubleRepo, fresh, label, path, requests, restoreUi,
   type GitLabRegistryApi,
 } from './extension-helpers';
 
@@ -72,10 +72,12 @@ test('rule flow: validation as you type, the preview lists the expected tags, De
   });
   const shown = answerPreview(a, 'delete');
   const asked = answerConfirm(a, true);
+  const notes = captureMessages(a);
   let outcome: RuleDeletionOutcome | undefined;
   try {
     outcome = await vscode.commands.executeCommand<RuleDeletionOutcome>('gitlabRegistry.deleteTagsByRule', repo);
   } finally {
+    notes.restore();
     restoreUi(a);
   }
   // The wizard names the repository; the regex box starts empty (Enter alone selects nothing).
@@ -115,6 +117,10 @@ test('rule flow: validation as you type, the preview lists the expected tags, De
   assert.match(asked[0].message, new RegExp(`Delete ${section.deleteNames.length} tags`));
   assert.match(asked[0].detail, /Deleting is permanent once garbage collection runs/);
   assert.strictEqual(asked[1].button, 'Delete Anyway');
+  // Garbage collection is explained once, in the preview: the modal says how much space, no notice after.
+  assert.match(asked[0].detail, /Garbage collection can reclaim at most \d[\d.]* [kMG]?B \(see the preview\)\./);
+  assert.doesNotMatch(asked[0].detail, /registry-garbage-collect|free storage only after/);
+  assert.deepStrictEqual(notes.messages.filter((m) => /garbage collection/i.test(m.text)), []);
   // Exactly the previewed tags are gone; `latest` (same digest as a deleted main-* tag) and the rest stay.
   assert.deepStrictEqual([...outcome.deletion!.deleted].sort(), section.deleteNames.map((n) => `registry.example.test:5050/acme/platform/tools/builder:${n}`).sort());
   const after = (await doubleTags(4)).map((t) => t.name).sort();
@@ -305,4 +311,7 @@ test('Preview Cleanup Policy: one section per repository, the tags the policy\'s
   // versions, nightly (no date) and latest; tools/cli has only latest and a version.
   assert.deepStrictEqual(model.sections.map((s) => [...s.deleteNames].sort()), [['dev-0001', 'dev-0002'], [], []]);
   assert.match(model.intro ?? '', /next run/);
+  // The policy's regexes as typed, not JSON-escaped ("v\\d+…").
+  assert.match(model.ruleSummary, /keep regex v\\d\+\\\.\\d\+\\\.\\d\+/);
+  assert.doesNotMatch(model.ruleSummary, /"/);
 }, { timeout: 90_000 });
