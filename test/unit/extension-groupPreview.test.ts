@@ -36,8 +36,8 @@ test('group preview: totals on top, one collapsible section per repository, no s
   const model = buildPreviewModel({ title: 'Delete Tags by Rule: g', rule, instanceUrl: 'https://gitlab.example', sections, actions: true, schedule: false, manyRepositories: true, conditions: { withSignatures: true, goneBranches: false }, t: englishOnly });
   const html = renderPreviewHtml(model, { nonce: 'n0nce', cspSource: 'vscode-resource:', t: englishOnly });
   assert.match(html, /<p class="grand-totals" data-delete-count="3" data-keep-count="2" data-repositories="2">3 tags are deleted in 2 repositories; 2 are kept\./);
-  assert.equal((html.match(/<details><summary>/g) ?? []).length, 2);
-  assert.match(html, /<summary><span class="repo-name">reg\.example\/g\/a<\/span> — 2 to delete, 1 kept<\/summary>/);
+  assert.equal((html.match(/<details class="repo"/g) ?? []).length, 2);
+  assert.match(html, /<summary><h2>reg\.example\/g\/a<\/h2> <span class="counts">2 to delete, 1 to keep<\/span><\/summary>/);
   assert.ok(!html.includes('id="schedule"'), 'no server-side schedule for many repositories');
   assert.match(html, /<button id="delete" data-choice="delete">Delete 3 tags…<\/button>/);
   assert.match(html, new RegExp(`data-name="sha256-${HEX}\\.sig" data-reason="signature">.*?<td>signature of a deleted image</td>`));
