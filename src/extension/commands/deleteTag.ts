@@ -212,7 +212,7 @@ export async function runTagDeletion(
   for (const f of outcome.failed) ctx.log.error(`Failed to delete ${f.location}: ${f.error}`);
   for (const f of outcome.unknown) ctx.log.warn(`Outcome unknown for ${f.location}: ${f.error}`);
   for (const l of outcome.notAttempted) ctx.log.warn(`Not attempted (cancelled): ${l}`);
-  reportTagOutcome(ctx, outcome, targets.length + skipped.length, outcome.deleted.some((l) => recorded.recorded.has(l)), outcome.deleted.length ? await freed : undefined);
+  reportTagOutcome(ctx, outcome, targets.length + skipped.length, outcome.deleted.some((l) => recorded.recorded.has(l)), outcome.deleted.length && freed ? await within(freed, MODAL_FIGURE_BUDGET_MS) : undefined);
   if (!options.garbageCollectionExplained) {
     for (const url of deletedInstances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
   }

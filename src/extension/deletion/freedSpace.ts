@@ -1,6 +1,6 @@
-// The space a tag deletion frees, for the Delete Tag modal: computed from the registry's manifests when it
-// takes at most about two seconds (warm cache, few manifests); otherwise the modal stays as it is and the
-// completion notification says it once the figure is in.
+// The space a tag deletion frees, for the Delete Tag modal: computed from the registry's manifests and the
+// tag details the tree has loaded, when it takes at most about two seconds (warm cache, few manifests);
+// otherwise the modal stays as it is and the completion notification says it if the figure is in by then.
 import * as vscode from 'vscode';
 import { deletionFigure } from '../../core/repositoryStorage';
 import { formatSize } from '../tree/format';
@@ -13,11 +13,23 @@ export const MODAL_FIGURE_BUDGET_MS = 2000;
 export async function freedSpaceText(ctx: CommandContext, targets: TagNode[]): Promise<string | undefined> {
   const first = targets[0];
   if (!first || targets.some((t) => t.accountId !== first.accountId || t.repositoryId !== first.repositoryId)) return undefined;
+  // Only what the tree already knows of the repository's tags: no GitLab request (a deletion that follows
+  // must not queue behind a listing), and a repository whose details are not all loaded gets no figure.
+  const listed = ctx.model.listedTags(first.accountId, first.repositoryId);
+  if (!listed) return undefined;
+  const all: { name: string; digest: string | null }[] = [];
+  for (const t of listed) {
+    const d = ctx.model.tagDetails(first.accountId, first.repositoryId, t.name);
+    if (!d) {
+      ctx.log.info(`Space freed: not computed (the details of ${listed.length} tags are not all loaded)`);
+      return undefined;
+    }
+    all.push({ name: t.name, digest: d.digest });
+  }
   try {
-    const all = await ctx.clients.api(first.accountId).listTagDetails(first.projectId, first.repositoryId);
     const location = first.tag.location.slice(0, first.tag.location.length - first.tag.name.length - 1);
     const fig = await deletionFigure(ctx.clients.storage(first.accountId), location,
-      all.map((t) => ({ name: t.name, digest: t.digest })), targets.map((t) => t.tag.name));
+      all, targets.map((t) => t.tag.name));
     if (!fig.available) {
       ctx.log.info(`Space freed by deleting from ${location}: size not available (${fig.reason})`);
       return undefined;

@@ -11,7 +11,7 @@ import {
 test('a lost delete answer plus a failed look afterwards: reported as "may have been deleted", not failed', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  const repo = await path(a, doubleHost(), 'acme/website', 'acme/website');
+  const repo = await path(a, doubleHost(), 'acme/website', '(root image)');
   const staging = (await children(a, repo)).find((n) => label(a, n) === 'staging');
   assert.ok(staging);
   answerConfirm(a, true);

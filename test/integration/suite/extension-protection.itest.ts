@@ -44,7 +44,7 @@ test('protected tags and repositories: lock, reason, no Delete context; deletabl
     assert.match(contextValue(a, secure), /(^|;)protected(;|$)/);
     assert.doesNotMatch(contextValue(a, repos.get('scratch')!), /protected/);
 
-    const tags = await tagNodes(a, repos.get(VAULT)!);
+    const tags = await tagNodes(a, repos.get('(root image)')!);
     assert.strictEqual(iconOf(a, tags.get('release-1')!), 'lock');
     assert.match(description(a, tags.get('release-1')!), /^protected: release-\.\* needs Owner/);
     assert.match(description(a, tags.get('stable')!), /^immutable/);
@@ -62,7 +62,7 @@ test('mixed multi-selection: protected tags listed as skipped in the modal and n
   await inProtectedScenario(async () => {
     const a = await fresh();
     await addAccount(a, 'maintainer');
-    const repo = await path(a, doubleHost(), VAULT, VAULT);
+    const repo = await path(a, doubleHost(), VAULT, '(root image)');
     const tags = await tagNodes(a, repo);
     // Shared-image marks once the details are in: main = stable = v1.4.0, dev-2 = dev-3.
     await harness.waitFor(() => /\+2 tags/.test(description(a, tags.get('main')!)), { timeoutMs: 15_000, message: 'shared-image mark' });
@@ -93,7 +93,7 @@ test('unknown protection (Developer cannot read the rules): Delete is offered an
     await addAccount(a, 'developer');
     // A Developer may not read the rules: no Protection child.
     assert.ok(!(await labels(a, await path(a, doubleHost(), VAULT))).includes('Protection'));
-    const repo = await path(a, doubleHost(), VAULT, VAULT);
+    const repo = await path(a, doubleHost(), VAULT, '(root image)');
     const tags = await tagNodes(a, repo);
     assert.doesNotMatch(contextValue(a, tags.get('release-1')!), /protected/);
     answerConfirm(a, true);
