@@ -2,20 +2,17 @@ import * as vscode from 'vscode';
 import { stripControls } from '../../core/text';
 import { handleError } from '../errors';
 import type { CommandContext } from './context';
-import { tagTarget } from './tagTarget';
+import { tagDigest, tagTarget } from './tagTarget';
 
 /** Copies the tag's manifest digest (sha256:…), fetching the tag's details if the tree has not yet. */
 export async function copyDigest(ctx: CommandContext, node?: unknown): Promise<string | undefined> {
   try {
     const target = await tagTarget(ctx, node);
     if (!target) return undefined;
-    const details = await ctx.model.loadTagDetails(target.account.id, target.projectId, target.repositoryId, target.name);
-    if (!details.digest) {
-      void ctx.ui.warn(vscode.l10n.t('GitLab reports no digest for {0}.', details.location));
-      return undefined;
-    }
+    const found = await tagDigest(ctx, target);
+    if (!found) return undefined;
     // A server string pasted into a terminal: no control character (a line break would run what follows).
-    const digest = stripControls(details.digest);
+    const digest = stripControls(found);
     await vscode.env.clipboard.writeText(digest);
     ctx.ui.status(vscode.l10n.t('Copied {0}', digest));
     return digest;

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { digestReference, pullCommand } from '../../core/registry/pullCommand';
 import { handleError } from '../errors';
 import type { CommandContext } from './context';
-import { tagTarget } from './tagTarget';
+import { tagDigest, tagTarget } from './tagTarget';
 
 async function copy(ctx: CommandContext, text: string): Promise<string> {
   await vscode.env.clipboard.writeText(text);
@@ -27,12 +27,9 @@ export async function copyReferenceByDigest(ctx: CommandContext, node?: unknown)
   try {
     const target = await tagTarget(ctx, node);
     if (!target) return undefined;
-    const details = await ctx.model.loadTagDetails(target.account.id, target.projectId, target.repositoryId, target.name);
-    if (!details.digest) {
-      void ctx.ui.warn(vscode.l10n.t('GitLab reports no digest for {0}.', details.location));
-      return undefined;
-    }
-    return await copy(ctx, digestReference(target.location, details.digest));
+    const digest = await tagDigest(ctx, target);
+    if (!digest) return undefined;
+    return await copy(ctx, digestReference(target.location, digest));
   } catch (err) {
     handleError(ctx, vscode.l10n.t('Copying the reference by digest failed'), err);
     return undefined;
