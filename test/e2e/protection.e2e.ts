@@ -12,8 +12,8 @@ test('right-click a protected tag: no Delete Tag; a deletable tag keeps it; lock
   const host = new URL(ctx.doubleUrl).host;
   await wb.openViewContainer(CONTAINER);
   await wb.expandPath([host, 'acme/platform/vault'], VIEW);
-  // The root image repeats its project's path: it is the second row with that label.
-  const root = wb.rows(VIEW).filter({ has: page.locator('.label-name', { hasText: /^\s*acme\/platform\/vault\s*$/ }) }).nth(1);
+  // The project's root image is labelled "(root image)" (its path is in the tooltip).
+  const root = wb.rows(VIEW).filter({ has: page.locator('.label-name', { hasText: /^\s*\(root image\)\s*$/ }) }).first();
   await root.waitFor({ timeout: 15_000 });
   if ((await root.getAttribute('aria-expanded')) !== 'true') await root.locator('.monaco-tl-twistie').click();
   await wb.waitForRow('release-1', VIEW);

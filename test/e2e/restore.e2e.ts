@@ -51,6 +51,9 @@ test(NAME, async (ctx) => {
     await removeImage({ reference: `${h.host}/${REPO}:v1`, digestMode: false, username: 'alice', password: token });
     assert.strictEqual(await client.headManifest('v1'), null);
     await ctx.screenshot('restore-undo');
+    // The one-time garbage-collection notice follows the report on a first deletion: once it is shown the
+    // toasts stop moving, so the click lands on Undo (not on a toast sliding up under the pointer).
+    await wb.waitForNotification(/only after garbage collection/, 10_000).catch(() => undefined);
     await wb.notificationButton(toast, 'Undo');
     await wb.waitForNotification(/Restored 1 of 1 tags/, 30_000);
     await ctx.screenshot('restore-undone');
