@@ -50,11 +50,14 @@ test('Russian UI: view, context menu, delete modal, typed confirmation and notic
   const dialog = await wb.dialog();
   assert.strictEqual(dialog.message, 'Удалить тег «nightly»?');
   assert.match(dialog.detail, /nightly/);
-  assert.match(dialog.detail, /Это действие необратимо/);
+  assert.match(dialog.detail, /Удаление становится окончательным после сборки мусора/);
   assert.ok(dialog.buttons.includes('Удалить'), dialog.buttons.join(', '));
   assert.ok(dialog.buttons.includes('Отмена'), `VS Code's own Cancel button in Russian: ${dialog.buttons.join(', ')}`);
   await ctx.screenshot('russian-03-delete-modal');
   await wb.dialogButton('Удалить');
+  // No registry behind the double's locations: the tag cannot be recorded for Undo, and a second modal asks.
+  assert.match((await wb.dialog()).message, /поэтому после удаления их нельзя будет восстановить/);
+  await wb.dialogButton('Всё равно удалить');
   await wb.waitForNotification(/Удалено: .*nightly/, 20_000);
   await wb.waitForNotification(/только после сборки мусора/, 10_000);
   await nightly.waitFor({ state: 'detached', timeout: 10_000 });
@@ -76,6 +79,8 @@ test('Russian UI: view, context menu, delete modal, typed confirmation and notic
   await page.locator('.quick-input-widget', { hasText: 'Введите 2 для подтверждения' }).waitFor({ timeout: 5000 });
   await ctx.screenshot('russian-05-type-to-confirm');
   await wb.typeQuickInput('2');
+  await wb.dialog();
+  await wb.dialogButton('Всё равно удалить');
   await wb.waitForNotification(/Удалено тегов: 2/, 20_000);
   assert.deepStrictEqual(tagNames(ctx, 2), ['latest']);
 }, { ...RU, envAccount: 'owner', settings: { 'gitlabRegistry.confirmTypingThreshold': 1 }, timeout: 150_000 });
