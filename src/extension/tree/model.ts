@@ -227,6 +227,9 @@ export class RegistryModel implements vscode.Disposable {
       .finally(() => {
         this.dating.set(tags, 'done');
         this.changed.fire({ kind: 'repository', accountId, repositoryId });
+        // A read that ends while VS Code is still rendering the "sorting…" row can have its refresh crossed:
+        // once more shortly after (same rows, no jump) so the sorted rows always replace it.
+        setTimeout(() => this.changed.fire({ kind: 'repository', accountId, repositoryId }), 750);
       });
     return false;
   }
