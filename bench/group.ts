@@ -2,7 +2,7 @@
 // repository's tags across repositories under the one concurrency bound; the limit is the round trips
 // that many requests need at C: ⌈requests ÷ C⌉ × L.
 import { createRegistryApi } from '../src/core';
-import type { FetchFn } from '../src/core/http';
+import { countingFetch } from '../test/support/countingFetch';
 import { compileRule } from '../src/core/rules';
 import { compileRe2 } from '../src/core/rules/regex';
 import { planScope } from '../src/core/rules/scope';
@@ -37,25 +37,13 @@ export async function scenario7(): Promise<S7> {
     let last = { plans: 0, deleteCount: 0 };
     for (let run = 0; run < RUNS; run++) {
       await double.resetLog();
-      let inFlight = 0;
-      let peak = 0;
+      const counter = countingFetch();
       const api = createRegistryApi({
-        baseUrl: double.url, credential: { kind: 'private', value: double.tokens.owner }, concurrency: C,
-        fetch: (async (url, init) => {
-          peak = Math.max(peak, ++inFlight);
-          try {
-            const nodeFetch = (await import('node-fetch')).default;
-            const res = await nodeFetch(url, init);
-            const body = await res.buffer();
-            const { Response } = await import('node-fetch');
-            return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
-          } finally {
-            inFlight--;
-          }
-        }) as FetchFn,
+        baseUrl: double.url, credential: { kind: 'private', value: double.tokens.owner }, concurrency: C, fetch: counter.fetch,
       } as never);
       const { ms, value } = await timed(() => planScope(api, { kind: 'group', group: GROUP }, rule, { repositories, concurrency: C }));
       const requests = (await apiRequests(double)).length;
+      const peak = counter.peak();
       runs.push({ ms, requests, peak });
       last = { plans: value.plans.length, deleteCount: value.deleteCount };
       log(`S7 run ${run + 1}: ${ms.toFixed(0)} ms, ${requests} requests, peak ${peak} in flight, ${value.plans.length} repositories, ${value.deleteCount} to delete`);

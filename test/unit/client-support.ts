@@ -1,9 +1,7 @@
 // Shared set-up for the client tests that run against the GitLab double: a client per seeded token, a log
-// that records every line (checked for token leaks), and a fetch wrapper that counts requests in flight.
-import nodeFetch from 'node-fetch';
+// that records every line (checked for token leaks); countingFetch lives in test/support.
 import { startGitLabDouble } from '../double/gitlabDouble';
 import type { DoubleOptions, GitLabDouble, TokenName } from '../double/contract';
-import type { FetchFn } from '../../src/core/http';
 import { RestClientOptions, RestRegistryApi } from '../../src/core/restClient';
 import type { Credential, Logger } from '../../src/core/types';
 
@@ -44,24 +42,4 @@ export async function caught(p: Promise<unknown>): Promise<Error & { kind?: stri
   throw new Error('expected a rejection');
 }
 
-/** A fetch that counts requests in flight (peak) around node-fetch. */
-export function countingFetch(): { fetch: FetchFn; peak: () => number; count: () => number } {
-  let inFlight = 0;
-  let peak = 0;
-  let count = 0;
-  const fetch: FetchFn = async (url, init) => {
-    inFlight++;
-    count++;
-    peak = Math.max(peak, inFlight);
-    try {
-      const res = await nodeFetch(url, init);
-      // Count the body read too: the request is in flight until its body has arrived.
-      const body = await res.buffer();
-      const { Response } = await import('node-fetch');
-      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
-    } finally {
-      inFlight--;
-    }
-  };
-  return { fetch, peak: () => peak, count: () => count };
-}
+export { countingFetch } from '../support/countingFetch';
