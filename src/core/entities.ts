@@ -6,7 +6,7 @@
 // entry whose identifier holds a control character is not GitLab's (its grammars forbid them) and is
 // skipped, so nothing can be shown, selected or deleted through it.
 import type {
-  CleanupPolicy, Group, Project, Repository, RepositoryStatus, Tag, TagDetails, TagProtectionRule, RepositoryProtectionRule, TokenInfo, User,
+  AccessLevelName, CleanupPolicy, Group, Project, Repository, RepositoryStatus, Tag, TagDetails, TagProtectionRule, RepositoryProtectionRule, TokenInfo, User,
 } from './types';
 import { hasControls, stripControls } from './text';
 
@@ -178,25 +178,25 @@ export function toTokenInfo(json: Json): TokenInfo {
   };
 }
 
-/** The pattern is matched against tag names by the rule engine: kept as sent (see toCleanupPolicy). */
-export function toTagProtectionRule(json: Json): TagProtectionRule {
+/** What every protection rule has: its id, project and two levels (both null: an immutable tag rule). */
+type RuleBase = Pick<TagProtectionRule, 'id' | 'project_id' | 'minimum_access_level_for_push' | 'minimum_access_level_for_delete'>;
+
+function toRuleBase(json: Json): RuleBase {
   return {
     id: Number(json.id),
     project_id: Number(json.project_id),
-    tag_name_pattern: raw(json.tag_name_pattern),
-    minimum_access_level_for_push: rawOrNull(json.minimum_access_level_for_push) as TagProtectionRule['minimum_access_level_for_push'],
-    minimum_access_level_for_delete: rawOrNull(json.minimum_access_level_for_delete) as TagProtectionRule['minimum_access_level_for_delete'],
+    minimum_access_level_for_push: rawOrNull(json.minimum_access_level_for_push) as AccessLevelName | null,
+    minimum_access_level_for_delete: rawOrNull(json.minimum_access_level_for_delete) as AccessLevelName | null,
   };
 }
 
+/** The pattern is matched against tag names by the rule engine: kept as sent (see toCleanupPolicy). */
+export function toTagProtectionRule(json: Json): TagProtectionRule {
+  return { ...toRuleBase(json), tag_name_pattern: raw(json.tag_name_pattern) };
+}
+
 export function toRepositoryProtectionRule(json: Json): RepositoryProtectionRule {
-  return {
-    id: Number(json.id),
-    project_id: Number(json.project_id),
-    repository_path_pattern: raw(json.repository_path_pattern),
-    minimum_access_level_for_push: rawOrNull(json.minimum_access_level_for_push) as RepositoryProtectionRule['minimum_access_level_for_push'],
-    minimum_access_level_for_delete: rawOrNull(json.minimum_access_level_for_delete) as RepositoryProtectionRule['minimum_access_level_for_delete'],
-  };
+  return { ...toRuleBase(json), repository_path_pattern: raw(json.repository_path_pattern) };
 }
 
 /** The higher of `permissions.project_access` / `group_access` in a GET /projects/:id answer; null if neither. */

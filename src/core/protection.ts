@@ -3,7 +3,7 @@
 // restrictive matching rule wins), immutable tag rules (both levels null: nobody may delete, Owners
 // and administrators included), repository protection rules (a path with `*` globs) and the per-tag
 // GraphQL `protection` levels. The engine, the tree and the CLI all ask here.
-import type { AccessLevelName, ProjectRef, RepositoryProtectionRule, TagFailure, TagProtectionRule } from './types';
+import type { AccessLevelName, ProjectRef, RepositoryProtectionRule, TagFailure, TagProtectionLevels, TagProtectionRule } from './types';
 import type { RegistryApi } from './registryApi';
 import { GitLabError } from './errors';
 import { compileRe2, isValidRe2 } from './rules/regex';
@@ -34,10 +34,7 @@ export interface ProjectProtection {
 }
 
 /** GraphQL's per-tag `protection` (highest matching levels): null = no rule matches; undefined = not asked. */
-export interface TagLevels {
-  minimumAccessLevelForDelete: AccessLevelName | null;
-  minimumAccessLevelForPush: AccessLevelName | null;
-}
+export type TagLevels = TagProtectionLevels;
 
 const levelValue = (level: AccessLevelName): number => ACCESS_LEVELS[level] ?? Number.POSITIVE_INFINITY;
 const isImmutable = (r: { minimum_access_level_for_push: unknown; minimum_access_level_for_delete: unknown }): boolean =>
@@ -188,13 +185,32 @@ export async function readProjectProtection(
   }
 }
 
+/** Verdicts for the tags of one repository. */
+export interface RepositoryTagVerdicts {
+  protection: ProjectProtection;
+  decide(tagName: string): Verdict;
+}
+
+/**
+ * The project's protection for one repository's tags: the rules where the caller may read them; otherwise
+ * each tag's GraphQL `protection` levels (one paged listing, only then); otherwise unknown (GitLab decides).
+ */
+export async function readRepositoryTagVerdicts(
+  api: Pick<RegistryApi, 'getProjectProtection' | 'listTagProtectionLevels'>, project: ProjectRef, repositoryId: number,
+  opts: { signal?: AbortSignal } = {},
+): Promise<RepositoryTagVerdicts> {
+  const protection = await readProjectProtection(api, project);
+  const levels = protection.tagRules === null ? await api.listTagProtectionLevels(project, repositoryId, opts) : undefined;
+  const tags = tagProtection(protection.tagRules, protection.accessLevel);
+  return { protection, decide: (name) => tags.decide(name, levels === undefined ? undefined : levels.get(name)) };
+}
+
 /** Splits names to delete: those known undeletable become 403 failures that are never sent. */
-export function withoutProtected(names: readonly string[], p: ProjectProtection): { send: string[]; refused: TagFailure[] } {
-  const tags = tagProtection(p.tagRules, p.accessLevel);
+export function withoutProtected(names: readonly string[], verdicts: Pick<RepositoryTagVerdicts, 'decide'>): { send: string[]; refused: TagFailure[] } {
   const send: string[] = [];
   const refused: TagFailure[] = [];
   for (const name of names) {
-    const refusal = tagRefusal(tags.decide(name));
+    const refusal = tagRefusal(verdicts.decide(name));
     if (refusal) refused.push({ tag: name, error: refusal, status: 403 });
     else send.push(name);
   }

@@ -1,6 +1,6 @@
 import type {
   BulkDeleteParams, CleanupPolicy, DeleteReport, Group, GroupRef, OperationOptions, Page, PageRequest,
-  Project, ProjectRef, Repository, RepositoryDeletion, Tag, TagDetails, TagProtectionRule, TokenCheck, TokenInfo, User,
+  Project, ProjectRef, Repository, RepositoryDeletion, Tag, TagDetails, TagProtectionRule, TokenCheck, TokenInfo, User, TagProtectionLevels,
 } from './types';
 
 /**
@@ -78,6 +78,12 @@ export interface RegistryApi {
    * the caller may not read (below Maintainer, job token, route missing) are null; other errors throw.
    */
   getProjectProtection(project: ProjectRef): Promise<ProjectProtection>;
+  /**
+   * Each tag's GraphQL `protection` levels (name → levels; null: no rule matches), for callers who may not
+   * read the rules. Undefined where there is no such answer: REST, GraphQL not usable, or a schema without
+   * the field (before GitLab 17.9). Never throws a GitLab error other than cancellation.
+   */
+  listTagProtectionLevels(project: ProjectRef, repositoryId: number, opts?: { signal?: AbortSignal }): Promise<Map<string, TagProtectionLevels | null> | undefined>;
 
   // --- branches (gone-branch images, core/branches.ts) ---------------------------------------------
   /** Every branch name of the project (GET /projects/:id/repository/branches, all pages). */

@@ -262,6 +262,11 @@ export class RestRegistryApi implements RegistryApi {
     throw e;
   }
 
+  /** REST has no per-tag protection answer. */
+  async listTagProtectionLevels(): Promise<undefined> {
+    return undefined;
+  }
+
   async getProjectProtection(project: ProjectRef): Promise<ProjectProtection> {
     const [tags, repos] = await Promise.all([
       this.getTagProtectionAccess(project),

@@ -121,6 +121,17 @@ export interface TagDetails extends Tag {
   /** ISO 8601 UTC with milliseconds (normalised), or null when GitLab has none. */
   created_at: string | null;
   total_size: number | null;
+  /**
+   * GraphQL's per-tag `protection` (the highest matching rule levels; null = no rule matches), on instances
+   * whose schema has it. Absent when not asked (REST, older GitLab): protection is then decided from rules.
+   */
+  protection?: TagProtectionLevels | null;
+}
+
+/** The per-tag protection levels GraphQL gives (GitLab 17.9+). */
+export interface TagProtectionLevels {
+  minimumAccessLevelForDelete: AccessLevelName | null;
+  minimumAccessLevelForPush: AccessLevelName | null;
 }
 
 export interface TagFailure {

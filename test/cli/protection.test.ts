@@ -42,9 +42,20 @@ for (const graphql of [false, true]) {
     // An Owner may delete release-*, but nobody an immutable tag.
     const o = parseJson<Array<Record<string, unknown>>>(await run(d, d.tokens.owner, ['tags', VAULT, '.', '--json', '--details']));
     assert.deepEqual(o.filter((r) => r.deletable !== true).map((r) => r.name), ['stable']);
-    // A Developer may not read the rules: unknown.
-    const dev = parseJson<Array<Record<string, unknown>>>(await run(d, d.tokens.developer, ['tags', VAULT, '.', '--json']));
-    assert.deepEqual([...new Set(dev.map((r) => r.deletable))], [null]);
+    // A Developer may not read the rules: over REST unknown; GraphQL's per-tag levels still decide (no rule to name).
+    for (const details of [[], ['--details']]) {
+      const dev = parseJson<Array<Record<string, unknown>>>(await run(d, d.tokens.developer, ['tags', VAULT, '.', '--json', ...details]));
+      if (!graphql) assert.deepEqual([...new Set(dev.map((r) => r.deletable))], [null]);
+      else {
+        assert.deepEqual(dev.map((r) => [r.name, r.deletable, r.protection]), [
+          ['dev-1', true, undefined], ['dev-2', true, undefined], ['dev-3', true, undefined], ['main', true, undefined],
+          ['release-1', false, { reason: 'protected', rule: '', needs: 'owner' }],
+          ['release-2', false, { reason: 'protected', rule: '', needs: 'owner' }],
+          ['stable', false, { reason: 'immutable', rule: '', needs: null }],
+          ['v1.4.0', false, { reason: 'protected', rule: '', needs: 'maintainer' }],
+        ]);
+      }
+    }
     // The human table marks protected tags.
     const text = await run(d, d.tokens.maintainer, ['tags', VAULT, '.']);
     assert.match(text.stdout.split('\n')[0], /^TAG\s+LOCATION\s+PROTECTED$/);
@@ -107,5 +118,23 @@ for (const graphql of [false, true]) {
     assert.deepEqual(await table(d.tokens.developer), [
       ['acme/platform/vault', null], ['acme/platform/vault/scratch', null], ['acme/platform/vault/secure-api', null],
     ]);
+  });
+
+  test(`rm by a Developer: ${graphql ? "GraphQL's per-tag levels keep protected tags from being sent" : 'rules unreadable, so GitLab decides and its 403 is reported'} (${via})`, async () => {
+    const d = (double = await startGitLabDouble({ scenario: 'protected', graphql }));
+    const r = await run(d, d.tokens.developer, ['rm', VAULT, '.', 'release-1', 'dev-1', '--yes', '--json']);
+    assert.equal(r.code, 1);
+    const report = parseJson<{ deleted: string[]; failed: Array<{ tag: string; error: string }> }>(r);
+    assert.deepEqual(report.deleted, ['dev-1']);
+    assert.deepEqual(report.failed.map((f) => f.tag), ['release-1']);
+    // REST only: tag deletes are DELETE …/tags/<name> (with GraphQL our own refusal text shows nothing was sent).
+    const sentForRelease = d.requests.some((q) => q.method === 'DELETE' && q.path.includes('release-1'));
+    if (graphql) {
+      assert.equal(report.failed[0].error, '403 Forbidden - protected by tag rule (delete needs owner)');
+      assert.equal(sentForRelease, false, 'nothing sent for release-1');
+    } else {
+      assert.match(report.failed[0].error, /^403\b/);
+      assert.ok(sentForRelease, 'REST alone cannot know: the delete is sent and GitLab refuses it');
+    }
   });
 }

@@ -13,6 +13,11 @@ export interface DoubleOptions {
   legacyRegistry?: boolean;
   /** Serve /api/graphql (added by the performance issue). Default true once implemented. */
   graphql?: boolean;
+  /**
+   * Fields the GraphQL schema lacks, as "Type.field" (an older GitLab: e.g. 'ContainerRepositoryTag.protection'
+   * before 17.9). A query that asks for one fails validation, as GitLab's does.
+   */
+  graphqlWithout?: string[];
   /** Added to every response, to model a network round trip. */
   latencyMs?: number;
   /** Server-side cap on requests processed at once; excess requests wait in a queue. */

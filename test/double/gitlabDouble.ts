@@ -192,6 +192,7 @@ class Double implements GitLabDouble {
     });
     this.graphql = opts.graphql === false ? undefined : createGraphqlHandler(this.api, {
       scheduleRepositoryDeletion: (id) => this.api.scheduleDeletionStep(id),
+      without: opts.graphqlWithout,
     });
     this.applyFailingDeletions();
     if (opts.randomFaults) this.randomFaults = new RandomFaultSource(opts.randomFaults);

@@ -45,6 +45,8 @@ export interface GraphqlHost {
 export interface GraphqlHooks {
   /** Starts the double's deletion worker for a repository just set to delete_scheduled. */
   scheduleRepositoryDeletion?: (repositoryId: number) => void;
+  /** "Type.field" entries left out of the schema (an older GitLab). */
+  without?: string[];
 }
 
 /** The request as the REST router sees it (api.ts ApiRequest has the same shape, plus origin). */
@@ -103,7 +105,7 @@ interface Ctx {
 }
 
 export function createGraphqlHandler(host: GraphqlHost, hooks: GraphqlHooks = {}): (req: GraphqlHttpRequest) => Reply {
-  const schema = buildRegistrySchema();
+  const schema = buildRegistrySchema(hooks.without);
   const resolvers = new Resolvers(host, hooks);
   return (req) => {
     try {
@@ -316,14 +318,29 @@ function globalIdScalar(type: GraphQLScalarType, model: string): void {
   type.serialize = (v: unknown) => (typeof v === 'number' ? `gid://gitlab/${model}/${v}` : String(v));
 }
 
-export function buildRegistrySchema(): GraphQLSchema {
-  const schema = buildSchema(REGISTRY_SDL);
+export function buildRegistrySchema(without: readonly string[] = []): GraphQLSchema {
+  const schema = buildSchema(sdlWithout(REGISTRY_SDL, without));
   globalIdScalar(schema.getType('ContainerRepositoryID') as GraphQLScalarType, 'ContainerRepository');
   globalIdScalar(schema.getType('ContainerRegistryProtectionRuleID') as GraphQLScalarType, 'ContainerRegistry::Protection::Rule');
   globalIdScalar(schema.getType('ContainerRegistryProtectionTagRuleID') as GraphQLScalarType, 'ContainerRegistry::Protection::TagRule');
   const bigInt = schema.getType('BigInt') as GraphQLScalarType;
   bigInt.serialize = (v: unknown) => (v === null || v === undefined ? null : String(v)); // GitLab sends BigInt as a JSON string
   return schema;
+}
+
+/** The SDL with the named "Type.field" lines removed (the field's definition must be on one line). */
+export function sdlWithout(sdl: string, without: readonly string[]): string {
+  let out = sdl;
+  for (const entry of without) {
+    const [type, field] = entry.split('.');
+    const block = new RegExp(`((?:type|interface) ${type} [^{]*\\{)([^}]*)\\}`);
+    const m = block.exec(out);
+    if (!m || !field) throw new Error(`graphqlWithout: no type ${type} or no field in "${entry}"`);
+    const body = m[2].split('\n').filter((line) => !new RegExp(`^\\s*${field}\\s*[:(]`).test(line)).join('\n');
+    if (body === m[2]) throw new Error(`graphqlWithout: ${type} has no field ${field}`);
+    out = out.replace(m[0], `${m[1]}${body}}`);
+  }
+  return out;
 }
 
 /** GitLab's Time: ISO 8601, whole seconds, UTC. */

@@ -1,5 +1,5 @@
 import { GitLabError } from '../../core/errors';
-import { readProjectProtection, withoutProtected } from '../../core/protection';
+import { readRepositoryTagVerdicts, withoutProtected } from '../../core/protection';
 import type { DeleteReport } from '../../core/types';
 import { UsageError } from '../../core/errors';
 import type { CliContext, Command, CommandOption } from '../command';
@@ -68,7 +68,7 @@ export const rmCommand: Command = {
       }
       if (ctx.signal.aborted) throw new GitLabError('cancelled', undefined, 'interrupted');
       // Tags protected from this caller are never sent: they are failed with the rule that protects them.
-      const { send, refused } = withoutProtected(names, await readProjectProtection(api, project));
+      const { send, refused } = withoutProtected(names, await readRepositoryTagVerdicts(api, project, repo.id, { signal: ctx.signal }));
       const journal = journalFile(ctx);
       if (journal !== undefined) await journalGitLabTags(ctx, journal, ctx.args[0], await repositoryLocation(api, repo), send.map((tag) => ({ tag, digest: null })));
       sending = true;

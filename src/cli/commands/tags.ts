@@ -22,9 +22,11 @@ export const tagsCommand: Command = {
     const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);
     const known = await readProjectProtection(api, project);
     const protection = tagProtection(known.tagRules, known.accessLevel);
-    const protectionOf = (name: string) => protectionFields(protection.decide(name));
     if (ctx.flags.details === true) {
       const details = await api.listTagDetails(project, repo.id, undefined, { signal: ctx.signal });
+      // Below Maintainer the rules are not readable: each tag's GraphQL levels (in these details) decide.
+      const levels = new Map(details.map((t) => [t.name, t.protection]));
+      const protectionOf = (name: string) => protectionFields(protection.decide(name, levels.get(name)));
       const rows = sortBy(
         details.map((t) => ({
           name: t.name,
@@ -51,6 +53,8 @@ export const tagsCommand: Command = {
       return 0;
     }
     const tags = await api.listAllTags(project, repo.id, { signal: ctx.signal });
+    const levels = known.tagRules === null ? await api.listTagProtectionLevels(project, repo.id, { signal: ctx.signal }) : undefined;
+    const protectionOf = (name: string) => protectionFields(protection.decide(name, levels?.get(name)));
     const rows = sortBy(tags.map((t) => ({ name: t.name, location: t.location, ...protectionOf(t.name) })), (t) => t.name);
     emit(ctx, rows, () =>
       rows.length === 0

@@ -3,7 +3,9 @@
 // builds, so it lives and dies with that client: nothing module-wide to reset between tests.
 
 /** What can be switched off independently when an instance's schema lacks it. */
-export type Capability = 'repositories' | 'tagDetails' | 'deleteTags' | 'deleteRepository' | 'cleanupPolicy' | 'tagProtection';
+export type Capability = 'repositories' | 'tagDetails' | 'deleteTags' | 'deleteRepository' | 'cleanupPolicy' | 'tagProtection'
+  /** ContainerRepositoryTag.protection (GitLab 17.9+): without it, tag pages are asked for without the field. */
+  | 'tagLevels';
 
 export class CapabilityMemory {
   /** '*' = the endpoint is unusable; otherwise one capability. */

@@ -25,7 +25,7 @@ import type { RestClientOptions, RestRegistryApi } from '../restClient';
 import { compareCodePoints } from '../text';
 import type {
   BulkDeleteParams, CleanupPolicy, ClientOptions, DeleteReport, Group, GroupRef, OperationOptions, Page,
-  PageRequest, Project, ProjectRef, Repository, RepositoryDeletion, Tag, TagDetails, TagProtectionRule,
+  PageRequest, Project, ProjectRef, Repository, RepositoryDeletion, Tag, TagDetails, TagProtectionLevels, TagProtectionRule,
   TokenCheck, TokenInfo, User,
 } from '../types';
 import { projectPathOf } from '../url';
@@ -33,7 +33,7 @@ import { Capability, CapabilityMemory, UseRest } from './capabilities';
 import { deleteTagsViaGraphql } from './deleteTags';
 import {
   CLEANUP_POLICY, GROUP_REPOSITORIES, GqlPolicy, GqlProjectRef, GqlRepositoryConnection, GqlTagPage, GqlTagRule,
-  MAX_PAGE_SIZE, PROJECT_REPOSITORIES, PageInfo, TAGS_PAGE_SIZE, TAG_DETAILS_PAGE, TAG_DETAILS_PAGE_DESC,
+  MAX_PAGE_SIZE, PROJECT_REPOSITORIES, PageInfo, TAGS_PAGE_SIZE, tagDetailsPage, tagDetailsPageDesc,
   TAG_PROTECTION_RULES, PROTECTION_RULES, GqlRepositoryRule, repositoryRuleFromGraphql, isUsableRepositoryNode, isUsableTagNode, policyFromGraphql, repositoryFromGraphql,
   tagDetailsFromGraphql, tagRuleFromGraphql,
 } from './queries';
@@ -164,15 +164,32 @@ export class FastPathApi implements RegistryApi {
 
   listTagDetails(project: ProjectRef, repositoryId: number, names?: string[], opts: OperationOptions = {}): Promise<TagDetails[]> {
     return this.withFallback('tagDetails', '',
-      () => this.tagDetailsViaGraphql(project, repositoryId, names, opts),
+      () => this.withTagLevelsIfKnown((levels) => this.tagDetailsViaGraphql(project, repositoryId, names, opts, levels)),
       () => this.rest.listTagDetails(project, repositoryId, names, opts));
+  }
+
+  /**
+   * Runs a tag-page walk asking for each tag's `protection` while the schema is known to have it; an
+   * instance whose schema lacks the field (before 17.9) is remembered and asked again without it.
+   */
+  private async withTagLevelsIfKnown<T>(walk: (withLevels: boolean) => Promise<T>): Promise<T> {
+    if (this.memory.disabledReason('tagLevels') !== undefined) return walk(false);
+    try {
+      return await walk(true);
+    } catch (e) {
+      if (!(e instanceof GraphqlSchemaMismatch)) throw e;
+      this.disable('tagLevels', `schema: ${e.gitlabMessage}`);
+      return walk(false);
+    }
   }
 
   /**
    * All tags (or the named ones) in pages of 20 along one cursor chain. With names, stops once all are
    * found, and switches to REST's per-tag reads when fewer names remain than pages would.
    */
-  private async tagDetailsViaGraphql(project: ProjectRef, repositoryId: number, names: string[] | undefined, opts: OperationOptions): Promise<TagDetails[]> {
+  private async tagDetailsViaGraphql(
+    project: ProjectRef, repositoryId: number, names: string[] | undefined, opts: OperationOptions, withLevels: boolean,
+  ): Promise<TagDetails[]> {
     const wanted = names === undefined ? undefined : new Set(names);
     if (wanted !== undefined && wanted.size === 0) return [];
     const found = new Map<string, TagDetails>();
@@ -182,7 +199,7 @@ export class FastPathApi implements RegistryApi {
     for (let pageNo = 0; pageNo < this.maxPages; pageNo++) {
       if (opts.signal?.aborted) throw cancelledError();
       const first: boolean = pageNo === 0;
-      const res: GraphqlResult<GqlTagPage> = await this.gql.query<GqlTagPage>(TAG_DETAILS_PAGE, {
+      const res: GraphqlResult<GqlTagPage> = await this.gql.query<GqlTagPage>(tagDetailsPage(withLevels), {
         id: repositoryGid(checkedRepositoryId(repositoryId)), first: TAGS_PAGE_SIZE, after, withRepository: first,
       }, opts.signal);
       const repo = this.dataOrRest(res).containerRepository;
@@ -199,7 +216,7 @@ export class FastPathApi implements RegistryApi {
       const next = repo.tags.pageInfo.hasNextPage ? repo.tags.pageInfo.endCursor : null;
       if (next === null) break;
       if (first && wanted === undefined && this.concurrency >= 2 && total > 2 * TAGS_PAGE_SIZE) {
-        await this.restOfTagsBothWays(repositoryId, next, total, found, opts);
+        await this.restOfTagsBothWays(repositoryId, next, total, found, opts, withLevels);
         break;
       }
       if (seen.has(next)) throw new GitLabError('bad_response', undefined, `${this.gql.host} returned the same tag cursor twice; stopped paging.`, { instance: this.gql.host });
@@ -232,7 +249,7 @@ export class FastPathApi implements RegistryApi {
    * or the backward chain failed, the forward chain goes on to its end, as a single chain would have.
    */
   private async restOfTagsBothWays(
-    repositoryId: number, ascCursor: string, total: number, found: Map<string, TagDetails>, opts: OperationOptions,
+    repositoryId: number, ascCursor: string, total: number, found: Map<string, TagDetails>, opts: OperationOptions, withLevels: boolean,
   ): Promise<void> {
     const id = repositoryGid(checkedRepositoryId(repositoryId));
     const pages = Math.ceil(total / TAGS_PAGE_SIZE);
@@ -243,8 +260,8 @@ export class FastPathApi implements RegistryApi {
       for (let i = 0; i < Math.min(budget, this.maxPages); i++) {
         if (opts.signal?.aborted) throw cancelledError();
         const res: GraphqlResult<GqlTagPage> = forwards
-          ? await this.gql.query<GqlTagPage>(TAG_DETAILS_PAGE, { id, first: TAGS_PAGE_SIZE, after, withRepository: false }, opts.signal)
-          : await this.gql.query<GqlTagPage>(TAG_DETAILS_PAGE_DESC, { id, first: TAGS_PAGE_SIZE, after }, opts.signal);
+          ? await this.gql.query<GqlTagPage>(tagDetailsPage(withLevels), { id, first: TAGS_PAGE_SIZE, after, withRepository: false }, opts.signal)
+          : await this.gql.query<GqlTagPage>(tagDetailsPageDesc(withLevels), { id, first: TAGS_PAGE_SIZE, after }, opts.signal);
         const repo = this.dataOrRest(res).containerRepository;
         if (!repo || !repo.tags) throw new UseRest('repository not readable through GraphQL');
         for (const node of repo.tags.nodes) if (isUsableTagNode(node)) found.set(node.name, tagDetailsFromGraphql(node));
@@ -335,6 +352,22 @@ export class FastPathApi implements RegistryApi {
     const repos = p.containerProtectionRepositoryRules?.nodes.filter((n): n is GqlRepositoryRule => n !== null)
       .map((n) => repositoryRuleFromGraphql(n, projectId));
     return { ...rest, tagRules: rest.tagRules ?? tags ?? null, repositoryRules: rest.repositoryRules ?? repos ?? null };
+  }
+
+  async listTagProtectionLevels(
+    project: ProjectRef, repositoryId: number, opts: { signal?: AbortSignal } = {},
+  ): Promise<Map<string, TagProtectionLevels | null> | undefined> {
+    if (this.memory.disabledReason('tagDetails') !== undefined || this.memory.disabledReason('tagLevels') !== undefined) return undefined;
+    try {
+      const tags = await this.tagDetailsViaGraphql(project, repositoryId, undefined, opts, true);
+      if (tags.some((t) => t.protection === undefined)) return undefined;
+      return new Map(tags.map((t) => [t.name, t.protection ?? null]));
+    } catch (e) {
+      if (e instanceof GitLabError && e.kind === 'cancelled') throw e;
+      if (e instanceof GraphqlSchemaMismatch) this.disable('tagLevels', `schema: ${e.gitlabMessage}`);
+      else this.log?.debug(`GraphQL tag protection levels not read (${e instanceof Error ? e.message : String(e)})`);
+      return undefined;
+    }
   }
 
   listBranchNames(project: ProjectRef, opts?: { signal?: AbortSignal }): Promise<string[]> {

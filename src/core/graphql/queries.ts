@@ -2,7 +2,7 @@
 // answers into the REST-shaped domain types, with the same rules for server strings as entities.ts. Pure.
 import { digestOrNull, isValidTagName, normalizeTimestamp, text, textOrNull, toNumberOrNull, toRepositoryStatus } from '../entities';
 import { hasControls } from '../text';
-import type { CleanupPolicy, Repository, RepositoryProtectionRule, TagDetails, TagProtectionRule } from '../types';
+import type { AccessLevelName, CleanupPolicy, Repository, RepositoryProtectionRule, TagDetails, TagProtectionLevels, TagProtectionRule } from '../types';
 import { idFromGid } from './transport';
 
 /** `tags` pages hold at most 20 nodes (docs/gitlab-api.md "GraphQL"); asking for more silently skips tags on GitLab-API registries. */
@@ -34,27 +34,36 @@ export const GROUP_REPOSITORIES = `query glcrGroupRepositories($fullPath: ID!, $
   }
 }`;
 
+const TAG_FIELDS = 'name path location digest revision shortRevision totalSize createdAt';
+/** ContainerRepositoryTag.protection (17.9+): asked while the instance's schema has it (capability 'tagLevels'). */
+const TAG_LEVEL_FIELDS = 'protection { minimumAccessLevelForDelete minimumAccessLevelForPush }';
+const tagNodeFields = (withLevels: boolean): string => (withLevels ? `${TAG_FIELDS} ${TAG_LEVEL_FIELDS}` : TAG_FIELDS);
+
 /** One page of tags with details. The first page also asks for the owning project and the tag count. */
-export const TAG_DETAILS_PAGE = `query glcrTagDetails($id: ContainerRepositoryID!, $first: Int!, $after: String, $withRepository: Boolean!) {
+export function tagDetailsPage(withLevels: boolean): string {
+  return `query glcrTagDetails($id: ContainerRepositoryID!, $first: Int!, $after: String, $withRepository: Boolean!) {
   containerRepository(id: $id) {
     tagsCount @include(if: $withRepository)
     project @include(if: $withRepository) { id fullPath }
     tags(first: $first, after: $after, sort: NAME_ASC) {
-      nodes { name path location digest revision shortRevision totalSize createdAt }
+      nodes { ${tagNodeFields(withLevels)} }
       pageInfo { hasNextPage endCursor }
     }
   }
 }`;
+}
 
 /** The same page walking backwards from the last name: the second cursor chain of a full listing (both registry kinds sort). */
-export const TAG_DETAILS_PAGE_DESC = `query glcrTagDetailsDesc($id: ContainerRepositoryID!, $first: Int!, $after: String) {
+export function tagDetailsPageDesc(withLevels: boolean): string {
+  return `query glcrTagDetailsDesc($id: ContainerRepositoryID!, $first: Int!, $after: String) {
   containerRepository(id: $id) {
     tags(first: $first, after: $after, sort: NAME_DESC) {
-      nodes { name path location digest revision shortRevision totalSize createdAt }
+      nodes { ${tagNodeFields(withLevels)} }
       pageInfo { hasNextPage endCursor }
     }
   }
 }`;
+}
 
 export const DESTROY_TAGS = `mutation glcrDestroyTags($id: ContainerRepositoryID!, $tagNames: [String!]!) {
   destroyContainerRepositoryTags(input: { id: $id, tagNames: $tagNames }) {
@@ -82,11 +91,13 @@ export const CLEANUP_POLICY = `query glcrCleanupPolicy($fullPath: ID!) {
   }
 }`;
 
+const RULE_LEVELS = 'minimumAccessLevelForPush minimumAccessLevelForDelete';
+
 export const TAG_PROTECTION_RULES = `query glcrTagProtectionRules($fullPath: ID!, $after: String) {
   project(fullPath: $fullPath) {
     id
     containerProtectionTagRules(first: 100, after: $after) {
-      nodes { id tagNamePattern minimumAccessLevelForPush minimumAccessLevelForDelete }
+      nodes { id tagNamePattern ${RULE_LEVELS} }
       pageInfo { hasNextPage endCursor }
     }
   }
@@ -97,30 +108,38 @@ export const PROTECTION_RULES = `query glcrProtectionRules($fullPath: ID!) {
   project(fullPath: $fullPath) {
     id
     containerProtectionTagRules(first: 100) {
-      nodes { id tagNamePattern minimumAccessLevelForPush minimumAccessLevelForDelete }
+      nodes { id tagNamePattern ${RULE_LEVELS} }
     }
     containerProtectionRepositoryRules(first: 100) {
-      nodes { id repositoryPathPattern minimumAccessLevelForPush minimumAccessLevelForDelete }
+      nodes { id repositoryPathPattern ${RULE_LEVELS} }
     }
   }
 }`;
 
-export interface GqlRepositoryRule {
-  id: string;
-  repositoryPathPattern: string;
+/** The two levels of a rule (or of a tag's `protection`), as GraphQL's upper-case enum names. */
+export interface GqlLevels {
   minimumAccessLevelForPush: string | null;
   minimumAccessLevelForDelete: string | null;
 }
 
+export interface GqlRepositoryRule extends GqlLevels {
+  id: string;
+  repositoryPathPattern: string;
+}
+
+/** GraphQL's levels as REST names (an unknown level counts as above every role in the decision). */
+function levelsFromGraphql(node: GqlLevels): { push: AccessLevelName | null; delete: AccessLevelName | null } {
+  const level = (v: string | null): AccessLevelName | null => (v === null || v === undefined ? null : (String(v).toLowerCase() as AccessLevelName));
+  return { push: level(node.minimumAccessLevelForPush), delete: level(node.minimumAccessLevelForDelete) };
+}
+
+function ruleFromGraphql(node: GqlLevels & { id: string }, projectId: number) {
+  const levels = levelsFromGraphql(node);
+  return { id: idFromGid(node.id), project_id: projectId, minimum_access_level_for_push: levels.push, minimum_access_level_for_delete: levels.delete };
+}
+
 export function repositoryRuleFromGraphql(node: GqlRepositoryRule, projectId: number): RepositoryProtectionRule {
-  const level = (v: string | null) => (v === null ? null : (v.toLowerCase() as RepositoryProtectionRule['minimum_access_level_for_push']));
-  return {
-    id: idFromGid(node.id),
-    project_id: projectId,
-    repository_path_pattern: node.repositoryPathPattern,
-    minimum_access_level_for_push: level(node.minimumAccessLevelForPush),
-    minimum_access_level_for_delete: level(node.minimumAccessLevelForDelete),
-  };
+  return { ...ruleFromGraphql(node, projectId), repository_path_pattern: node.repositoryPathPattern };
 }
 
 // --- answer shapes ----------------------------------------------------------------------------------------
@@ -153,6 +172,8 @@ export interface GqlRepositoryConnection {
 }
 
 export interface GqlTag {
+  /** Present only when the query asked for it (schema 17.9+). */
+  protection?: GqlLevels | null;
   name: string;
   path: string;
   location: string;
@@ -181,11 +202,9 @@ export interface GqlPolicy {
   nextRunAt: string | null;
 }
 
-export interface GqlTagRule {
+export interface GqlTagRule extends GqlLevels {
   id: string;
   tagNamePattern: string;
-  minimumAccessLevelForPush: string | null;
-  minimumAccessLevelForDelete: string | null;
 }
 
 // --- conversions ------------------------------------------------------------------------------------------
@@ -230,7 +249,15 @@ export function tagDetailsFromGraphql(node: GqlTag): TagDetails {
     short_revision: textOrNull(node.shortRevision),
     created_at: normalizeTimestamp(node.createdAt),
     total_size: toNumberOrNull(node.totalSize),
+    ...(node.protection !== undefined ? { protection: tagLevelsFromGraphql(node.protection) } : {}),
   };
+}
+
+/** A tag's `protection` (null: no rule matches it). */
+function tagLevelsFromGraphql(p: GqlLevels | null): TagProtectionLevels | null {
+  if (p === null || typeof p !== 'object') return null;
+  const levels = levelsFromGraphql(p);
+  return { minimumAccessLevelForDelete: levels.delete, minimumAccessLevelForPush: levels.push };
 }
 
 /** REST policy values ↔ GraphQL enum names. */
@@ -273,12 +300,5 @@ export function policyFromGraphql(p: GqlPolicy): CleanupPolicy | undefined {
 }
 
 export function tagRuleFromGraphql(node: GqlTagRule, projectId: number): TagProtectionRule {
-  const level = (v: string | null) => (v === null ? null : (v.toLowerCase() as TagProtectionRule['minimum_access_level_for_push']));
-  return {
-    id: idFromGid(node.id),
-    project_id: projectId,
-    tag_name_pattern: node.tagNamePattern,
-    minimum_access_level_for_push: level(node.minimumAccessLevelForPush),
-    minimum_access_level_for_delete: level(node.minimumAccessLevelForDelete),
-  };
+  return { ...ruleFromGraphql(node, projectId), tag_name_pattern: node.tagNamePattern };
 }

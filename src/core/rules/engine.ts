@@ -54,8 +54,11 @@ export interface Rule {
 export interface EvaluationContext {
   /** Epoch milliseconds used for `older_than` and for tags without a timestamp. */
   now: number;
-  /** The project's tag protection rules (GitLab 17.9+); absent = none. */
-  protectionRules?: TagProtectionRule[];
+  /**
+   * The project's tag protection rules (GitLab 17.9+); absent = none; null = not readable, so each tag's
+   * GraphQL `protection` levels decide where it has them (with `callerAccessLevel`), else GitLab decides.
+   */
+  protectionRules?: TagProtectionRule[] | null;
   /**
    * The caller's numeric access level (developer 30, maintainer 40, owner 50, admin 60). When protection
    * rules are given but the level is unknown, 0 is assumed: every rule with a delete level protects.
@@ -67,7 +70,7 @@ export interface EvaluationContext {
 
 /** The fields of a tag the engine reads; TagDetails satisfies it. */
 export type EvaluableTag = Pick<TagDetails, 'name' | 'created_at'> &
-  Partial<Pick<TagDetails, 'total_size' | 'digest'>>;
+  Partial<Pick<TagDetails, 'total_size' | 'digest' | 'protection'>>;
 
 export interface Decision {
   name: string;
@@ -176,7 +179,9 @@ export function evaluateRule(tags: readonly EvaluableTag[], rule: Rule | Compile
   const now = ctx.now;
   const callerLevel =
     typeof ctx.callerAccessLevel === 'number' && Number.isFinite(ctx.callerAccessLevel) ? ctx.callerAccessLevel : 0;
-  const protection = tagProtection(ctx.protectionRules ?? [], callerLevel);
+  const protection = ctx.protectionRules === null
+    ? tagProtection(null, typeof ctx.callerAccessLevel === 'number' ? callerLevel : null)
+    : tagProtection(ctx.protectionRules ?? [], callerLevel);
   const warnings = [...compiled.warnings, ...protection.warnings];
 
   const count = tags.length;
@@ -221,7 +226,7 @@ export function evaluateRule(tags: readonly EvaluableTag[], rule: Rule | Compile
         continue;
       }
     }
-    const verdict = protection.decide(tags[i].name);
+    const verdict = protection.decide(tags[i].name, tags[i].protection);
     reasons[i] = verdict.deletable === false ? verdict.reason : 'matched';
     if (verdict.deletable === false) protectedBy.set(tags[i].name, verdict);
   }

@@ -51,11 +51,14 @@ export async function previewRule(
     isLegacyRegistry(api, repositoryId),
   ]);
   const now = opts.now ?? Date.now();
-  const known = access.rules !== null;
-  const accessLevel = known ? Math.max(access.accessLevel ?? 0, ACCESS_LEVELS.maintainer) : null;
+  // Rules not readable (below Maintainer): each tag's GraphQL levels still decide, when every tag has them
+  // and the caller's role is known.
+  const perTag = access.rules === null && access.accessLevel != null && tags.length > 0 && tags.every((t) => t.protection !== undefined);
+  const known = access.rules !== null || perTag;
+  const accessLevel = access.rules !== null ? Math.max(access.accessLevel ?? 0, ACCESS_LEVELS.maintainer) : perTag ? access.accessLevel : null;
   const evaluation = evaluateRule(tags, compiled, {
     now,
-    protectionRules: access.rules ?? undefined,
+    protectionRules: access.rules,
     callerAccessLevel: accessLevel ?? undefined,
     legacyRegistry: legacy === true,
   });
