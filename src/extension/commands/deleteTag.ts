@@ -82,7 +82,7 @@ async function deleteTagNodes(ctx: CommandContext, requested: TagNode[]): Promis
   const targets: TagNode[] = [];
   const protectedTags: TagNode[] = [];
   for (const t of unique.values()) {
-    (ctx.model.tagVerdict(t.accountId, t.projectId, t.tag.name).deletable === false ? protectedTags : targets).push(t);
+    (ctx.model.tagVerdict(t.accountId, t.projectId, t.repositoryId, t.tag.name).deletable === false ? protectedTags : targets).push(t);
   }
   if (targets.length === 0) {
     if (protectedTags.length) void ctx.ui.warn(vscode.l10n.t('Nothing to delete: {0} is protected.', firstNames(protectedTags.map((t) => t.tag.name), 3).shown.join(', ')));

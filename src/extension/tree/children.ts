@@ -131,7 +131,7 @@ export class TreeChildren {
 
   private async repositoryChildren(node: RepositoryNode): Promise<TreeNode[]> {
     const { accountId, projectId, repositoryId } = node;
-    const [all] = await Promise.all([this.model.tags(accountId, projectId, repositoryId), this.model.protection(accountId, projectId)]);
+    const [all, protection] = await Promise.all([this.model.tags(accountId, projectId, repositoryId), this.model.protection(accountId, projectId)]);
     const filter = this.model.filterOf(accountId, repositoryId);
     // Newest first means newest of the whole repository: every date is read before the first row shows,
     // so rows never jump and a loaded page lands below what the user reads. Beyond MAX_DATED_TAGS that
@@ -143,6 +143,10 @@ export class TreeChildren {
     const matching = all.filter((t) => matchesFilter(t.name, filter));
     const sorted = sortTags(matching, (name) => this.model.tagDetails(accountId, repositoryId, name), order);
     const shown = sorted.slice(0, this.model.tagLimit(accountId, repositoryId));
+    // Rules not readable (below Maintainer): the per-tag levels decide, where the shown details lack them.
+    if (protection.tagRules === null && shown.some((t) => this.model.tagDetails(accountId, repositoryId, t.name)?.protection === undefined)) {
+      this.model.readTagLevels(accountId, projectId, repositoryId, all);
+    }
     // Details for every tag, or only the shown ones for very large repositories (name order).
     const wanted = all.length <= MAX_DATED_TAGS ? matching : shown;
     this.model.requestTagDetails(wanted.map((t) => ({ accountId, projectId, repositoryId, name: t.name })));

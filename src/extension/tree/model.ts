@@ -4,16 +4,20 @@
 // model; it says what changed through `onDidChange`, and the provider turns that into node events.
 import * as vscode from 'vscode';
 import type { CleanupPolicy, Page, PageRequest, Project, Repository, RepositoryStatus, Tag, TagDetails } from '../../core/types';
-import { accountFromCheck, missingScope, type Account } from '../accounts/account';
+import type { Account } from '../accounts/account';
+import { EnvironmentAccountCheck } from '../accounts/environmentCheck';
 import type { AccountStore } from '../accounts/accountStore';
 import type { ClientPool } from '../accounts/clientPool';
 import { Settings } from '../commandIds';
-import { UNKNOWN, decideRepository, decideTag, readProjectProtection, type ProjectProtection, type Verdict } from '../../core/protection';
+import type { ProjectProtection, Verdict } from '../../core/protection';
 import { describeError, isAuthError } from '../errors';
 import type { Log } from '../log';
 import { concurrencySetting, pageSizeSetting, tagSortOrderSetting } from '../settings';
 import { listKeyId, type AccountCache, RegistryCache, type ListKey, type PolicyState } from './cache';
 import type { LoadMoreNode, TreeNode } from './nodes';
+import { TreeProtection } from './protectionState';
+import { TreeViewState } from './viewState';
+import { TagDating } from './tagDating';
 import { TagDetailsLoader, type DetailsJob } from './tagDetailsLoader';
 
 /** What changed, for the provider to find the nodes that show it. */
@@ -39,19 +43,22 @@ export class RegistryModel implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   private readonly cache = new RegistryCache();
-  /** Tag name filters by `accountId|repositoryId`. */
-  private readonly filters = new Map<string, string>();
-  /** How many tags "Load more…" shows, by `accountId|repositoryId`; forgotten with the account's cache. */
-  private readonly tagLimits = new Map<string, number>();
+  private readonly view = new TreeViewState();
   /** Accounts whose token GitLab rejected (401), with the reason. */
   private readonly unauthorized = new Map<string, string>();
-  private readonly environmentCheck = new Map<string, Promise<void>>();
+  private readonly environment: EnvironmentAccountCheck;
   private readonly details: TagDetailsLoader;
-  /** Whole-listing date reads for newest first, by the listing (a refresh lists anew, and so reads anew). */
-  private readonly dating = new WeakMap<Tag[], 'running' | 'done'>();
+  private readonly dating: TagDating;
+  private readonly protections: TreeProtection;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(readonly store: AccountStore, readonly clients: ClientPool, private readonly log: Log) {
+    this.environment = new EnvironmentAccountCheck(store, clients, log, (id, reason) => this.unauthorized.set(id, reason));
+    const repositoryChanged = (accountId: string, repositoryId: number) => this.changed.fire({ kind: 'repository', accountId, repositoryId });
+    this.dating = new TagDating(this.cache, clients, log, { repositoryChanged, unauthorized: (a, e) => this.markUnauthorized(a, e) });
+    this.protections = new TreeProtection(this.cache, clients, log, {
+      details: (a, r, n) => this.tagDetails(a, r, n), repositoryChanged,
+    });
     this.details = new TagDetailsLoader({
       fetch: (job) => this.clients.api(job.accountId).getTagDetails(job.projectId, job.repositoryId, job.name),
       has: (job) => this.tagDetails(job.accountId, job.repositoryId, job.name) !== undefined,
@@ -137,34 +144,26 @@ export class RegistryModel implements vscode.Disposable {
     }
   }
 
-  /**
-   * The project's protection rules and the caller's level, read once and cached with the project (Refresh
-   * re-reads). Never fails: what cannot be read is unknown, and GitLab decides when asked.
-   */
-  async protection(accountId: string, projectId: number): Promise<ProjectProtection> {
-    const c = this.cache.for(accountId);
-    const known = c.protections.get(projectId);
-    if (known) return known;
-    const read = await c.once(`protection:${projectId}`, () => readProjectProtection(this.clients.api(accountId), projectId));
-    c.protections.set(projectId, read);
-    return read;
+  /** The project's protection, read once and cached with the project (protectionState.ts). */
+  protection(accountId: string, projectId: number): Promise<ProjectProtection> {
+    return this.protections.protection(accountId, projectId);
   }
 
-  /** The project's protection as read (undefined before it is). */
   protectionOf(accountId: string, projectId: number): ProjectProtection | undefined {
-    return this.cache.for(accountId).protections.get(projectId);
+    return this.protections.protectionOf(accountId, projectId);
   }
 
-  /** May the caller delete this tag: unknown until the project's protection is read. */
-  tagVerdict(accountId: string, projectId: number, name: string): Verdict {
-    const p = this.protectionOf(accountId, projectId);
-    return p ? decideTag(p, name) : UNKNOWN;
+  tagVerdict(accountId: string, projectId: number, repositoryId: number, name: string): Verdict {
+    return this.protections.tagVerdict(accountId, projectId, repositoryId, name);
   }
 
-  /** May the caller delete this repository (unknown until the project's protection is read). */
   repositoryVerdict(accountId: string, repository: Repository): Verdict {
-    const p = this.protectionOf(accountId, repository.project_id);
-    return p ? decideRepository(p, repository.path, { hasTags: repository.tags_count !== 0 }) : UNKNOWN;
+    return this.protections.repositoryVerdict(accountId, repository);
+  }
+
+  /** Rules not readable: the repository's per-tag levels, once per listing. */
+  readTagLevels(accountId: string, projectId: number, repositoryId: number, tags: Tag[]): void {
+    this.protections.readTagLevels(accountId, projectId, repositoryId, tags);
   }
 
   /** Every tag name of a repository (cached; one listing for all places the repository appears in). */
@@ -200,38 +199,9 @@ export class RegistryModel implements vscode.Disposable {
     return details;
   }
 
-  /**
-   * True when every tag of the listing has its date (or reading them was tried): newest first can then
-   * sort the whole repository. Otherwise starts one read of all missing details (GraphQL pages of 20,
-   * REST per tag as the fallback) and reports the repository as changed when it is done.
-   */
+  /** Newest first: true once every date of the listing is read (tagDating.ts). */
   datesReady(accountId: string, projectId: number, repositoryId: number, tags: Tag[]): boolean {
-    const state = this.dating.get(tags);
-    if (state === 'done') return true;
-    const c = this.cache.for(accountId);
-    const missing = tags.filter((t) => c.tagDetails(repositoryId, t.name) === undefined).map((t) => t.name);
-    if (missing.length === 0) return true;
-    if (state === 'running') return false;
-    this.dating.set(tags, 'running');
-    const started = Date.now();
-    void this.clients.api(accountId).listTagDetails(projectId, repositoryId, missing)
-      .then((list) => {
-        for (const d of list) c.setTagDetails(repositoryId, d);
-        this.log.info(`Read the dates of ${missing.length} tags of repository ${repositoryId} for newest first in ${Date.now() - started} ms.`);
-      })
-      .catch((err: unknown) => {
-        // Not fatal: the rows show, undated ones last, and each row reads its own details as before.
-        this.log.warn(`Dates of the tags of repository ${repositoryId}: ${describeError(err)}`);
-        if (isAuthError(err)) this.markUnauthorized(accountId, err);
-      })
-      .finally(() => {
-        this.dating.set(tags, 'done');
-        this.changed.fire({ kind: 'repository', accountId, repositoryId });
-        // A read that ends while VS Code is still rendering the "sorting…" row can have its refresh crossed:
-        // once more shortly after (same rows, no jump) so the sorted rows always replace it.
-        setTimeout(() => this.changed.fire({ kind: 'repository', accountId, repositoryId }), 750);
-      });
-    return false;
+    return this.dating.datesReady(accountId, projectId, repositoryId, tags);
   }
 
   /** Queues the details of these tags (digest, size, date) for the rows that show them. */
@@ -240,12 +210,12 @@ export class RegistryModel implements vscode.Disposable {
   }
 
   filterOf(accountId: string, repositoryId: number): string | undefined {
-    return this.filters.get(viewKey(accountId, repositoryId));
+    return this.view.filterOf(accountId, repositoryId);
   }
 
   /** How many of a repository's tags are shown (a page, plus one per "Load more…"). */
   tagLimit(accountId: string, repositoryId: number): number {
-    return this.tagLimits.get(viewKey(accountId, repositoryId)) ?? pageSizeSetting();
+    return this.view.tagLimit(accountId, repositoryId);
   }
 
   unauthorizedReason(accountId: string): string | undefined {
@@ -293,26 +263,7 @@ export class RegistryModel implements vscode.Disposable {
 
   /** The environment account's user and scopes, learned once when the view first shows it. */
   checkEnvironmentAccount(): Promise<void> {
-    const env = this.store.environment;
-    if (!env) return Promise.resolve();
-    let p = this.environmentCheck.get(env.instanceUrl);
-    if (!p) {
-      p = (async () => {
-        try {
-          const check = await this.clients.create(env.instanceUrl, env.token, false).checkToken();
-          const scope = missingScope(check);
-          env.problem = scope ? vscode.l10n.t('The token lacks the "{0}" scope.', scope) : undefined;
-          env.account = accountFromCheck(env.instanceUrl, check, false, 'environment');
-          this.log.info(`Environment account: @${check.user.username} on ${env.instanceUrl}`);
-        } catch (err) {
-          env.problem = describeError(err);
-          this.log.error(`Environment account on ${env.instanceUrl}: ${describeError(err)}`);
-          if (isAuthError(err)) this.unauthorized.set(this.store.environmentAccount()!.id, describeError(err));
-        }
-      })();
-      this.environmentCheck.set(env.instanceUrl, p);
-    }
-    return p;
+    return this.environment.check();
   }
 
   // --- changing --------------------------------------------------------------------------------------
@@ -335,33 +286,23 @@ export class RegistryModel implements vscode.Disposable {
   /** An account was removed: what the tree knew and kept for it goes (a re-added account starts afresh). */
   forgetAccount(accountId: string): void {
     this.cache.clear(accountId);
-    this.clearTagLimits(accountId);
+    this.view.clearTagLimits(accountId);
     this.unauthorized.delete(accountId);
     this.details.forget(accountId);
   }
 
   /** The store changed: accounts no longer in it keep no "Load more…" limits. */
   private forgetRemovedAccounts(): void {
-    const present = new Set(this.store.list().map((a) => a.id));
-    for (const key of [...this.tagLimits.keys()]) {
-      if (!present.has(viewKeyAccount(key))) this.tagLimits.delete(key);
-    }
-  }
-
-  /** Forgets the "Load more…" limits of the account's repositories (of every account without one). */
-  private clearTagLimits(accountId?: string): void {
-    for (const key of [...this.tagLimits.keys()]) {
-      if (accountId === undefined || viewKeyAccount(key) === accountId) this.tagLimits.delete(key);
-    }
+    this.view.keepOnly(new Set(this.store.list().map((a) => a.id)));
   }
 
   /** Refresh: forgets what was fetched below `node` (everything without a node) and lists again. */
   refresh(node?: TreeNode): void {
     if (!node) {
       this.cache.clear();
-      this.clearTagLimits();
+      this.view.clearTagLimits();
       this.unauthorized.clear();
-      this.environmentCheck.clear();
+      this.environment.clear();
       this.clients.invalidate();
       this.details.forget();
       this.changed.fire({ kind: 'everything' });
@@ -425,9 +366,7 @@ export class RegistryModel implements vscode.Disposable {
   }
 
   setFilter(accountId: string, repositoryId: number, filter: string | undefined): void {
-    const k = viewKey(accountId, repositoryId);
-    if (filter && filter.trim() !== '') this.filters.set(k, filter.trim());
-    else this.filters.delete(k);
+    this.view.setFilter(accountId, repositoryId, filter);
     this.changed.fire({ kind: 'repository', accountId, repositoryId });
   }
 
@@ -437,8 +376,7 @@ export class RegistryModel implements vscode.Disposable {
     if (!parent) return;
     const more = node.more;
     if (more.list === 'tags') {
-      const k = viewKey(node.accountId, more.repositoryId);
-      this.tagLimits.set(k, this.tagLimit(node.accountId, more.repositoryId) + pageSizeSetting());
+      this.view.showMoreTags(node.accountId, more.repositoryId);
       this.changed.fire({ kind: 'node', node: parent });
       return;
     }
@@ -456,13 +394,4 @@ export class RegistryModel implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
-}
-
-function viewKey(accountId: string, repositoryId: number): string {
-  return `${accountId}|${repositoryId}`;
-}
-
-/** The account of a `accountId|repositoryId` key (account ids contain "|" themselves). */
-function viewKeyAccount(key: string): string {
-  return key.slice(0, key.lastIndexOf('|'));
 }

@@ -204,7 +204,7 @@ function renderRepository(node: RepositoryNode, ctx: RenderContext): vscode.Tree
 function renderTag(node: TagNode, ctx: RenderContext): vscode.TreeItem {
   const details = ctx.model.tagDetails(node.accountId, node.repositoryId, node.tag.name);
   const treeItem = item(node, node.tag.name, false);
-  const protectedText = protectionText(ctx.model.tagVerdict(node.accountId, node.projectId, node.tag.name));
+  const protectedText = protectionText(ctx.model.tagVerdict(node.accountId, node.projectId, node.repositoryId, node.tag.name));
   treeItem.iconPath = new vscode.ThemeIcon(protectedText ? 'lock' : 'tag');
   const traits: Trait[] = ['tag', ...ctx.access];
   if (details?.digest) traits.push('hasDigest');

@@ -12,8 +12,8 @@ import {
 
 const VAULT = 'acme/platform/vault';
 
-async function inProtectedScenario(body: () => Promise<void>): Promise<void> {
-  await harness.restartDouble({ scenario: 'protected' });
+async function inProtectedScenario(body: () => Promise<void>, options: { graphqlWithout?: string[] } = {}): Promise<void> {
+  await harness.restartDouble({ scenario: 'protected', ...options });
   try {
     await body();
   } finally {
@@ -87,7 +87,37 @@ test('mixed multi-selection: protected tags listed as skipped in the modal and n
   });
 });
 
-test('unknown protection (Developer cannot read the rules): Delete is offered and GitLab\'s reason is reported', async () => {
+test('a Developer (rules not readable): GraphQL\'s per-tag levels lock protected tags; nothing is sent for them', async () => {
+  await inProtectedScenario(async () => {
+    const a = await fresh();
+    await addAccount(a, 'developer');
+    assert.ok(!(await labels(a, await path(a, doubleHost(), VAULT))).includes('Protection'));
+    const repo = await path(a, doubleHost(), VAULT, '(root image)');
+    let tags = await tagNodes(a, repo);
+    await harness.waitFor(async () => {
+      tags = await tagNodes(a, repo);
+      return iconOf(a, tags.get('release-1')!) === 'lock';
+    }, { timeoutMs: 15_000, message: 'per-tag levels lock release-1' });
+    assert.match(description(a, tags.get('release-1')!), /^protected: needs Owner/);
+    assert.match(description(a, tags.get('v1.4.0')!), /^protected: needs Maintainer/, 'a Developer is below ^v\\d\'s Maintainer');
+    assert.match(description(a, tags.get('stable')!), /^immutable/);
+    assert.match(contextValue(a, tags.get('release-1')!), /(^|;)protected(;|$)/);
+    assert.doesNotMatch(contextValue(a, tags.get('dev-1')!), /protected/);
+    const asked = answerConfirm(a, true);
+    let outcome: TagDeletionOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<TagDeletionOutcome>('gitlabRegistry.deleteTag', tags.get('release-1')!, [tags.get('release-1')!, tags.get('dev-1')!]);
+    } finally {
+      restoreUi(a);
+    }
+    assert.match(asked[0].detail, /1 will be skipped \(protected\): release-1/);
+    assert.deepStrictEqual(outcome?.deleted.map((l) => l.split(':').pop()), ['dev-1']);
+    const sent = (await requests()).filter((q) => q.method === 'DELETE').map((q) => q.path);
+    assert.ok(!sent.some((p) => /release-1/.test(p)), sent.join('\n'));
+  });
+});
+
+test('unknown protection (no rules readable, no per-tag levels: GitLab before 17.9): Delete is offered and GitLab\'s reason is reported', async () => {
   await inProtectedScenario(async () => {
     const a = await fresh();
     await addAccount(a, 'developer');
@@ -105,5 +135,5 @@ test('unknown protection (Developer cannot read the rules): Delete is offered an
     }
     assert.deepStrictEqual(outcome?.deleted, []);
     assert.match(outcome!.failed[0].error, /^403 Forbidden - cannot delete protected tag\(s\)/);
-  });
+  }, { graphqlWithout: ['ContainerRepositoryTag.protection'] });
 });
