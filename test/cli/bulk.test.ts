@@ -140,8 +140,9 @@ test('bulk: nothing matches → --yes reports empty lists, exit 0, no DELETE', a
   assert.ok(!d.requests.some((q) => q.method === 'DELETE'));
 });
 
-test('bulk as developer: protection cannot be read → stderr note; --yes shows GitLab\'s 403 for protected tags', async () => {
-  const d = await fresh();
+test('bulk as developer (REST only): protection cannot be read → stderr note; --yes shows GitLab\'s 403 for protected tags', async () => {
+  // With GraphQL the per-tag levels decide (test/cli/protection): here nothing tells, so GitLab decides.
+  const d = await fresh({ graphql: false });
   const dry = await run(d, 'developer', ['bulk', P1, '.', '--delete', 'v.*', '--dry-run', '--json']);
   assert.equal(dry.code, 0, dry.stderr);
   assert.ok(errLines(dry).some((l) => PROTECTION_NOTE.test(l) && /403 Forbidden/.test(l) && /Maintainer/.test(l)), dry.stderr);
@@ -221,7 +222,8 @@ test('bulk --yes --server as developer: GitLab\'s 403 with the role it needs, ex
 });
 
 test('bulk on a legacy registry: warns that GitLab\'s own run may differ and that protection could not be checked (404)', async () => {
-  const d = await fresh({ legacyRegistry: true });
+  // REST only: GraphQL's per-tag levels (all null where no rule can exist) would settle protection.
+  const d = await fresh({ legacyRegistry: true, graphql: false });
   const r = await run(d, 'owner', ['bulk', BUILDER, '.', '--delete', '.*', '--dry-run', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const lines = errLines(r);

@@ -138,3 +138,22 @@ for (const graphql of [false, true]) {
     }
   });
 }
+
+test('bulk by a Developer with GraphQL: per-tag levels keep protected tags (dry run says so, --yes never sends them)', async () => {
+  const d = (double = await startGitLabDouble({ scenario: 'protected' }));
+  const dry = await run(d, d.tokens.developer, ['bulk', VAULT, '.', '--delete', '(release|stable|dev).*', '--dry-run', '--json']);
+  assert.equal(dry.code, 0, dry.stderr);
+  const preview = parseJson<{ delete: string[]; reasons: Record<string, string>; warnings: string[] }>(dry);
+  assert.deepEqual(preview.delete, ['dev-1', 'dev-2', 'dev-3']);
+  assert.deepEqual([preview.reasons['release-1'], preview.reasons.stable], ['protected', 'immutable']);
+  assert.ok(!preview.warnings.some((w) => /could not be checked/.test(w)), preview.warnings.join('\n'));
+  const yes = await run(d, d.tokens.developer, ['bulk', VAULT, '.', '--delete', '(release-1|dev-1)', '--yes', '--json']);
+  assert.equal(yes.code, 1, yes.stderr);
+  assert.deepEqual(parseJson(yes), {
+    deleted: ['dev-1'],
+    failed: [{ tag: 'release-1', error: '403 Forbidden - protected by tag rule (delete needs owner)' }],
+  });
+  assert.equal(deletes(d).filter((q) => /release/.test(q.path)).length, 0, 'nothing sent for release-*');
+  assert.ok(d.repositoryByPath(VAULT)!.tags.some((t) => t.name === 'release-2'));
+});
+

@@ -107,8 +107,8 @@ test('rm with a read_api token: exit 1, 403 insufficient_scope naming the api sc
   cleanupTemp();
 });
 
-test('rm as a developer on a protected tag: failed "403 Forbidden - cannot delete protected tag(s)"', async () => {
-  const d = await fresh();
+test('rm as a developer on a protected tag, nothing telling before (REST only): failed "403 Forbidden - cannot delete protected tag(s)"', async () => {
+  const d = await fresh({ graphql: false });
   const r = await run(['rm', PROJECT, '.', 'v1.2.2', 'dev-0002', '--yes', '--json'], {
     env: { GITLAB_URL: d.url, GITLAB_TOKEN: d.tokens.developer },
   });
@@ -165,7 +165,8 @@ test('job token (CI_JOB_TOKEN): rm by name works with only /projects/:id/registr
 });
 
 test('rm over GraphQL: mutations of up to 20 names, the same true report, siblings stay, no REST DELETE', async () => {
-  const d = await fresh();
+  // A schema without per-tag levels (before 17.9), so the protected tag below is sent and GraphQL skips it.
+  const d = await fresh({ graphqlWithout: ['ContainerRepositoryTag.protection'] });
   const digest = d.repositoryByPath(ROOT_PATH)!.tags.find((t) => t.name === 'main')!.digest;
   const r = await run(['rm', PROJECT, '.', 'main', 'dev-0001', 'no-such-tag', '--yes', '--json'], {
     env: { GITLAB_URL: d.url, GITLAB_TOKEN: d.tokens.developer },

@@ -177,7 +177,8 @@ export class FastPathApi implements RegistryApi {
     try {
       return await walk(true);
     } catch (e) {
-      if (!(e instanceof GraphqlSchemaMismatch)) throw e;
+      // Only a complaint about this field: any other mismatch is the whole capability's (withFallback).
+      if (!(e instanceof GraphqlSchemaMismatch) || !/["']protection["']/.test(e.gitlabMessage)) throw e;
       this.disable('tagLevels', `schema: ${e.gitlabMessage}`);
       return walk(false);
     }
@@ -364,7 +365,7 @@ export class FastPathApi implements RegistryApi {
       return new Map(tags.map((t) => [t.name, t.protection ?? null]));
     } catch (e) {
       if (e instanceof GitLabError && e.kind === 'cancelled') throw e;
-      if (e instanceof GraphqlSchemaMismatch) this.disable('tagLevels', `schema: ${e.gitlabMessage}`);
+      if (e instanceof GraphqlSchemaMismatch && /["']protection["']/.test(e.gitlabMessage)) this.disable('tagLevels', `schema: ${e.gitlabMessage}`);
       else this.log?.debug(`GraphQL tag protection levels not read (${e instanceof Error ? e.message : String(e)})`);
       return undefined;
     }
