@@ -25,7 +25,10 @@ export interface RegistryApi {
   /** Member groups; `topLevelOnly` for the tree's first level. */
   listGroups(query: { search?: string; topLevelOnly?: boolean }, page?: PageRequest): Promise<Page<Group>>;
   /** A group's projects including subgroups. */
-  listGroupProjects(group: GroupRef, query: { search?: string; minAccessLevel?: number }, page?: PageRequest): Promise<Page<Project>>;
+  /** A group's projects: with its subgroups' unless `directOnly` (the tree nests subgroups itself). */
+  listGroupProjects(group: GroupRef, query: { search?: string; minAccessLevel?: number; directOnly?: boolean }, page?: PageRequest): Promise<Page<Project>>;
+  /** The direct subgroups of a group the caller may see, by path (GET /groups/:id/subgroups). */
+  listSubgroups(group: GroupRef, page?: PageRequest): Promise<Page<Group>>;
   getProject(project: ProjectRef): Promise<Project>;
 
   listProjectRepositories(project: ProjectRef, page?: PageRequest): Promise<Page<Repository>>;
@@ -83,6 +86,14 @@ export interface RegistryApi {
    * read the rules. Undefined where there is no such answer: REST, GraphQL not usable, or a schema without
    * the field (before GitLab 17.9). Never throws a GitLab error other than cancellation.
    */
+  /**
+   * One page of a repository's tags newest first, sorted by the registry (GraphQL PUBLISHED_AT_DESC, only
+   * on registries with the metadata database). Undefined where the server cannot sort by date (REST, a
+   * legacy registry, GraphQL not usable): the caller then sorts itself.
+   */
+  listTagsNewestFirst(
+    project: ProjectRef, repositoryId: number, page: { first: number; after?: string }, opts?: { signal?: AbortSignal },
+  ): Promise<NewestTagsPage | undefined>;
   listTagProtectionLevels(project: ProjectRef, repositoryId: number, opts?: { signal?: AbortSignal }): Promise<Map<string, TagProtectionLevels | null> | undefined>;
 
   // --- branches (gone-branch images, core/branches.ts) ---------------------------------------------
@@ -105,4 +116,13 @@ export interface TagProtectionAccess {
    * administrator who is not a member) or for a job token (no request sent).
    */
   accessLevel: number | null;
+}
+
+/** A page of tags newest first (listTagsNewestFirst). */
+export interface NewestTagsPage {
+  tags: TagDetails[];
+  /** Cursor of the next page; undefined after the last. */
+  next?: string;
+  /** The repository's tag count. */
+  total: number;
 }

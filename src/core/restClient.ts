@@ -100,12 +100,21 @@ export class RestRegistryApi implements RegistryApi {
   async listGroups(query: { search?: string; topLevelOnly?: boolean }, page?: PageRequest): Promise<Page<Group>> {
     return this.mapPage(await this.offsetPage<Json>('/groups', {
       min_access_level: 20, top_level_only: query.topLevelOnly ? true : undefined, search: nonEmpty(query.search),
+      order_by: 'path', sort: 'asc',
     }, page), toGroup, 'group');
   }
 
-  async listGroupProjects(group: GroupRef, query: { search?: string; minAccessLevel?: number }, page?: PageRequest): Promise<Page<Project>> {
+  async listSubgroups(group: GroupRef, page?: PageRequest): Promise<Page<Group>> {
+    return this.mapPage(await this.offsetPage<Json>(`/groups/${encodeProjectRef(group)}/subgroups`, {
+      order_by: 'path', sort: 'asc',
+    }, page), toGroup, 'group');
+  }
+
+  async listGroupProjects(
+    group: GroupRef, query: { search?: string; minAccessLevel?: number; directOnly?: boolean }, page?: PageRequest,
+  ): Promise<Page<Project>> {
     return this.mapPage(await this.offsetPage<Json>(`/groups/${encodeProjectRef(group)}/projects`, {
-      include_subgroups: true, simple: true, order_by: 'path', sort: 'asc', search: nonEmpty(query.search),
+      include_subgroups: query.directOnly ? undefined : true, simple: true, order_by: 'path', sort: 'asc', search: nonEmpty(query.search),
       min_access_level: query.minAccessLevel,
     }, page), toProject, 'project');
   }
@@ -260,6 +269,11 @@ export class RestRegistryApi implements RegistryApi {
       }
     }
     throw e;
+  }
+
+  /** REST sorts tags by name only. */
+  async listTagsNewestFirst(): Promise<undefined> {
+    return undefined;
   }
 
   /** REST has no per-tag protection answer. */

@@ -129,6 +129,7 @@ export class GitLabApi {
       r('GET', 'groups', (c) => this.listGroups(c)),
       r('GET', 'groups/:id', (c) => ({ status: 200, body: groupEntity(this.visibleGroup(c), c.entities) })),
       r('GET', 'groups/:id/projects', (c) => this.listGroupProjects(c)),
+      r('GET', 'groups/:id/subgroups', (c) => this.listGroups(c, this.visibleGroup(c).id)),
       r('GET', 'groups/:id/registry/repositories', (c) => this.listGroupRepositories(c)),
       r('GET', 'registry/repositories/:rid', (c) => this.getRepository(c), authed),
       r('GET', 'projects/:id/registry/repositories', (c) => this.listProjectRepositories(c), registry),
@@ -414,7 +415,8 @@ export class GitLabApi {
     p.policy = next;
   }
 
-  private listGroups(c: Ctx): Reply {
+  /** GET /groups, or with `parentId` GET /groups/:id/subgroups (the direct subgroups the caller may see). */
+  private listGroups(c: Ctx, parentId?: number): Reply {
     const userId = c.caller.user?.id;
     const minAccess = intParam(c.req.query, 'min_access_level', 0);
     const allAvailable = boolParam(c.input, 'all_available');
@@ -426,6 +428,7 @@ export class GitLabApi {
     if (minAccess > 0) list = list.filter((g) => groupAccess(this.state, userId, g.id) >= minAccess);
     if (boolParam(c.input, 'owned')) list = list.filter((g) => groupAccess(this.state, userId, g.id) >= ACCESS.owner);
     if (boolParam(c.input, 'top_level_only')) list = list.filter((g) => g.parentId === null);
+    if (parentId !== undefined) list = list.filter((g) => g.parentId === parentId);
     const search = stringParam(c.input, 'search')?.toLowerCase();
     if (search) list = list.filter((g) => g.name.toLowerCase().includes(search) || g.path.toLowerCase().includes(search));
     const orderBy = stringParam(c.input, 'order_by') ?? 'name';

@@ -14,7 +14,7 @@ function tagNames(ctx: E2EContext, repositoryId: number): string[] {
 async function openRepository(ctx: E2EContext, repository: string, waitForTag: string): Promise<void> {
   const host = new URL(ctx.doubleUrl).host;
   if (!(await ctx.wb.view(VIEW).isVisible())) await ctx.wb.openViewContainer(CONTAINER);
-  await ctx.wb.expandPath([host, 'acme/platform/My.Project'], VIEW);
+  await ctx.wb.expandPath([host, 'acme', 'platform', 'My.Project'], VIEW);
   const row = ctx.wb.row(repository, VIEW);
   await row.waitFor({ timeout: 15_000 });
   if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();

@@ -11,7 +11,7 @@ test('right-click a protected tag: no Delete Tag; a deletable tag keeps it; lock
   const { wb, page } = ctx;
   const host = new URL(ctx.doubleUrl).host;
   await wb.openViewContainer(CONTAINER);
-  await wb.expandPath([host, 'acme/platform/vault'], VIEW);
+  await wb.expandPath([host, 'acme', 'platform', 'vault'], VIEW);
   // The project's root image is labelled "(root image)" (its path is in the tooltip).
   const root = wb.rows(VIEW).filter({ has: page.locator('.label-name', { hasText: /^\s*\(root image\)\s*$/ }) }).first();
   await root.waitFor({ timeout: 15_000 });

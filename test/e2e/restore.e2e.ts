@@ -38,7 +38,7 @@ test(NAME, async (ctx) => {
     const client = new RegistryClient({ registry: h.host, hostname: '127.0.0.1', repository: REPO, username: 'alice', password: token, actions: ['pull'] });
 
     await wb.openViewContainer('GitLab Registry');
-    await wb.expandPath([new URL(ctx.doubleUrl).host, 'acme/website'], VIEW);
+    await wb.expandPath([new URL(ctx.doubleUrl).host, 'acme', 'website'], VIEW);
     await wb.expand(/acme\/website\/app$|^app$/, VIEW);
     await wb.waitForRow('v1', VIEW);
     await ctx.page.waitForTimeout(1500); // details arrive and re-sort the rows once

@@ -21,7 +21,7 @@ test('Delete Tags by Rule…: preview webview with the timeline, then Delete rem
   const { wb, page } = ctx;
   const host = new URL(ctx.doubleUrl).host;
   await wb.openViewContainer(CONTAINER);
-  await wb.expandPath([host, 'acme/platform/My.Project'], VIEW);
+  await wb.expandPath([host, 'acme', 'platform', 'My.Project'], VIEW);
   await wb.waitForRow('Cleanup policy', VIEW);
   await wb.waitForRow('api', VIEW);
   await wb.contextMenu(wb.row('api', VIEW), 'Delete Tags by Rule…');

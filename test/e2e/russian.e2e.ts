@@ -19,7 +19,7 @@ function tagNames(ctx: E2EContext, repositoryId: number): string[] {
 async function openApiRepository(ctx: E2EContext): Promise<void> {
   const { wb, page } = ctx;
   await wb.openViewContainer(CONTAINER);
-  await wb.expandPath([new URL(ctx.doubleUrl).host, 'acme/platform/My.Project', 'api'], VIEW);
+  await wb.expandPath([new URL(ctx.doubleUrl).host, 'acme', 'platform', 'My.Project', 'api'], VIEW);
   await wb.waitForRow('nightly', VIEW);
   // Tag details (digest · size · age) arrive after the names; then newest-first re-sorts once.
   await page.locator('.monaco-list-row .label-description', { hasText: /·/ }).first().waitFor({ timeout: 15_000 });

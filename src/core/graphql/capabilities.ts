@@ -5,7 +5,9 @@
 /** What can be switched off independently when an instance's schema lacks it. */
 export type Capability = 'repositories' | 'tagDetails' | 'deleteTags' | 'deleteRepository' | 'cleanupPolicy' | 'tagProtection'
   /** ContainerRepositoryTag.protection (GitLab 17.9+): without it, tag pages are asked for without the field. */
-  | 'tagLevels';
+  | 'tagLevels'
+  /** tags(sort: PUBLISHED_AT_DESC) with real dates (registries with the metadata database). */
+  | 'newestFirst';
 
 export class CapabilityMemory {
   /** '*' = the endpoint is unusable; otherwise one capability. */

@@ -19,7 +19,7 @@
 // repeated over REST so that the caller gets REST's exact error. See docs/gitlab-api.md "GraphQL".
 import { GitLabError, cancelledError } from '../errors';
 import type { HttpClient } from '../http';
-import type { RegistryApi, TagProtectionAccess } from '../registryApi';
+import type { NewestTagsPage, RegistryApi, TagProtectionAccess } from '../registryApi';
 import type { ProjectProtection } from '../protection';
 import type { RestClientOptions, RestRegistryApi } from '../restClient';
 import { compareCodePoints } from '../text';
@@ -33,7 +33,7 @@ import { Capability, CapabilityMemory, UseRest } from './capabilities';
 import { deleteTagsViaGraphql } from './deleteTags';
 import {
   CLEANUP_POLICY, GROUP_REPOSITORIES, GqlPolicy, GqlProjectRef, GqlRepositoryConnection, GqlTagPage, GqlTagRule,
-  MAX_PAGE_SIZE, PROJECT_REPOSITORIES, PageInfo, TAGS_PAGE_SIZE, tagDetailsPage, tagDetailsPageDesc,
+  MAX_PAGE_SIZE, PROJECT_REPOSITORIES, PageInfo, TAGS_PAGE_SIZE, tagDetailsPage, tagDetailsPageDesc, tagsNewestPage,
   TAG_PROTECTION_RULES, PROTECTION_RULES, GqlRepositoryRule, repositoryRuleFromGraphql, isUsableRepositoryNode, isUsableTagNode, policyFromGraphql, repositoryFromGraphql,
   tagDetailsFromGraphql, tagRuleFromGraphql,
 } from './queries';
@@ -98,8 +98,14 @@ export class FastPathApi implements RegistryApi {
     return result;
   }
 
-  async listGroupProjects(group: GroupRef, query: { search?: string; minAccessLevel?: number }, page?: PageRequest): Promise<Page<Project>> {
+  async listGroupProjects(
+    group: GroupRef, query: { search?: string; minAccessLevel?: number; directOnly?: boolean }, page?: PageRequest,
+  ): Promise<Page<Project>> {
     return this.learnProjects(await this.rest.listGroupProjects(group, query, page));
+  }
+
+  listSubgroups(group: GroupRef, page?: PageRequest): Promise<Page<Group>> {
+    return this.rest.listSubgroups(group, page);
   }
 
   async getProject(project: ProjectRef): Promise<Project> {
@@ -353,6 +359,36 @@ export class FastPathApi implements RegistryApi {
     const repos = p.containerProtectionRepositoryRules?.nodes.filter((n): n is GqlRepositoryRule => n !== null)
       .map((n) => repositoryRuleFromGraphql(n, projectId));
     return { ...rest, tagRules: rest.tagRules ?? tags ?? null, repositoryRules: rest.repositoryRules ?? repos ?? null };
+  }
+
+  async listTagsNewestFirst(
+    project: ProjectRef, repositoryId: number, page: { first: number; after?: string }, opts: { signal?: AbortSignal } = {},
+  ): Promise<NewestTagsPage | undefined> {
+    if (this.memory.disabledReason('newestFirst') !== undefined || this.memory.disabledReason('tagDetails') !== undefined) return undefined;
+    try {
+      return await this.withTagLevelsIfKnown(async (withLevels) => {
+        const res: GraphqlResult<GqlTagPage> = await this.gql.query<GqlTagPage>(tagsNewestPage(withLevels), {
+          id: repositoryGid(checkedRepositoryId(repositoryId)), first: Math.min(TAGS_PAGE_SIZE, Math.max(1, page.first)), after: page.after ?? null,
+        }, opts.signal);
+        const repo = this.dataOrRest(res).containerRepository;
+        if (!repo || !repo.tags || !this.belongsTo(repo.project, project)) throw new UseRest('repository not readable through GraphQL');
+        const nodes = repo.tags.nodes.filter(isUsableTagNode);
+        // A legacy registry (no size, no publishedAt) accepts the sort but has no real order. Remembered per
+        // instance. (With the metadata database a tag without a date can still come: PostgreSQL puts NULLs
+        // first in a descending sort, and so do these pages.)
+        if (repo.size === null && nodes.length > 0 && nodes.every((n) => !n.publishedAt)) {
+          this.disable('newestFirst', 'the registry gives no publishedAt (no metadata database)');
+          return undefined;
+        }
+        const next = repo.tags.pageInfo.hasNextPage && repo.tags.pageInfo.endCursor ? repo.tags.pageInfo.endCursor : undefined;
+        return { tags: nodes.map(tagDetailsFromGraphql), ...(next !== undefined ? { next } : {}), total: typeof repo.tagsCount === 'number' ? repo.tagsCount : nodes.length };
+      });
+    } catch (e) {
+      if (e instanceof GitLabError && e.kind === 'cancelled') throw e;
+      if (e instanceof GraphqlSchemaMismatch) this.disable('newestFirst', `schema: ${e.gitlabMessage}`);
+      else this.log?.debug(`GraphQL newest-first tags not read (${e instanceof Error ? e.message : String(e)})`);
+      return undefined;
+    }
   }
 
   async listTagProtectionLevels(

@@ -53,6 +53,24 @@ export function tagDetailsPage(withLevels: boolean): string {
 }`;
 }
 
+/**
+ * Tags newest first, as the registry sorts them (PUBLISHED_AT_DESC: GitLab-API registries with the metadata
+ * database). Legacy registries accept the sort but give no publishedAt and no real order: the caller checks.
+ */
+export function tagsNewestPage(withLevels: boolean): string {
+  return `query glcrTagsNewest($id: ContainerRepositoryID!, $first: Int!, $after: String) {
+  containerRepository(id: $id) {
+    tagsCount
+    size
+    project { id fullPath }
+    tags(first: $first, after: $after, sort: PUBLISHED_AT_DESC) {
+      nodes { ${tagNodeFields(withLevels)} publishedAt }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+}
+
 /** The same page walking backwards from the last name: the second cursor chain of a full listing (both registry kinds sort). */
 export function tagDetailsPageDesc(withLevels: boolean): string {
   return `query glcrTagDetailsDesc($id: ContainerRepositoryID!, $first: Int!, $after: String) {
@@ -172,6 +190,8 @@ export interface GqlRepositoryConnection {
 }
 
 export interface GqlTag {
+  /** Only in tagsNewestPage; null on legacy registries. */
+  publishedAt?: string | null;
   /** Present only when the query asked for it (schema 17.9+). */
   protection?: GqlLevels | null;
   name: string;
@@ -187,6 +207,8 @@ export interface GqlTag {
 export interface GqlTagPage {
   containerRepository: {
     tagsCount?: number;
+    /** Only in tagsNewestPage: null without the metadata database. */
+    size?: string | number | null;
     project?: GqlProjectRef;
     tags: { nodes: Array<GqlTag | null>; pageInfo: PageInfo } | null;
   } | null;

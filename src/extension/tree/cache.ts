@@ -129,10 +129,15 @@ export class RegistryCache {
   }
 }
 
-/** A paged listing the tree shows: an account's top-level groups or projects, or a group's or project's repositories. */
+/**
+ * A paged listing: an account's top-level groups or member projects, a group's subgroups or own projects
+ * (the tree nests them), a group's repositories (group-wide commands), or a project's repositories.
+ */
 export type ListKey =
   | { list: 'groups' }
   | { list: 'projects' }
+  | { list: 'subgroups'; groupId: number }
+  | { list: 'groupProjects'; groupId: number }
   | { list: 'groupRepositories'; groupId: number }
   | { list: 'projectRepositories'; projectId: number };
 
@@ -141,6 +146,8 @@ export function listKeyId(key: ListKey): string {
   switch (key.list) {
     case 'groups': return 'groups';
     case 'projects': return 'projects';
+    case 'subgroups': return `group:${key.groupId}:subgroups`;
+    case 'groupProjects': return `group:${key.groupId}:projects`;
     case 'groupRepositories': return `group:${key.groupId}:repositories`;
     case 'projectRepositories': return `project:${key.projectId}:repositories`;
   }

@@ -2,7 +2,7 @@
 // (a project's cleanup policy first) → tags. Data comes from the model; a listing that fails becomes an
 // error node (a 401 also marks the account), an empty one a message row.
 import * as vscode from 'vscode';
-import type { Group, Project, Repository } from '../../core/types';
+import type { Group, Project, Repository, Tag } from '../../core/types';
 import { describeError, isAuthError } from '../errors';
 import type { Log } from '../log';
 import { pageSizeSetting, tagSortOrderSetting } from '../settings';
@@ -71,13 +71,25 @@ export class TreeChildren {
       this.model.list<Group>(node.accountId, { list: 'groups' }),
       this.model.list<Project>(node.accountId, { list: 'projects' }),
     ]);
-    const out: TreeNode[] = [];
-    for (const g of groups.items) out.push(this.nodes.keep<GroupNode>({ kind: 'group', id: `${node.id}/g:${g.id}`, accountId: node.accountId, parent: node, group: g }));
-    if (!groups.complete) out.push(this.loadMore(node, { list: 'groups' }, 'groups'));
-    for (const p of projects.items) out.push(this.nodes.keep<ProjectNode>({ kind: 'project', id: `${node.id}/p:${p.id}`, accountId: node.accountId, parent: node, project: p }));
+    // Projects nest under their groups: at the top only those outside every listed top-level group (personal
+    // projects, projects shared with you in groups you are not a member of). Both lists come ordered by path.
+    const inListedGroup = (p: Project) => groups.items.some((g) => p.path_with_namespace.toLowerCase().startsWith(`${g.full_path.toLowerCase()}/`));
+    const out: TreeNode[] = [
+      ...this.groupNodes(node, groups.items),
+      ...(groups.complete ? [] : [this.loadMore(node, { list: 'groups' }, 'groups')]),
+      ...this.projectNodes(node, projects.items.filter((p) => !inListedGroup(p))),
+    ];
     if (!projects.complete) out.push(this.loadMore(node, { list: 'projects' }, 'projects'));
     if (out.length === 0) out.push(this.message(node, vscode.l10n.t('No groups or projects where you are at least a Reporter')));
     return out;
+  }
+
+  private groupNodes(parent: AccountNode | GroupNode, groups: Group[]): GroupNode[] {
+    return groups.map((g) => this.nodes.keep<GroupNode>({ kind: 'group', id: `${parent.id}/g:${g.id}`, accountId: parent.accountId, parent, group: g }));
+  }
+
+  private projectNodes(parent: AccountNode | GroupNode, projects: Project[]): ProjectNode[] {
+    return projects.map((p) => this.nodes.keep<ProjectNode>({ kind: 'project', id: `${parent.id}/p:${p.id}`, accountId: parent.accountId, parent, project: p }));
   }
 
   private repositoryNodes(parent: GroupNode | ProjectNode, repos: Repository[]): RepositoryNode[] {
@@ -92,12 +104,21 @@ export class TreeChildren {
       }));
   }
 
+  /** A group: its subgroups, then its own projects, each by path; every repository sits under its project. */
   private async groupChildren(node: GroupNode): Promise<TreeNode[]> {
-    const key = { list: 'groupRepositories', groupId: node.group.id } as const;
-    const list = await this.model.list<Repository>(node.accountId, key);
-    const out: TreeNode[] = this.repositoryNodes(node, list.items);
-    if (!list.complete) out.push(this.loadMore(node, key, 'repositories'));
-    if (out.length === 0) out.push(this.message(node, vscode.l10n.t('No image repositories in this group or its subgroups')));
+    const subgroupsKey = { list: 'subgroups', groupId: node.group.id } as const;
+    const projectsKey = { list: 'groupProjects', groupId: node.group.id } as const;
+    const [subgroups, projects] = await Promise.all([
+      this.model.list<Group>(node.accountId, subgroupsKey),
+      this.model.list<Project>(node.accountId, projectsKey),
+    ]);
+    const out: TreeNode[] = [
+      ...this.groupNodes(node, subgroups.items),
+      ...(subgroups.complete ? [] : [this.loadMore(node, subgroupsKey, 'groups')]),
+      ...this.projectNodes(node, projects.items),
+      ...(projects.complete ? [] : [this.loadMore(node, projectsKey, 'projects')]),
+    ];
+    if (out.length === 0) out.push(this.message(node, vscode.l10n.t('No subgroups or projects')));
     return out;
   }
 
@@ -135,8 +156,15 @@ export class TreeChildren {
     const filter = this.model.filterOf(accountId, repositoryId);
     // Newest first means newest of the whole repository: every date is read before the first row shows,
     // so rows never jump and a loaded page lands below what the user reads. Beyond MAX_DATED_TAGS that
-    // read is too long (GraphQL pages of 20): name order, and the repository row says so.
-    const order: TagSortOrder = tagSortOrderSetting() === 'newest' && all.length <= MAX_DATED_TAGS ? 'newest' : 'name';
+    // read is too long (GraphQL pages of 20): the registry sorts where it can (serverNewest.ts), else name
+    // order, and the repository row says so.
+    const newest = tagSortOrderSetting() === 'newest';
+    if (newest && all.length > MAX_DATED_TAGS && !filter) {
+      const rows = this.model.newest.rows(accountId, projectId, repositoryId, all, this.model.tagLimit(accountId, repositoryId));
+      if (rows === 'loading') return [this.message(node, vscode.l10n.t('reading the newest of {0} tags…', formatCount(all.length, vscode.env.language)))];
+      if (rows !== undefined) return this.tagRows(node, rows, all.length, protection.tagRules === null ? all : undefined);
+    }
+    const order: TagSortOrder = newest && all.length <= MAX_DATED_TAGS ? 'newest' : 'name';
     if (order === 'newest' && !this.model.datesReady(accountId, projectId, repositoryId, all)) {
       return [this.message(node, vscode.l10n.t('sorting {0} tags…', formatCount(all.length, vscode.env.language)))];
     }
@@ -150,16 +178,26 @@ export class TreeChildren {
     // Details for every tag, or only the shown ones for very large repositories (name order).
     const wanted = all.length <= MAX_DATED_TAGS ? matching : shown;
     this.model.requestTagDetails(wanted.map((t) => ({ accountId, projectId, repositoryId, name: t.name })));
-    const out: TreeNode[] = shown.map((t) => this.nodes.keep<TagNode>({
-      kind: 'tag', id: `${node.id}/t:${t.name}`, accountId, parent: node, repositoryId, projectId, tag: t,
-    }));
-    if (sorted.length > shown.length) {
-      const more = this.loadMore(node, { list: 'tags', repositoryId }, 'tags');
-      more.count = { shown: shown.length, total: sorted.length, next: Math.min(pageSizeSetting(), sorted.length - shown.length) };
-      out.push(more);
-    }
+    const out = this.tagRows(node, shown, sorted.length);
     if (out.length === 0) {
       out.push(this.message(node, filter ? vscode.l10n.t('No tags match "{0}"', filter) : vscode.l10n.t('No tags')));
+    }
+    return out;
+  }
+
+  /** Rows for the shown tags, then "Load N more (shown of total)" when there are more. */
+  private tagRows(node: RepositoryNode, shown: Tag[], total: number, readLevelsOf?: Tag[]): TreeNode[] {
+    const { accountId, projectId, repositoryId } = node;
+    if (readLevelsOf && shown.some((t) => this.model.tagDetails(accountId, repositoryId, t.name)?.protection === undefined)) {
+      this.model.readTagLevels(accountId, projectId, repositoryId, readLevelsOf);
+    }
+    const out: TreeNode[] = shown.map((t) => this.nodes.keep<TagNode>({
+      kind: 'tag', id: `${node.id}/t:${t.name}`, accountId, parent: node, repositoryId, projectId, tag: { name: t.name, path: t.path, location: t.location },
+    }));
+    if (total > shown.length) {
+      const more = this.loadMore(node, { list: 'tags', repositoryId }, 'tags');
+      more.count = { shown: shown.length, total, next: Math.min(pageSizeSetting(), total - shown.length) };
+      out.push(more);
     }
     return out;
   }

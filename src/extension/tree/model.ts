@@ -13,9 +13,11 @@ import type { ProjectProtection, Verdict } from '../../core/protection';
 import { describeError, isAuthError } from '../errors';
 import type { Log } from '../log';
 import { concurrencySetting, pageSizeSetting, tagSortOrderSetting } from '../settings';
-import { listKeyId, type AccountCache, RegistryCache, type ListKey, type PolicyState } from './cache';
+import { listKeyId, RegistryCache, type ListKey, type PolicyState } from './cache';
+import { loadListPage } from './listPages';
 import type { LoadMoreNode, TreeNode } from './nodes';
 import { TreeProtection } from './protectionState';
+import { ServerNewest } from './serverNewest';
 import { TreeViewState } from './viewState';
 import { TagDating } from './tagDating';
 import { TagDetailsLoader, type DetailsJob } from './tagDetailsLoader';
@@ -50,12 +52,15 @@ export class RegistryModel implements vscode.Disposable {
   private readonly details: TagDetailsLoader;
   private readonly dating: TagDating;
   private readonly protections: TreeProtection;
+  /** Newest first sorted by the registry, for repositories too large to date every tag. */
+  readonly newest: ServerNewest;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(readonly store: AccountStore, readonly clients: ClientPool, private readonly log: Log) {
     this.environment = new EnvironmentAccountCheck(store, clients, log, (id, reason) => this.unauthorized.set(id, reason));
     const repositoryChanged = (accountId: string, repositoryId: number) => this.changed.fire({ kind: 'repository', accountId, repositoryId });
     this.dating = new TagDating(this.cache, clients, log, { repositoryChanged, unauthorized: (a, e) => this.markUnauthorized(a, e) });
+    this.newest = new ServerNewest(this.cache, clients, log, repositoryChanged);
     this.protections = new TreeProtection(this.cache, clients, log, {
       details: (a, r, n) => this.tagDetails(a, r, n), repositoryChanged,
     });
@@ -235,30 +240,9 @@ export class RegistryModel implements vscode.Disposable {
   }
 
   private async fetchPage(accountId: string, key: ListKey, page: PageRequest, first: boolean): Promise<void> {
-    const api = this.clients.api(accountId);
     const c = this.cache.for(accountId);
-    const load = async (): Promise<Page<unknown>> => {
-      switch (key.list) {
-        case 'groups': return api.listGroups({ topLevelOnly: true }, page);
-        case 'projects': {
-          const projects = await api.listProjects({}, page);
-          for (const p of projects.items) c.projects.set(p.id, p);
-          return projects;
-        }
-        case 'groupRepositories': return this.keepRepositories(c, await api.listGroupRepositories(key.groupId, page));
-        case 'projectRepositories': return this.keepRepositories(c, await api.listProjectRepositories(key.projectId, page));
-      }
-    };
-    const result = await c.once(`${listKeyId(key)}|${page.cursor ?? ''}`, load);
+    const result = await c.once(`${listKeyId(key)}|${page.cursor ?? ''}`, () => loadListPage(this.clients.api(accountId), c, key, page));
     c.addPage(key, result, first);
-  }
-
-  private keepRepositories(c: AccountCache, page: Page<Repository>): Page<Repository> {
-    for (const r of page.items) {
-      c.repositories.set(r.id, r);
-      c.goneRepositories.delete(r.id);
-    }
-    return page;
   }
 
   /** The environment account's user and scopes, learned once when the view first shows it. */
@@ -315,6 +299,8 @@ export class RegistryModel implements vscode.Disposable {
         break;
       case 'group':
         c.forgetList({ list: 'groupRepositories', groupId: node.group.id });
+        c.forgetList({ list: 'subgroups', groupId: node.group.id });
+        c.forgetList({ list: 'groupProjects', groupId: node.group.id });
         break;
       case 'project':
         c.forgetList({ list: 'projectRepositories', projectId: node.project.id });

@@ -111,19 +111,24 @@ function renderAccount(node: AccountNode, ctx: RenderContext): vscode.TreeItem {
   return treeItem;
 }
 
+/** Below a group, a subgroup or project is named by its last path segment (its group is the row above). */
+const nested = (node: GroupNode | ProjectNode): boolean => node.parent?.kind === 'group';
+const lastSegment = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
 function renderGroup(node: GroupNode, ctx: RenderContext): vscode.TreeItem {
-  const treeItem = item(node, node.group.full_path, true);
+  const treeItem = item(node, nested(node) ? lastSegment(node.group.full_path) : node.group.full_path, true);
   treeItem.iconPath = new vscode.ThemeIcon('organization');
   treeItem.contextValue = contextValue(['group', ...ctx.access]);
-  treeItem.tooltip = `${node.group.full_path}\n${vscode.l10n.t('Image repositories of all projects in this group and its subgroups')}`;
+  treeItem.tooltip = `${node.group.full_path}\n${vscode.l10n.t('Subgroups and projects; group commands act on the image repositories of all of them')}`;
   return treeItem;
 }
 
 function renderProject(node: ProjectNode, ctx: RenderContext): vscode.TreeItem {
-  const treeItem = item(node, node.project.path_with_namespace, true);
+  const path = node.project.path_with_namespace;
+  const treeItem = item(node, nested(node) ? lastSegment(path) : path, true);
   treeItem.iconPath = new vscode.ThemeIcon('repo');
   treeItem.contextValue = contextValue(['project', ...ctx.access]);
-  treeItem.tooltip = node.project.web_url;
+  treeItem.tooltip = `${path}\n${node.project.web_url}`;
   return treeItem;
 }
 
@@ -178,8 +183,11 @@ function renderRepository(node: RepositoryNode, ctx: RenderContext): vscode.Tree
     if (matching !== undefined) parts.push(vscode.l10n.t('{0} of {1} tags', formatCount(matching, ctx.locale), formatCount(total, ctx.locale)));
     else parts.push(total === 1 ? vscode.l10n.t('1 tag') : vscode.l10n.t('{0} tags', formatCount(total, ctx.locale)));
   }
-  // Honest order: a repository too large to date every tag first is listed by name, and says so.
-  if (tags && tags.length > MAX_DATED_TAGS && tagSortOrderSetting() === 'newest') parts.push(vscode.l10n.t('by name: too many tags to sort by date'));
+  // Honest order: a repository too large to date every tag first, whose registry cannot sort by date
+  // either (or which is filtered), is listed by name, and says so.
+  if (tags && tags.length > MAX_DATED_TAGS && tagSortOrderSetting() === 'newest' && (filter || !ctx.model.newest.sortedByServer(tags))) {
+    parts.push(vscode.l10n.t('by name: too many tags to sort by date'));
+  }
   const cleanupAge = repo?.cleanup_policy_started_at ? formatAge(repo.cleanup_policy_started_at, Date.now(), ctx.locale) : undefined;
   if (cleanupAge && !status) parts.push(vscode.l10n.t('cleanup {0}', cleanupAge));
   treeItem.description = parts.join(' · ');
@@ -240,6 +248,7 @@ function renderLoadMore(node: LoadMoreNode, ctx: RenderContext): vscode.TreeItem
   const treeItem = item(node, title, false);
   treeItem.description = c ? undefined : {
     groups: vscode.l10n.t('groups'), projects: vscode.l10n.t('projects'),
+    subgroups: vscode.l10n.t('groups'), groupProjects: vscode.l10n.t('projects'),
     groupRepositories: vscode.l10n.t('image repositories'), projectRepositories: vscode.l10n.t('image repositories'),
     tags: vscode.l10n.t('tags'),
   }[node.more.list];

@@ -103,7 +103,7 @@ export function contextValue(a: GitLabRegistryApi, node: TreeNode): string {
 export async function children(a: GitLabRegistryApi, node?: TreeNode): Promise<TreeNode[]> {
   for (let attempt = 0; attempt < 400; attempt++) {
     const kids = await a.provider.getChildren(node);
-    if (!(kids.length === 1 && kids[0].kind === 'message' && /^sorting /.test(label(a, kids[0])))) return kids;
+    if (!(kids.length === 1 && kids[0].kind === 'message' && /^(sorting |reading the newest )/.test(label(a, kids[0])))) return kids;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`still sorting the tags of ${node?.id}`);
@@ -113,13 +113,25 @@ export async function labels(a: GitLabRegistryApi, node?: TreeNode): Promise<str
   return (await children(a, node)).map((n) => label(a, n));
 }
 
-/** Walks the tree from the root by labels, e.g. path('127.0.0.1:1234', 'acme/website', '(root image)', 'prod'). */
+/**
+ * Walks the tree by labels. A step that is a project's full path ("acme/platform/My.Project") also walks
+ * down the groups it is nested in, as a user expanding them would.
+ */
 export async function path(a: GitLabRegistryApi, ...steps: string[]): Promise<TreeNode> {
   let node: TreeNode | undefined;
   for (const step of steps) {
-    const kids = await children(a, node);
-    const next = kids.find((k) => label(a, k) === step);
-    assert.ok(next, `"${step}" not among [${kids.map((k) => label(a, k)).join(', ')}]`);
+    let at = node;
+    let next: TreeNode | undefined;
+    for (let depth = 0; depth < 10 && next === undefined; depth++) {
+      const kids = await children(a, at);
+      next = kids.find((k) => label(a, k) === step)
+        ?? kids.find((k) => k.kind === 'project' && k.project.path_with_namespace.toLowerCase() === step.toLowerCase());
+      if (next) break;
+      const group = kids.find((k) => k.kind === 'group' && step.toLowerCase().startsWith(`${k.group.full_path.toLowerCase()}/`));
+      assert.ok(group, `"${step}" not among [${kids.map((k) => label(a, k)).join(', ')}]`);
+      at = group;
+    }
+    assert.ok(next, `"${step}" not found`);
     node = next;
   }
   return node!;

@@ -79,6 +79,9 @@ async function addTagNodesOf(a: Api, repo: TreeNode, wanted: number): Promise<Ta
     const more = kids.find((k) => k.kind === 'loadMore');
     if (tags.length >= wanted || !more || more.kind !== 'loadMore') return tags;
     await a.model.loadMore(more);
+    // Newest first sorted by the registry: the next rows arrive when their pages are read.
+    await harness.waitFor(async () => (await children(a, repo)).filter((k) => k.kind === 'tag').length > tags.length,
+      { timeoutMs: 30_000, message: 'the next rows' });
   }
   throw new Error('could not list enough tags');
 }
@@ -90,9 +93,9 @@ async function addTagNodesOf(a: Api, repo: TreeNode, wanted: number): Promise<Ta
  */
 async function bigRepository(a: Api): Promise<TreeNode> {
   await addAccount(a, 'maintainer');
-  const org = await treePath(a, doubleHost(), 'org-01');
-  const repos = await children(a, org);
-  const big = repos.find((r) => label(a, r) === 'service-001/big');
+  const project = await treePath(a, doubleHost(), 'org-01/service-001');
+  const repos = await children(a, project);
+  const big = repos.find((r) => label(a, r) === 'big');
   assert.ok(big, `big repository among ${repos.map((r) => label(a, r)).join(', ')}`);
   return big;
 }
@@ -118,6 +121,38 @@ async function withLargeDouble(fn: (a: Api) => Promise<void>, extra: Record<stri
   }
 }
 
+// --- 0. newest first on a repository too large to date every tag ----------------------------------------
+
+test('2,500 tags newest first: the registry sorts (metadata database), the first rows are the newest of all; a legacy registry says "by name"', async () => {
+  await withLargeDouble(async (a) => {
+    const repo = await bigRepository(a);
+    const tags = (await children(a, repo)).filter((k): k is TagNode => k.kind === 'tag');
+    const all = ((await harness.control('GET', '/__double/repositories/1')) as { tags: Array<{ name: string; created_at: string | null }> }).tags;
+    // Newest first as the registry orders (ORDER BY published_at DESC, name DESC in PostgreSQL, where NULLs
+    // come first in a descending sort): the 25 undated tags, then the dated ones newest first.
+    const desc = (x: string, y: string) => (x < y ? 1 : x > y ? -1 : 0);
+    const undated = all.filter((t) => t.created_at === null).map((t) => t.name).sort(desc);
+    const dated = all.filter((t) => t.created_at !== null)
+      .sort((x, y) => Date.parse(y.created_at!) - Date.parse(x.created_at!) || desc(x.name, y.name))
+      .map((t) => t.name);
+    const expected = [...undated, ...dated];
+    assert.strictEqual(undated.length, 25);
+    assert.deepStrictEqual(tags.map((t) => t.tag.name), expected.slice(0, 100));
+    assert.strictEqual(description(a, repo), '2,500 tags');
+    const more = (await children(a, repo)).find((k) => k.kind === 'loadMore')!;
+    assert.strictEqual(label(a, more), 'Load 100 more (100 of 2,500)');
+    const next = await addTagNodesOf(a, repo, 200);
+    assert.deepStrictEqual(next.map((t) => t.tag.name), expected.slice(0, 200), 'the next page lands below, in order');
+  });
+  await withLargeDouble(async (a) => {
+    const repo = await bigRepository(a);
+    const tags = (await children(a, repo)).filter((k): k is TagNode => k.kind === 'tag');
+    assert.strictEqual(description(a, repo), '2,500 tags · by name: too many tags to sort by date');
+    const names = tags.map((t) => t.tag.name);
+    assert.deepStrictEqual(names, [...names].sort());
+  }, { legacyRegistry: true });
+});
+
 // --- 1. mass deletion under random faults ----------------------------------------------------------------
 
 test('600 selected tags deleted while ~10% of requests fail: exactly those go, same-digest aliases stay, the report is true', async () => {
@@ -125,8 +160,8 @@ test('600 selected tags deleted while ~10% of requests fail: exactly those go, s
     const repo = await bigRepository(a);
     const nodes = (await addTagNodesOf(a, repo, 700)).filter((n) => n.tag.name !== 'latest').slice(0, 600);
     assert.strictEqual(nodes.length, 600);
-    // 2,500 tags are too many to date before the first row: name order, and the row says so.
-    assert.strictEqual(description(a, repo), '2,500 tags · by name: too many tags to sort by date');
+    // 2,500 tags are too many to date before the first row: the registry (metadata database) sorts them.
+    assert.strictEqual(description(a, repo), '2,500 tags');
     const selected = new Set(nodes.map((n) => n.tag.name));
     // Unselected tags that share the image (digest) of a selected one: deleting by name must keep them.
     const aliases = nodes.filter((_, i) => i % 20 === 0).map((n) => ({ name: `alias-${n.tag.name}`, sameImageAs: n.tag.name }));

@@ -47,7 +47,7 @@ async function setup(): Promise<Setup> {
   };
   return {
     a, h, d, app,
-    tag: async (name) => find(await find(await find(await find(undefined, new URL(d.url).host), 'acme/website'), 'app'), name),
+    tag: async (name) => find(await find(await find(await find(await find(undefined, new URL(d.url).host), 'acme'), 'website'), 'app'), name),
     digestOf: async (tag) => (await client.headManifest(tag))?.digest,
     removeFromRegistry: async (tag) => {
       await removeImage({ reference: `${h.host}/${REPO}:${tag}`, digestMode: false, username: 'alice', password: token });

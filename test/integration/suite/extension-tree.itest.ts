@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { test, harness } from '../../harness/inhost';
 import {
   addAccount, answerConfirm, children, contextValue, description, doubleHost, fresh, label, labels, path, requests, restoreUi,
+  type TreeNode,
 } from './extension-helpers';
 
 test('activation is fast, logged, and sends no request before the view is opened', async () => {
@@ -13,7 +14,7 @@ test('activation is fast, logged, and sends no request before the view is opened
   assert.deepStrictEqual(await requests(), []);
 });
 
-test('account → top-level groups and member projects', async () => {
+test('account → top-level groups by path; subgroups and projects nest under their groups, by path', async () => {
   const a = await fresh();
   const { account, problems } = await addAccount(a, 'owner');
   assert.deepStrictEqual(problems, []);
@@ -22,26 +23,30 @@ test('account → top-level groups and member projects', async () => {
   assert.strictEqual(roots.length, 1);
   assert.strictEqual(label(a, roots[0]), doubleHost());
   assert.strictEqual(description(a, roots[0]), '@alice');
-  const level1 = await labels(a, roots[0]);
-  for (const g of ['acme', 'globex', 'oss']) assert.ok(level1.includes(g), `group ${g} in ${level1}`);
-  assert.ok(!level1.includes('acme/platform'), 'only top-level groups');
-  for (const p of ['acme/platform/My.Project', 'acme/website', 'globex/backend', 'oss/public-app']) {
-    assert.ok(level1.includes(p), `project ${p} in ${level1}`);
-  }
+  // Every member project of alice lies in one of her groups: none is repeated at the top.
+  assert.deepStrictEqual(await labels(a, roots[0]), ['acme', 'globex', 'oss']);
+  assert.deepStrictEqual(await labels(a, await path(a, doubleHost(), 'acme')), ['platform', 'docs', 'website']);
+  assert.deepStrictEqual(await labels(a, await path(a, doubleHost(), 'acme', 'platform')), ['tools', 'My.Project']);
+  assert.deepStrictEqual(await labels(a, await path(a, doubleHost(), 'acme', 'platform', 'tools')), ['builder']);
+  const project = await path(a, doubleHost(), 'acme', 'platform', 'My.Project');
+  assert.match(String(a.provider.getTreeItem(project).tooltip), /^acme\/platform\/My\.Project\n/);
 });
 
-test('a group lists the repositories of its projects and subgroups with one request, relative labels', async () => {
+test('each repository appears once per account, under its project; a group lists no repositories itself', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
   await harness.control('POST', '/__double/reset-log');
-  const acme = await path(a, doubleHost(), 'acme');
-  const repos = await labels(a, acme);
-  assert.deepStrictEqual(repos, ['platform/my.project', 'platform/my.project/api', 'platform/my.project/tools/cli', 'platform/tools/builder', 'website', 'website/cache']);
-  // One request for the whole group (REST GET /groups/1/registry/repositories, or the core's GraphQL fast path),
-  // not one per project.
-  const calls = (await requests()).filter((r) => /registry\/repositories$|graphql$/.test(r.path));
-  assert.strictEqual(calls.length, 1, JSON.stringify(calls));
-  assert.ok(!calls.some((r) => /projects\/\d+\/registry/.test(r.path)));
+  const seen: number[] = [];
+  const walk = async (node: TreeNode, depth: number): Promise<void> => {
+    for (const kid of await children(a, node)) {
+      if (kid.kind === 'repository') seen.push(kid.repositoryId);
+      else if ((kid.kind === 'group' || kid.kind === 'project') && depth < 6) await walk(kid, depth + 1);
+    }
+  };
+  await walk(await path(a, doubleHost()), 0);
+  assert.ok(seen.length >= 8, `repositories found: ${seen.length}`);
+  assert.deepStrictEqual([...new Set(seen)].sort((x, y) => x - y), [...seen].sort((x, y) => x - y), 'no repository twice');
+  assert.ok(!(await requests()).some((r) => /\/groups\/\d+\/registry\/repositories$/.test(r.path)), 'no group-wide repository listing for the tree');
 });
 
 test('a project lists its repositories: the root image is a short marker, its path in the tooltip', async () => {
@@ -82,17 +87,6 @@ test('tags: newest first of the whole repository, "sorting N tags…" until ever
   assert.match(contextValue(a, tags[0]), /(^|;)writable(;|$)/);
 });
 
-test('the same repository under its group and its project is fetched once', async () => {
-  const a = await fresh();
-  await addAccount(a, 'owner');
-  const viaProject = await path(a, doubleHost(), 'acme/platform/My.Project', 'tools/cli');
-  await children(a, viaProject);
-  const viaGroup = await path(a, doubleHost(), 'acme', 'platform/my.project/tools/cli');
-  assert.deepStrictEqual((await labels(a, viaGroup)).sort(), ['latest', 'v0.1.0']);
-  const listCalls = (await requests()).filter((r) => r.path === '/api/v4/projects/1/registry/repositories/3/tags');
-  assert.strictEqual(listCalls.length, 1);
-});
-
 test('sort by name toggles through the setting; filter shows in the description and clears', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
@@ -125,12 +119,19 @@ test('paging: a "Load more…" node instead of everything at once', async () => 
     const account = await path(a, doubleHost());
     const first = await labels(a, account);
     assert.ok(first.includes('Load more…'), `${first}`);
+    // Two groups, then "Load more…" for groups and for member projects (those of the first page lie in groups).
+    assert.deepStrictEqual(first.slice(0, 3), ['acme', 'globex', 'Load more…']);
+    await vscode.commands.executeCommand('gitlabRegistry.loadMore', (await children(a, account))[2]);
+    assert.deepStrictEqual((await labels(a, account)).slice(0, 3), ['acme', 'globex', 'oss']);
+    // A group's projects page too: acme has docs and website (2 per page) after its subgroup.
     const acme = await path(a, doubleHost(), 'acme');
-    const repos = await children(a, acme);
-    assert.deepStrictEqual(repos.map((n) => label(a, n)), ['platform/my.project', 'platform/my.project/api', 'Load more…']);
-    await vscode.commands.executeCommand('gitlabRegistry.loadMore', repos[2]);
-    assert.deepStrictEqual((await labels(a, acme)).slice(0, 4), ['platform/my.project', 'platform/my.project/api', 'platform/my.project/tools/cli', 'platform/tools/builder']);
-    const repo = (await children(a, acme))[0];
+    assert.deepStrictEqual(await labels(a, acme), ['platform', 'docs', 'website']);
+    const project = await path(a, doubleHost(), 'acme/platform/My.Project');
+    const repos = await children(a, project);
+    assert.deepStrictEqual(repos.map((n) => label(a, n)), ['Cleanup policy', 'Protection', '(root image)', 'api', 'Load more…']);
+    await vscode.commands.executeCommand('gitlabRegistry.loadMore', repos[4]);
+    assert.deepStrictEqual(await labels(a, project), ['Cleanup policy', 'Protection', '(root image)', 'api', 'tools/cli']);
+    const repo = (await children(a, project))[2];
     const tags = await children(a, repo);
     assert.strictEqual(tags.length, 3);
     assert.strictEqual(label(a, tags[2]), 'Load 2 more (2 of 8)');
@@ -149,10 +150,9 @@ test('"Load more…" limits are forgotten when the account is removed, and on Re
   const a = await fresh();
   const config = vscode.workspace.getConfiguration('gitlabRegistry');
   await config.update('pageSize', 2, vscode.ConfigurationTarget.Global);
-  // The root repository of acme/platform/My.Project (first under the group acme) has 8 tags: 2 shown, then
-  // "Load more…" shows 2 more.
+  // The root repository of acme/platform/My.Project has 8 tags: 2 shown, then "Load more…" shows 2 more.
   const tagRows = async () => {
-    const repo = await path(a, doubleHost(), 'acme', 'platform/my.project');
+    const repo = await path(a, doubleHost(), 'acme/platform/My.Project', '(root image)');
     const kids = await children(a, repo);
     return { kids, tags: kids.filter((k) => k.kind === 'tag').length, more: kids.find((k) => k.kind === 'loadMore') };
   };
@@ -191,7 +191,7 @@ test('"Load more…" limits are forgotten when the account is removed, and on Re
 test('a 500 while listing becomes an error node with Show Logs, and Refresh recovers', async () => {
   const a = await fresh();
   await addAccount(a, 'owner');
-  await harness.control('POST', '/__double/faults', { path: '^/api/(v4/groups/1/registry/repositories|graphql)$', status: 500, times: 50 });
+  await harness.control('POST', '/__double/faults', { path: '^/api/v4/groups/1/(subgroups|projects)$', status: 500, times: 50 });
   const acme = await path(a, doubleHost(), 'acme');
   const kids = await children(a, acme);
   assert.strictEqual(kids.length, 1);
