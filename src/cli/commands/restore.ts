@@ -1,11 +1,11 @@
 // `glcr restore`: puts deleted tags back from a journal written by `glcr rm|bulk|image rm --journal FILE`,
 // by pushing the saved manifest bytes under the tag again. Works until garbage collection removes the data.
 import { UsageError } from '../../core/errors';
-import type { RegistryClient } from '../../core/registry';
+import { AccountRegistry, type RegistryClient } from '../../core/registry';
 import { appendMarks, readJournal, restoreEntries, type JournalEntry } from '../../core/restore';
 import type { CliContext, Command } from '../command';
 import { emit, plural, shown } from '../output';
-import { gitLabRegistryCredentials, registryClientFor } from '../journal';
+import { resolveCredential, resolveInstanceUrl } from '../settings';
 import { stripOneNewline } from './imageRm';
 import { stringFlag } from './shared';
 
@@ -34,7 +34,7 @@ export const restoreCommand: Command = {
     const file = stringFlag(ctx, 'journal');
     if (!file) throw new UsageError('glcr restore needs --journal FILE');
     const wanted = ((ctx.flags.tag as string[] | undefined) ?? []).filter((t) => t !== '');
-    const creds = await credentials(ctx);
+    const registry = await registryAccess(ctx);
 
     let entries: JournalEntry[];
     try {
@@ -48,12 +48,7 @@ export const restoreCommand: Command = {
       ctx.stderr(`glcr: nothing to restore: ${shown(file)} holds no deleted tag that was not restored yet`);
     }
 
-    const clients = new Map<string, RegistryClient>();
-    const writerFor = (e: JournalEntry): RegistryClient => {
-      const c = clients.get(e.location) ?? registryClientFor(ctx, e.location, ['pull', 'push'], creds);
-      clients.set(e.location, c);
-      return c;
-    };
+    const writerFor = (e: JournalEntry): RegistryClient => registry.client(e.location, ['pull', 'push']);
     const { report, marks } = await restoreEntries(chosen, writerFor, { force: ctx.flags.force === true, signal: ctx.signal });
     appendMarks(file, marks);
     for (const t of missing) report.failed.push({ tag: t, error: 'no record of this tag in the journal' });
@@ -75,15 +70,24 @@ function choose(entries: JournalEntry[], wanted: string[]): JournalEntry[] {
   return wanted.length > 0 ? all.filter((e) => wanted.includes(e.tag)) : all.filter((e) => !e.restoredAt);
 }
 
-async function credentials(ctx: CliContext): Promise<{ username?: string; password?: string }> {
+/**
+ * The account's registry access (the GitLab token, --token-file, $GITLAB_TOKEN, $CI_JOB_TOKEN, sent only to the
+ * GitLab instance's token service); with -u USER --password-stdin or --plain-http, one for those.
+ */
+async function registryAccess(ctx: CliContext): Promise<AccountRegistry> {
   const username = stringFlag(ctx, 'username');
   const fromStdin = ctx.flags['password-stdin'] === true;
   if (fromStdin !== (username !== undefined)) throw new UsageError('-u USER and --password-stdin go together');
+  const plainHttp = ctx.flags['plain-http'] === true;
+  if (!fromStdin && !plainHttp) return ctx.storage(undefined).registry;
+  let credential = resolveCredential(ctx.flags, ctx.env).credential;
   if (fromStdin) {
     const password = stripOneNewline(await ctx.readStdin());
     if (password === '') throw new UsageError('--password-stdin: standard input is empty');
-    ctx.addSecret(password);
-    return { username, password };
+    credential = { kind: 'private', value: password };
   }
-  return gitLabRegistryCredentials(ctx);
+  if (credential) ctx.addSecret(credential.value);
+  return new AccountRegistry({
+    baseUrl: resolveInstanceUrl(ctx.flags, ctx.env), credential, username, allowHttp: plainHttp || ctx.flags['allow-http'] === true, log: ctx.log,
+  });
 }

@@ -11,6 +11,8 @@ export interface AccountRegistryOptions {
   /** The account's normalised GitLab base URL, e.g. https://gitlab.example.com */
   baseUrl: string;
   credential?: Credential;
+  /** The user name sent with the credential; default: oauth2 (gitlab-ci-token for a job token). */
+  username?: string;
   /** Speak plain HTTP to a non-loopback registry (the account allows http://). */
   allowHttp?: boolean;
   timeoutMs?: number;
@@ -41,7 +43,7 @@ export class AccountRegistry {
         hostname: ref.hostname,
         repository: ref.repository,
         // GitLab's realm accepts any user name with a personal access token; a CI job token goes as gitlab-ci-token.
-        username: cred ? (cred.kind === 'job' ? 'gitlab-ci-token' : 'oauth2') : undefined,
+        username: cred ? (this.opts.username ?? (cred.kind === 'job' ? 'gitlab-ci-token' : 'oauth2')) : undefined,
         password: cred?.value,
         plainHttp: this.opts.allowHttp,
         actions: wanted,
