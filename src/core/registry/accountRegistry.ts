@@ -6,6 +6,7 @@
 import type { Credential, Logger } from '../types';
 import { RegistryClient } from './client';
 import { parseImageRef } from './imageRef';
+import type { TransportOptions } from './transport';
 
 export interface AccountRegistryOptions {
   /** The account's normalised GitLab base URL, e.g. https://gitlab.example.com */
@@ -18,6 +19,8 @@ export interface AccountRegistryOptions {
   timeoutMs?: number;
   log?: Logger;
   userAgent?: string;
+  /** node-fetch or a wrapper of it (the benchmarks count requests). */
+  fetch?: TransportOptions['fetch'];
 }
 
 export type RegistryAction = 'pull' | 'push' | 'delete';
@@ -51,6 +54,7 @@ export class AccountRegistry {
         timeoutMs: this.opts.timeoutMs,
         log: this.opts.log,
         userAgent: this.opts.userAgent,
+        fetch: this.opts.fetch,
       });
       this.clients.set(key, c);
     }
