@@ -14,7 +14,7 @@ export const RECORD_IMAGES = 250;
 export const TOKEN_FLOW_ROUND_TRIPS = 2;
 
 export interface S9 {
-  runs: Array<{ ms: number; manifestGets: number; registryRequests: number; gitlabRequests: number; peak: number; recorded: number }>;
+  runs: Array<{ ms: number; manifestGets: number; challenges: number; tokenRequests: number; registryRequests: number; gitlabRequests: number; peak: number; recorded: number }>;
   unique: number;
 }
 
@@ -43,13 +43,15 @@ export async function scenario9(): Promise<S9> {
       const client = registry.client(location, ['pull']);
       const { ms, value } = await timed(() => readManifestsForJournal(digests, storedManifestReader(store, client), C));
       const log_ = await double.requests();
-      const manifestGets = log_.filter((q) => q.method === 'GET' && q.path.includes('/manifests/')).length;
+      const manifestGets = log_.filter((q) => q.method === 'GET' && q.path.includes('/manifests/') && q.status === 200).length;
+      const challenges = log_.filter((q) => q.path.startsWith('/v2') && q.status === 401).length;
+      const tokenRequests = log_.filter((q) => q.path === '/jwt/auth').length;
       const registryRequests = log_.filter((q) => q.path.startsWith('/v2') || q.path === '/jwt/auth').length;
       const gitlabRequests = log_.filter((q) => q.path.startsWith('/api/')).length;
       const recorded = value.tags.length;
       if (value.unreadable.length > 0) throw new Error(`scenario 9: ${value.unreadable.length} tags unreadable: ${value.unreadable[0].reason}`);
-      runs.push({ ms, manifestGets, registryRequests, gitlabRequests, peak: counter.peak(), recorded });
-      log(`S9 run ${run + 1}: ${ms.toFixed(0)} ms, ${manifestGets} manifest GETs, ${registryRequests} registry requests, `
+      runs.push({ ms, manifestGets, challenges, tokenRequests, registryRequests, gitlabRequests, peak: counter.peak(), recorded });
+      log(`S9 run ${run + 1}: ${ms.toFixed(0)} ms, ${manifestGets} manifest GETs, ${challenges} challenges, ${tokenRequests} token requests, ${registryRequests} registry requests, `
         + `${gitlabRequests} GitLab requests, peak ${counter.peak()} in flight, ${recorded} tags recorded`);
     }
     return { runs, unique };

@@ -168,7 +168,8 @@ function report9(s: S9): void {
   });
   notes.push(`Scenario 9: ${RECORD_TAGS} tags over ${RECORD_IMAGES} images in one repository of the double's own Registry V2 (registryHost 'self'), `
     + `digests known from the preview; AccountRegistry + ManifestStore (memory only) per run; ${rounds} rounds of manifest GETs; `
-    + `runs ${s.runs.map((r) => `${r.ms.toFixed(0)} ms / ${r.manifestGets} GETs / ${r.registryRequests} registry requests`).join(', ')}.`);
+    + `the first C GETs meet the 401 challenge together and share one /jwt/auth request; `
+    + `runs ${s.runs.map((r) => `${r.ms.toFixed(0)} ms / ${r.manifestGets} manifest GETs (200) / ${r.challenges} challenges / ${r.tokenRequests} token requests / ${r.registryRequests} registry requests`).join(', ')}.`);
 }
 
 function report6(s: S6, cli?: S1['cli']): void {
