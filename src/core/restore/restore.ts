@@ -176,6 +176,7 @@ export interface RecordContext {
   project: string;
   repositoryPath: string;
   location: string;
+  repositoryId?: number;
 }
 
 /** Journal records for the tags whose manifest was read (tags without one are left out: the caller asked the user). */

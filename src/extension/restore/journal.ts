@@ -13,6 +13,7 @@ import type { CommandContext } from '../commands/context';
 import { describeError } from '../errors';
 import { restoreRetentionDaysSetting } from '../settings';
 import type { TagNode } from '../tree/nodes';
+import { refreshRestored } from './refreshRestored';
 
 export function journalPath(ctx: CommandContext): string {
   return path.join(ctx.extension.globalStorageUri.fsPath, 'deleted-tags.jsonl');
@@ -87,6 +88,7 @@ export async function recordBeforeDeleting(
       const account = ctx.store.get(first.accountId);
       records.push(...recordsFor(got.tags, got.read, {
         operation, instance: account?.instanceUrl ?? '', project: String(first.projectId), repositoryPath: client.repository, location: repoLocation,
+        repositoryId: first.repositoryId,
       }));
     }
   });
@@ -135,7 +137,7 @@ export async function restoreWithProgress(ctx: CommandContext, entries: JournalE
   for (const r of report.restored) ctx.log.info(`Restored ${r.location}:${r.tag} (${r.digest})`);
   for (const f of report.failed) ctx.log.error(`Not restored ${f.tag}: ${f.error}`);
   for (const s of report.skipped) ctx.log.warn(`Skipped ${s.tag}: ${s.reason}`);
-  if (report.restored.length) ctx.model.refresh();
+  refreshRestored(ctx, entries.filter((e) => report.restored.some((r) => r.location === e.location && r.tag === e.tag)));
   const total = entries.length;
   if (report.failed.length === 0 && report.skipped.length === 0) {
     void ctx.ui.info(vscode.l10n.t('Restored {0} of {1} tags.', report.restored.length, total));
