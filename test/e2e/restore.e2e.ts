@@ -30,6 +30,7 @@ test(NAME, async (ctx) => {
     assert.strictEqual(double.registryHost, h.host, 'the double points at the registry');
     const token = ctx.tokens.owner;
     users.alice = { password: token, actions: ['pull', 'push', 'delete'] };
+    users.oauth2 = users.alice; // the user name the extension sends with the account's token (GitLab takes any)
     const projectId = ctx.double.repositoryByPath('acme/website')!.project_id;
     ctx.double.addRepository(projectId, 'app', [{ name: 'v1' }, { name: 'v2', sameImageAs: 'v1' }]);
     const dir = path.join(h.dir, 'layouts', 'app');
