@@ -6,7 +6,7 @@ import { appendMarks, readJournal, restoreEntries, type JournalEntry } from '../
 import type { CliContext, Command } from '../command';
 import { emit, plural, shown } from '../output';
 import { resolveCredential, resolveInstanceUrl } from '../settings';
-import { stripOneNewline } from './imageRm';
+import { registryLoginOptions, registryUser, stdinPassword } from '../registryLogin';
 import { stringFlag } from './shared';
 
 export const restoreCommand: Command = {
@@ -18,9 +18,7 @@ export const restoreCommand: Command = {
     { name: 'journal', type: 'string', value: 'FILE', description: 'the journal written by --journal FILE when deleting' },
     { name: 'tag', type: 'multi', value: 'NAME', description: 'restore only this tag (repeatable); default: every tag not restored yet' },
     { name: 'force', type: 'boolean', description: 'overwrite a tag that exists again and points at another image' },
-    { name: 'username', short: 'u', type: 'string', value: 'USER', description: 'registry user (with --password-stdin; else the GitLab token)' },
-    { name: 'password-stdin', type: 'boolean', description: 'read the password or token from standard input (one trailing newline is stripped)' },
-    { name: 'plain-http', type: 'boolean', description: 'speak plain http to the registry' },
+    ...registryLoginOptions('else the GitLab token'),
   ],
   details:
     'Each tag gets the newest record of it in the journal. A tag that exists again and points at another image\n' +
@@ -75,17 +73,12 @@ function choose(entries: JournalEntry[], wanted: string[]): JournalEntry[] {
  * GitLab instance's token service); with -u USER --password-stdin or --plain-http, one for those.
  */
 async function registryAccess(ctx: CliContext): Promise<AccountRegistry> {
-  const username = stringFlag(ctx, 'username');
-  const fromStdin = ctx.flags['password-stdin'] === true;
-  if (fromStdin !== (username !== undefined)) throw new UsageError('-u USER and --password-stdin go together');
+  const username = registryUser(ctx);
   const plainHttp = ctx.flags['plain-http'] === true;
-  if (!fromStdin && !plainHttp) return ctx.storage(undefined).registry;
-  let credential = resolveCredential(ctx.flags, ctx.env).credential;
-  if (fromStdin) {
-    const password = stripOneNewline(await ctx.readStdin());
-    if (password === '') throw new UsageError('--password-stdin: standard input is empty');
-    credential = { kind: 'private', value: password };
-  }
+  if (username === undefined && !plainHttp) return ctx.storage(undefined).registry;
+  const credential = username !== undefined
+    ? { kind: 'private' as const, value: await stdinPassword(ctx) }
+    : resolveCredential(ctx.flags, ctx.env).credential;
   if (credential) ctx.addSecret(credential.value);
   return new AccountRegistry({
     baseUrl: resolveInstanceUrl(ctx.flags, ctx.env), credential, username, allowHttp: plainHttp || ctx.flags['allow-http'] === true, log: ctx.log,
