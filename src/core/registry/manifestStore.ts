@@ -56,12 +56,7 @@ export class ManifestStore {
       this.stats.fromMemory++;
       return known;
     }
-    let p = this.pending.get(digest);
-    if (!p) {
-      p = this.load(client, digest, signal).finally(() => this.pending.delete(digest));
-      this.pending.set(digest, p);
-    }
-    return p;
+    return this.loadOnce(client, digest, signal);
   }
 
   /** The manifest bytes (for Inspect Manifest), from memory or disk when cached, else fetched. */
@@ -80,21 +75,19 @@ export class ManifestStore {
       this.remember(known); // most recently used
       return known;
     }
-    const cached = this.disk?.read(digest);
-    if (cached) {
-      this.stats.fromDisk++;
-      const c = { digest, mediaType: mediaTypeOf(cached), size: cached.length, bytes: cached };
-      this.remember(c);
-      return c;
-    }
+    await this.loadOnce(client, digest, signal); // from disk or fetched; keeps the bytes in `recent`
+    // Not kept only when larger than the memory bound (and no disk cache): read again rather than kept.
+    return this.recent.get(digest) ?? this.fetch(client, digest, signal);
+  }
+
+  /** One load per digest at a time: concurrent asks share it. */
+  private loadOnce(client: RegistryClient, digest: string, signal?: AbortSignal): Promise<ParsedManifest> {
     let p = this.pending.get(digest);
     if (!p) {
       p = this.load(client, digest, signal).finally(() => this.pending.delete(digest));
       this.pending.set(digest, p);
     }
-    await p;
-    // Not kept only when larger than the memory bound (and no disk cache): read again rather than kept.
-    return this.recent.get(digest) ?? this.fetch(client, digest, signal);
+    return p;
   }
 
   private remember(c: ManifestContent): void {
