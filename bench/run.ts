@@ -7,6 +7,7 @@ import * as path from 'path';
 import { scenario6, type S6 } from './extension';
 import { GROUP_REPOS, GROUP_TAGS, groupLimitMs, s7Median, scenario7, type S7 } from './group';
 import { scenario7 as scenario8, type S7 as S8 } from './preview';
+import { RECORD_IMAGES, RECORD_TAGS, TOKEN_FLOW_ROUND_TRIPS, recordLimitMs, s9Median, scenario9, type S9 } from './restore';
 import { C, CONNECT_MS, DELETE_WORK_MS, fmtMs, fmtRatio, L, LIST_WORK_MS, log, mdTable, median, RUNS } from './lib';
 import {
   COMPARE_SAMPLE, DELETE_N, HUGE_TAGS, REST_THROTTLED_CAP_MS, THROTTLE, scenario1, scenario2, scenario5, scenarioDelete,
@@ -14,7 +15,7 @@ import {
 } from './scenarios';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8,9').split(',').map((s) => s.trim()));
 
 const TAGS_PAGE = 20;
 const DESTROY_LIMIT = 20;
@@ -150,6 +151,27 @@ function report7(s: S7): void {
     + `--repos "/bench-\\d+$"; runs ${s.runs.map((r) => `${r.ms.toFixed(0)} ms / ${r.requests} requests`).join(', ')}.`);
 }
 
+function report9(s: S9): void {
+  const { ms } = s9Median(s);
+  const limit = recordLimitMs(s.unique);
+  const gets = Math.max(...s.runs.map((r) => r.manifestGets));
+  const gitlab = Math.max(...s.runs.map((r) => r.gitlabRequests));
+  const peak = Math.max(...s.runs.map((r) => r.peak));
+  const rounds = Math.ceil(s.unique / C);
+  rows.push({
+    scenario: `9. recording ${RECORD_TAGS.toLocaleString('en')} tags (${s.unique} unique digests) for the deletion journal (median of ${s.runs.length})`,
+    requests: `${median(s.runs.map((r) => r.registryRequests))} registry, ${gitlab} GitLab`, wall: fmtMs(ms),
+    limit: `${fmtMs(limit)} ((${TOKEN_FLOW_ROUND_TRIPS} + ⌈${s.unique} ÷ ${C}⌉) × L)`, vsLimit: fmtRatio(ms / limit),
+    vsComparisons: '—', target: '≤ 1.25 × limit; one GET per unique digest; ≤ C in flight; no GitLab request',
+    met: `${verdict('S9 ≤ 1.25 × limit', ms <= 1.25 * limit, fmtRatio(ms / limit))} / ${verdict('S9 one GET per digest', gets === s.unique, `${gets} GETs`)} / `
+      + `${verdict('S9 ≤ C in flight', peak <= C, `peak ${peak}`)} / ${verdict('S9 no GitLab request', gitlab === 0, `${gitlab} GitLab requests`)}`,
+  });
+  notes.push(`Scenario 9: ${RECORD_TAGS} tags over ${RECORD_IMAGES} images in one repository of the double's own Registry V2 (registryHost 'self'), `
+    + `digests known from the preview; AccountRegistry + ManifestStore (memory only) per run; ${rounds} rounds of manifest GETs; `
+    + `the first C GETs meet the 401 challenge together and share one /jwt/auth request; `
+    + `runs ${s.runs.map((r) => `${r.ms.toFixed(0)} ms / ${r.manifestGets} manifest GETs (200) / ${r.challenges} challenges / ${r.tokenRequests} token requests / ${r.registryRequests} registry requests`).join(', ')}.`);
+}
+
 function report6(s: S6, cli?: S1['cli']): void {
   const kb = s.bundleBytes / 1024;
   rows.push({
@@ -212,6 +234,7 @@ async function main(): Promise<void> {
   if (only.has('6')) report6(await scenario6(), s1?.cli);
   if (only.has('7')) report7(await scenario7());
   if (only.has('8')) report8(await scenario8(repoRoot));
+  if (only.has('9')) report9(await scenario9());
 
   const table = mdTable(
     ['Scenario', 'Requests', 'Wall time', 'Limit', '× limit', 'vs comparison clients', 'Target', 'Result'],

@@ -3,12 +3,13 @@
 // A tag whose manifest cannot be read stops the command (nothing deleted) unless --no-journal accepts that
 // it will not be restorable.
 import { mapLimit } from '../core/concurrency';
-import { parseImageRef, RegistryClient, RegistryError } from '../core/registry';
+import { RegistryError } from '../core/registry';
 import type { ManifestContent } from '../core/registry';
-import { appendRecords, makeRecord, newOperationId, readManifestsForJournal } from '../core/restore';
+import { appendRecords, makeRecord, newOperationId, readManifestsForJournal, storedManifestReader } from '../core/restore';
 import type { CliContext, CommandOption } from './command';
 import { shown } from './output';
-import { resolveCredential, resolveInstanceUrl } from './settings';
+import { manifestCacheDir } from './commands/storage';
+import { resolveInstanceUrl } from './settings';
 
 export const JOURNAL_OPTIONS: CommandOption[] = [
   { name: 'journal', type: 'string', value: 'FILE', description: 'record each tag\'s manifest before deleting it, for glcr restore (JSON lines, mode 0600)' },
@@ -55,38 +56,16 @@ export function writeJournal(ctx: CliContext, file: string, targets: JournalTarg
 }
 
 /**
- * The GitLab token as registry credentials: GitLab's /jwt/auth takes any user name with a personal access
- * token, a job token needs gitlab-ci-token. RegistryClient sends it only to a token service on the
- * registry's host or on the GitLab instance; the registry itself sees only the bearer token.
- */
-export function gitLabRegistryCredentials(ctx: CliContext): { username?: string; password?: string } {
-  const cred = resolveCredential(ctx.flags, ctx.env).credential;
-  if (!cred) return {};
-  ctx.addSecret(cred.value);
-  return { username: cred.kind === 'job' ? 'gitlab-ci-token' : 'glcr', password: cred.value };
-}
-
-/** A registry client for a GitLab repository (its REST `location`), with the GitLab token. */
-export function registryClientFor(ctx: CliContext, location: string, actions: string[], creds = gitLabRegistryCredentials(ctx)): RegistryClient {
-  const ref = parseImageRef(`${location}:latest`);
-  return new RegistryClient({
-    registry: ref.registry, hostname: ref.hostname, repository: ref.repository, ...creds,
-    plainHttp: ctx.flags['plain-http'] === true || ctx.flags['allow-http'] === true,
-    trustedRealmOrigins: [new URL(resolveInstanceUrl(ctx.flags, ctx.env)).origin],
-    actions, log: ctx.log, signal: ctx.signal,
-  });
-}
-
-/**
  * Before `rm` / `bulk --yes` delete tags of a GitLab repository: read each manifest from the registry by
- * digest (each unique digest once; tags without a known digest are looked up by HEAD first) and append the
- * records. No GitLab API request is made.
+ * digest through the run's manifest store (each unique digest once, none that a size figure already read;
+ * tags without a known digest are looked up by HEAD first) and append the records. No GitLab API request is made.
  */
 export async function journalGitLabTags(
   ctx: CliContext, file: string, project: string, location: string, tags: { tag: string; digest: string | null }[],
 ): Promise<void> {
   if (tags.length === 0) return;
-  const client = registryClientFor(ctx, location, ['pull']);
+  const { registry, store } = ctx.storage(manifestCacheDir(ctx));
+  const client = registry.client(location, ['pull']);
   const concurrency = ctx.concurrency ?? 8;
   const digests = new Map<string, string>();
   const unreadable = new Map<string, string>();
@@ -103,7 +82,7 @@ export async function journalGitLabTags(
     }
   });
   const known = [...digests].map(([tag, digest]) => ({ tag, digest }));
-  const got = await readManifestsForJournal(known, (d) => client.getManifest(d), concurrency, async (tag) => (await client.headManifest(tag))?.digest ?? null);
+  const got = await readManifestsForJournal(known, storedManifestReader(store, client, ctx.signal), concurrency, async (tag) => (await client.headManifest(tag))?.digest ?? null);
   for (const u of got.unreadable) unreadable.set(u.tag, u.reason);
   for (const t of got.tags) digests.set(t.tag, t.digest);
   writeJournal(ctx, file, tags.filter((t) => digests.has(t.tag) || unreadable.has(t.tag)).map((t) => {

@@ -50,3 +50,42 @@ test('bulk --yes --server --journal is bad usage (exit 2): GitLab picks the tags
   assert.match(r.stderr, /--journal cannot record GitLab's server-side bulk delete/);
   assert.equal(d.requests.length, 0);
 });
+
+test('bulk --yes --journal after a --dry-run: the preview\'s manifests come from the cache, no manifest GET again', async () => {
+  const d = (double = await startGitLabDouble({ scenario: 'small', graphql: false, registryHost: 'self' }));
+  const env = { GITLAB_URL: d.url, GITLAB_TOKEN: d.tokens.maintainer, XDG_CACHE_HOME: path.join(dir, 'cache-bulk') };
+  const preview = await glcr(['bulk', PROJECT, '.', '--delete', 'dev-.*', '--dry-run', '--json'], { env });
+  assert.equal(preview.code, 0, preview.stderr);
+  assert.deepEqual((parseJson(preview) as { delete: string[] }).delete, ['dev-0001', 'dev-0002']);
+  const digests = new Set((d.repositoryByPath(ROOT_PATH)?.tags ?? []).filter((t) => t.name.startsWith('dev-')).map((t) => t.digest));
+  const manifestGets = () => d.requests.filter((q) => q.method === 'GET' && /\/manifests\/sha256:/.test(q.path));
+  assert.ok([...digests].every((g) => manifestGets().some((q) => q.path.endsWith(`/manifests/${g}`))), 'the preview read each deleted digest');
+
+  d.resetLog();
+  const journal = path.join(dir, 'cached.jsonl');
+  const r = await glcr(['bulk', PROJECT, '.', '--delete', 'dev-.*', '--yes', '--journal', journal, '--json'], { env });
+  assertNoStack(r);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(manifestGets().map((q) => q.path), [], 'no manifest read twice');
+  const records = fs.readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { tag: string; digest: string });
+  assert.deepEqual(records.map((x) => x.tag).sort(), ['dev-0001', 'dev-0002']);
+  assert.ok(records.every((x) => digests.has(x.digest)));
+  assert.ok(!tagNames(d).includes('dev-0001'));
+});
+
+test('rm --journal on the double\'s own registry: one manifest GET per unique digest, recorded before the DELETE', async () => {
+  const d = (double = await startGitLabDouble({ scenario: 'small', graphql: false, registryHost: 'self' }));
+  const env = { GITLAB_URL: d.url, GITLAB_TOKEN: d.tokens.maintainer };
+  const tags = d.repositoryByPath(ROOT_PATH)?.tags ?? [];
+  const digest = (n: string) => tags.find((t) => t.name === n)?.digest;
+  assert.equal(digest('latest'), digest('main'), 'the seed: latest and main are one image');
+  const journal = path.join(dir, 'rm-self.jsonl');
+  const r = await glcr(['rm', PROJECT, '.', 'latest', 'main', '--yes', '--journal', journal, '--no-cache', '--json'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const gets = d.requests.filter((q) => q.method === 'GET' && /\/manifests\/sha256:/.test(q.path));
+  assert.deepEqual(gets.map((q) => q.path.split('/manifests/')[1]), [digest('latest')]);
+  const firstDelete = d.requests.findIndex((q) => q.method === 'DELETE');
+  assert.ok(d.requests.indexOf(gets[0]) < firstDelete, 'read before anything was deleted');
+  const records = fs.readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { tag: string; digest: string });
+  assert.deepEqual(records.map((x) => [x.tag, x.digest]).sort(), [['latest', digest('latest')], ['main', digest('latest')]]);
+});

@@ -82,10 +82,18 @@ test('rm without --yes: exit 2, says why, nothing sent at all', async () => {
     assert.equal(r.stdout, '');
     assert.equal(errLines(r).length, 1);
     assert.match(r.stderr, /--yes/);
+    // A tag is restorable until garbage collection (glcr restore): never "cannot be undone".
+    assert.match(r.stderr, /\(a deleted tag can be restored only until garbage collection runs, and only if --journal FILE recorded it\)/);
+    assert.doesNotMatch(r.stderr, /cannot be undone/);
   }
+  const b = await run(['bulk', PROJECT, '.', '--delete', 'dev-.*'], { env: { GITLAB_URL: d.url, GITLAB_TOKEN: d.tokens.owner } });
+  assert.equal(b.code, 2);
+  assert.match(b.stderr, /^glcr: give --dry-run to preview or --yes to delete \(a deleted tag can be restored only until garbage collection runs/);
+  assert.doesNotMatch(b.stderr, /cannot be undone/);
   const rr = await run(['rm-repo', PROJECT, 'api'], { env: { GITLAB_URL: d.url, GITLAB_TOKEN: d.tokens.owner } });
   assert.equal(rr.code, 2);
   assert.match(rr.stderr, /--yes/);
+  assert.match(rr.stderr, /\(deletion cannot be undone\)/, 'a repository deletion is not restorable');
   assert.equal(d.requests.length, 0);
   assert.ok(tagNames(d, ROOT_PATH).includes('dev-0001'));
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { UsageError } from '../../src/core/errors';
 import { buildOptionTable, checkArgs, matchCommand, parseArgv } from '../../src/cli/args';
 import { COMMANDS } from '../../src/cli/commands';
-import { stripOneNewline } from '../../src/cli/commands/imageRm';
+import { stripOneNewline } from '../../src/cli/registryLogin';
 import { NOT_ATTEMPTED, explainFailure, toRmReport } from '../../src/cli/commands/rm';
 import { compareCodePoints, formatTable, jsonForTerminal } from '../../src/cli/output';
 import { parseProjectRef } from '../../src/cli/resolve';

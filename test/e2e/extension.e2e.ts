@@ -59,16 +59,13 @@ test('add an account with the two input boxes, then delete one tag from the cont
   assert.match(dialog.detail, /Deleting is permanent once garbage collection runs; until then you can restore it with Undo or Restore Deleted Tags…/);
   assert.ok(dialog.buttons.includes('Delete'), dialog.buttons.join(', '));
   await ctx.screenshot('ext-07-delete-tag-modal');
-  await wb.dialogButton('Delete');
-  // No registry behind the double's locations: the tag cannot be recorded for Undo, and a second modal asks.
-  assert.match((await wb.dialog()).message, /cannot be recorded, so they cannot be restored after deleting/);
-  await wb.dialogButton('Delete Anyway');
+  await wb.dialogButton('Delete'); // one modal: the double serves the registry, the tag is recorded for Undo
   await wb.waitForNotification(/Deleted/, 20_000);
   await wb.row('nightly', VIEW).waitFor({ state: 'detached', timeout: 10_000 });
   await ctx.screenshot('ext-08-tag-deleted');
   assert.deepStrictEqual(tagNames(ctx, 2), ['latest', 'v2.0.0', 'v2.1.0']);
   assert.strictEqual(tagNames(ctx, 1).length, 8, 'other repositories untouched');
-}, { timeout: 150_000 });
+}, { double: { scenario: 'small', registryHost: 'self' }, timeout: 150_000 });
 
 test('multi-select two tags, right-click one: Delete Tag deletes both', async (ctx) => {
   const { wb } = ctx;
@@ -83,12 +80,10 @@ test('multi-select two tags, right-click one: Delete Tag deletes both', async (c
   assert.match(dialog.detail, /dev-0002/);
   await ctx.screenshot('ext-10-multi-delete-modal');
   await wb.dialogButton('Delete');
-  await wb.dialog();
-  await wb.dialogButton('Delete Anyway'); // not recordable for Undo: no registry behind the double
   await wb.waitForNotification(/Deleted 2 tags/, 20_000);
   await ctx.screenshot('ext-11-multi-deleted');
   assert.deepStrictEqual(tagNames(ctx, 1), ['feature-login', 'latest', 'main', 'v1.0.0', 'v1.2.2', 'v1.2.3']);
-}, { envAccount: 'owner', timeout: 150_000 });
+}, { envAccount: 'owner', double: { scenario: 'small', registryHost: 'self' }, timeout: 150_000 });
 
 test('Cancel in the modal (opened with the Delete key) deletes nothing', async (ctx) => {
   const { wb } = ctx;

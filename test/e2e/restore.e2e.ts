@@ -30,6 +30,7 @@ test(NAME, async (ctx) => {
     assert.strictEqual(double.registryHost, h.host, 'the double points at the registry');
     const token = ctx.tokens.owner;
     users.alice = { password: token, actions: ['pull', 'push', 'delete'] };
+    users.oauth2 = users.alice; // the user name the extension sends with the account's token (GitLab takes any)
     const projectId = ctx.double.repositoryByPath('acme/website')!.project_id;
     ctx.double.addRepository(projectId, 'app', [{ name: 'v1' }, { name: 'v2', sameImageAs: 'v1' }]);
     const dir = path.join(h.dir, 'layouts', 'app');
@@ -50,10 +51,13 @@ test(NAME, async (ctx) => {
     // The double removes the tag only in its model; GitLab would remove it from the registry.
     await removeImage({ reference: `${h.host}/${REPO}:v1`, digestMode: false, username: 'alice', password: token });
     assert.strictEqual(await client.headManifest('v1'), null);
-    await ctx.screenshot('restore-undo');
     // The one-time garbage-collection notice follows the report on a first deletion: once it is shown the
-    // toasts stop moving, so the click lands on Undo (not on a toast sliding up under the pointer).
+    // toasts stop moving, so the click lands on Undo (not on a toast sliding up under the pointer) and the
+    // screenshot (docs/images/undo.png, scripts/screenshots.js) shows them settled, not fading in.
     await wb.waitForNotification(/only after garbage collection/, 10_000).catch(() => undefined);
+    await ctx.page.waitForTimeout(600);
+    await wb.moveMouseAway();
+    await ctx.screenshot('restore-undo');
     await wb.notificationButton(toast, 'Undo');
     // Bounded wait for the restore to reach the registry (its toast may be folded into the notification center).
     let digest: string | undefined;

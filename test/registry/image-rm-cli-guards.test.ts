@@ -44,7 +44,8 @@ test('without --yes: exit 2, one line, nothing sent (tag mode and --digest)', as
     const r = await glcr(['image', 'rm', `${f.host}/g/p:a`, '-u', 'alice', '--password-stdin', ...extra], { input: PW });
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^glcr: refusing to delete (tag "a"|a manifest and every tag on it) without --yes \(deletion cannot be undone\); nothing was sent\n$/);
+    assert.match(r.stderr, /^glcr: refusing to delete (tag "a"|a manifest and every tag on it) without --yes \(a deleted tag can be restored only until garbage collection runs, and only if --journal FILE recorded it\); nothing was sent\n$/);
+    assert.doesNotMatch(r.stderr, /cannot be undone/);
   }
   const r = await glcr(['image', 'rm', `${f.host}/g/p@${d}`, '--digest'], { env: { CI_REGISTRY: f.host, CI_REGISTRY_USER: 'gitlab-ci-token', CI_REGISTRY_PASSWORD: JOB_PW } });
   assert.equal(r.code, 2, r.stderr);

@@ -155,3 +155,9 @@ test('recording: the first read error answers for every digest not read yet (an 
   assert.equal(out.unreadable.length, 600);
   assert.deepEqual(out.unreadable[599], { tag: 't599', reason: 'no answer from https://registry.example.test:5050' });
 });
+
+test('journal: the repository id survives a round trip; a non-number in its place is dropped', () => {
+  const file = tmpFile();
+  appendRecords(file, [{ ...rec('v1'), repositoryId: 42 }, { ...rec('v2'), repositoryId: '42; rm -rf' as unknown as number }, rec('v3')]);
+  assert.deepEqual(readJournal(file).map((e) => [e.tag, e.repositoryId]), [['v1', 42], ['v2', undefined], ['v3', undefined]]);
+});

@@ -130,3 +130,38 @@ test('a manifest PUT of the same bytes re-tags; GC keeps manifests until then', 
     await d.close();
   }
 });
+
+test('C requests that meet the first challenge together share one token request; content() keeps bytes and media type for the journal', async () => {
+  const { d, reg, location } = await setup();
+  try {
+    const store = new ManifestStore({ concurrency: 8 });
+    const client = reg.client(location);
+    const digests = [...new Set(tagsOf(d).map((t) => t.digest!))];
+    assert.ok(digests.length >= 4, `${digests.length} digests`);
+    const got = await Promise.all(digests.map((g) => store.content(client, g)));
+    assert.deepEqual(got.map((c) => c.digest), digests);
+    assert.equal(d.requests.filter((r) => r.path === '/jwt/auth').length, 1, 'one token for the concurrent first requests');
+    assert.equal(manifestGets(d), digests.length);
+    // The same bytes again, from memory: no request; the media type is what the registry sent.
+    d.resetLog();
+    const again = await store.content(client, digests[0]);
+    assert.equal(d.requests.length, 0);
+    assert.ok(again.bytes.equals(got[0].bytes));
+    assert.match(again.mediaType, /^application\/vnd\.(oci|docker)\./);
+    // A fresh store on the same disk directory reads the bytes back with their media type, without a request.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glcr-content-'));
+    try {
+      const first = new ManifestStore({ dir });
+      const fetched = await first.content(client, digests[1]);
+      d.resetLog();
+      const fromDisk = await new ManifestStore({ dir }).content(client, digests[1]);
+      assert.equal(d.requests.length, 0);
+      assert.ok(fromDisk.bytes.equals(fetched.bytes));
+      assert.equal(fromDisk.mediaType, fetched.mediaType);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await d.close();
+  }
+});

@@ -20,7 +20,7 @@ import { GONE_BRANCHES_OPTION, ORPHANED_SIGNATURES_OPTION, WITH_SIGNATURES_OPTIO
 import type { RegistryApi } from '../../core/registryApi';
 import { NO_CACHE_OPTION, NO_SIZE_OPTION, deletionSize, sizeJson, sizeText } from './storage';
 import { printDeleteReport } from './rm';
-import { YES_OPTION, isUnknownOutcome, printUnknownOutcome, stringFlag } from './shared';
+import { TAGS_RESTORABLE_ONLY_UNTIL_GC, YES_OPTION, isUnknownOutcome, printUnknownOutcome, stringFlag } from './shared';
 
 // --- options shared with `policy set` -------------------------------------------------------------------------
 export const DELETE_OPTION: CommandOption = {
@@ -154,7 +154,7 @@ export const bulkCommand: Command = {
     if (dryRun && yes) throw new UsageError('give either --dry-run or --yes, not both; nothing was sent');
     if (server && !yes) throw new UsageError('--server schedules a deletion, so it needs --yes (not --dry-run); nothing was sent');
     if (!dryRun && !yes) {
-      throw new UsageError('give --dry-run to preview or --yes to delete (deletion cannot be undone); nothing was sent');
+      throw new UsageError(`give --dry-run to preview or --yes to delete (${TAGS_RESTORABLE_ONLY_UNTIL_GC}); nothing was sent`);
     }
     const scope = scopeFromFlags(ctx);
     const conditions = conditionFlags(ctx);

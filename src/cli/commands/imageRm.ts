@@ -1,13 +1,13 @@
 // `glcr image rm`: removes a tag (or, with --digest, the manifest and every tag on it) through the
 // registry's own V2 API instead of GitLab's REST API; the work is done by core/registry's removeImage.
-import { UsageError } from '../../core/errors';
 import { RegistryError, isSameRegistry, parseImageRef, removeImage, type ImageRmResult } from '../../core/registry';
 import type { CliContext, Command } from '../command';
 import { setCriticalSection } from '../criticalSection';
 import { emit } from '../output';
 import { resolveInstanceUrl } from '../settings';
 import { JOURNAL_OPTIONS, journalFile, writeJournal } from '../journal';
-import { YES_OPTION, requireYes, stringFlag } from './shared';
+import { registryLoginOptions, registryUser, stdinPassword } from '../registryLogin';
+import { YES_OPTION, requireYes } from './shared';
 
 export const imageRmCommand: Command = {
   words: ['image', 'rm'],
@@ -17,9 +17,7 @@ export const imageRmCommand: Command = {
   options: [
     YES_OPTION,
     { name: 'digest', type: 'boolean', description: 'delete the manifest by digest: removes every tag pointing at it' },
-    { name: 'username', short: 'u', type: 'string', value: 'USER', description: 'registry user (with --password-stdin; else $CI_REGISTRY_USER for $CI_REGISTRY)' },
-    { name: 'password-stdin', type: 'boolean', description: 'read the password or token from standard input (one trailing newline is stripped)' },
-    { name: 'plain-http', type: 'boolean', description: 'speak plain http to the registry' },
+    ...registryLoginOptions('else $CI_REGISTRY_USER for $CI_REGISTRY'),
     ...JOURNAL_OPTIONS,
   ],
   details:
@@ -35,13 +33,7 @@ export const imageRmCommand: Command = {
     'collection runs).\n' +
     'JSON: {"removed","mode":"tag"|"digest","also_removed":[…]}.',
   async run(ctx) {
-    const username = stringFlag(ctx, 'username');
-    const fromStdin = ctx.flags['password-stdin'] === true;
-    if (fromStdin && username === undefined) throw new UsageError('--password-stdin needs -u USER');
-    if (username !== undefined && !fromStdin) {
-      throw new UsageError('-u USER needs --password-stdin (glcr takes no password on the command line)');
-    }
-    if (username === '') throw new UsageError('-u needs a user name');
+    const username = registryUser(ctx);
     const ref = parseImageRef(ctx.args[0]);
     requireYes(ctx, ref.digest || ctx.flags.digest === true ? 'a manifest and every tag on it' : `tag "${ref.tag ?? ''}"`);
     const trustedRealmOrigins = [new URL(resolveInstanceUrl(ctx.flags, ctx.env)).origin];
@@ -49,10 +41,9 @@ export const imageRmCommand: Command = {
     let user: string | undefined;
     let password: string | undefined;
     let skippedCi = '';
-    if (fromStdin) {
+    if (username !== undefined) {
       user = username;
-      password = stripOneNewline(await ctx.readStdin());
-      if (password === '') throw new UsageError('--password-stdin: standard input is empty');
+      password = await stdinPassword(ctx);
     } else {
       const ci = ciCredentials(ctx, ref.registry);
       ({ user, password } = ci);
@@ -116,8 +107,3 @@ function ciCredentials(ctx: CliContext, registry: string): { user?: string; pass
 }
 
 /** Like docker login --password-stdin: strips one trailing "\n" (and then one "\r"). */
-export function stripOneNewline(text: string): string {
-  let t = text.endsWith('\n') ? text.slice(0, -1) : text;
-  if (t.endsWith('\r')) t = t.slice(0, -1);
-  return t;
-}

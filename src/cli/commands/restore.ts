@@ -1,12 +1,12 @@
 // `glcr restore`: puts deleted tags back from a journal written by `glcr rm|bulk|image rm --journal FILE`,
 // by pushing the saved manifest bytes under the tag again. Works until garbage collection removes the data.
 import { UsageError } from '../../core/errors';
-import type { RegistryClient } from '../../core/registry';
+import { AccountRegistry, type RegistryClient } from '../../core/registry';
 import { appendMarks, readJournal, restoreEntries, type JournalEntry } from '../../core/restore';
 import type { CliContext, Command } from '../command';
 import { emit, plural, shown } from '../output';
-import { gitLabRegistryCredentials, registryClientFor } from '../journal';
-import { stripOneNewline } from './imageRm';
+import { resolveCredential, resolveInstanceUrl } from '../settings';
+import { registryLoginOptions, registryUser, stdinPassword } from '../registryLogin';
 import { stringFlag } from './shared';
 
 export const restoreCommand: Command = {
@@ -18,9 +18,7 @@ export const restoreCommand: Command = {
     { name: 'journal', type: 'string', value: 'FILE', description: 'the journal written by --journal FILE when deleting' },
     { name: 'tag', type: 'multi', value: 'NAME', description: 'restore only this tag (repeatable); default: every tag not restored yet' },
     { name: 'force', type: 'boolean', description: 'overwrite a tag that exists again and points at another image' },
-    { name: 'username', short: 'u', type: 'string', value: 'USER', description: 'registry user (with --password-stdin; else the GitLab token)' },
-    { name: 'password-stdin', type: 'boolean', description: 'read the password or token from standard input (one trailing newline is stripped)' },
-    { name: 'plain-http', type: 'boolean', description: 'speak plain http to the registry' },
+    ...registryLoginOptions('else the GitLab token'),
   ],
   details:
     'Each tag gets the newest record of it in the journal. A tag that exists again and points at another image\n' +
@@ -34,7 +32,7 @@ export const restoreCommand: Command = {
     const file = stringFlag(ctx, 'journal');
     if (!file) throw new UsageError('glcr restore needs --journal FILE');
     const wanted = ((ctx.flags.tag as string[] | undefined) ?? []).filter((t) => t !== '');
-    const creds = await credentials(ctx);
+    const registry = await registryAccess(ctx);
 
     let entries: JournalEntry[];
     try {
@@ -48,12 +46,7 @@ export const restoreCommand: Command = {
       ctx.stderr(`glcr: nothing to restore: ${shown(file)} holds no deleted tag that was not restored yet`);
     }
 
-    const clients = new Map<string, RegistryClient>();
-    const writerFor = (e: JournalEntry): RegistryClient => {
-      const c = clients.get(e.location) ?? registryClientFor(ctx, e.location, ['pull', 'push'], creds);
-      clients.set(e.location, c);
-      return c;
-    };
+    const writerFor = (e: JournalEntry): RegistryClient => registry.client(e.location, ['pull', 'push']);
     const { report, marks } = await restoreEntries(chosen, writerFor, { force: ctx.flags.force === true, signal: ctx.signal });
     appendMarks(file, marks);
     for (const t of missing) report.failed.push({ tag: t, error: 'no record of this tag in the journal' });
@@ -75,15 +68,19 @@ function choose(entries: JournalEntry[], wanted: string[]): JournalEntry[] {
   return wanted.length > 0 ? all.filter((e) => wanted.includes(e.tag)) : all.filter((e) => !e.restoredAt);
 }
 
-async function credentials(ctx: CliContext): Promise<{ username?: string; password?: string }> {
-  const username = stringFlag(ctx, 'username');
-  const fromStdin = ctx.flags['password-stdin'] === true;
-  if (fromStdin !== (username !== undefined)) throw new UsageError('-u USER and --password-stdin go together');
-  if (fromStdin) {
-    const password = stripOneNewline(await ctx.readStdin());
-    if (password === '') throw new UsageError('--password-stdin: standard input is empty');
-    ctx.addSecret(password);
-    return { username, password };
-  }
-  return gitLabRegistryCredentials(ctx);
+/**
+ * The account's registry access (the GitLab token, --token-file, $GITLAB_TOKEN, $CI_JOB_TOKEN, sent only to the
+ * GitLab instance's token service); with -u USER --password-stdin or --plain-http, one for those.
+ */
+async function registryAccess(ctx: CliContext): Promise<AccountRegistry> {
+  const username = registryUser(ctx);
+  const plainHttp = ctx.flags['plain-http'] === true;
+  if (username === undefined && !plainHttp) return ctx.storage(undefined).registry;
+  const credential = username !== undefined
+    ? { kind: 'private' as const, value: await stdinPassword(ctx) }
+    : resolveCredential(ctx.flags, ctx.env).credential;
+  if (credential) ctx.addSecret(credential.value);
+  return new AccountRegistry({
+    baseUrl: resolveInstanceUrl(ctx.flags, ctx.env), credential, username, allowHttp: plainHttp || ctx.flags['allow-http'] === true, log: ctx.log,
+  });
 }

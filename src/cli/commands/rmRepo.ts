@@ -18,7 +18,7 @@ export const rmRepoCommand: Command = {
     'A repository protected from you (repository rule, or tag rules above your role) is refused: one line naming\n' +
     'the rule, nothing sent, exit 1.',
   async run(ctx) {
-    requireYes(ctx, 'the repository');
+    requireYes(ctx, 'the repository', true);
     const api = ctx.api();
     const project = parseProjectRef(ctx.args[0]);
     const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);

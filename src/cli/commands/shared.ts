@@ -24,10 +24,16 @@ export function isUnknownOutcome(e: unknown): e is GitLabError {
 
 export const YES_OPTION: CommandOption = { name: 'yes', type: 'boolean', description: 'confirm the deletion (required)' };
 
-/** Deleting needs --yes; without it nothing is sent (exit 2). */
-export function requireYes(ctx: CliContext, what: string): void {
+/**
+ * Why a tag deletion needs --yes: it is restorable, but only until garbage collection runs and only from a
+ * journal (`glcr restore`), so it is not "cannot be undone". A repository deletion is.
+ */
+export const TAGS_RESTORABLE_ONLY_UNTIL_GC = 'a deleted tag can be restored only until garbage collection runs, and only if --journal FILE recorded it';
+
+/** Deleting needs --yes; without it nothing is sent (exit 2). `irreversible`: a repository (GitLab removes its links). */
+export function requireYes(ctx: CliContext, what: string, irreversible = false): void {
   if (ctx.flags.yes !== true) {
-    throw new UsageError(`refusing to delete ${what} without --yes (deletion cannot be undone); nothing was sent`);
+    throw new UsageError(`refusing to delete ${what} without --yes (${irreversible ? 'deletion cannot be undone' : TAGS_RESTORABLE_ONLY_UNTIL_GC}); nothing was sent`);
   }
 }
 

@@ -6,16 +6,21 @@
 import type { Credential, Logger } from '../types';
 import { RegistryClient } from './client';
 import { parseImageRef } from './imageRef';
+import type { TransportOptions } from './transport';
 
 export interface AccountRegistryOptions {
   /** The account's normalised GitLab base URL, e.g. https://gitlab.example.com */
   baseUrl: string;
   credential?: Credential;
+  /** The user name sent with the credential; default: oauth2 (gitlab-ci-token for a job token). */
+  username?: string;
   /** Speak plain HTTP to a non-loopback registry (the account allows http://). */
   allowHttp?: boolean;
   timeoutMs?: number;
   log?: Logger;
   userAgent?: string;
+  /** node-fetch or a wrapper of it (the benchmarks count requests). */
+  fetch?: TransportOptions['fetch'];
 }
 
 export type RegistryAction = 'pull' | 'push' | 'delete';
@@ -41,7 +46,7 @@ export class AccountRegistry {
         hostname: ref.hostname,
         repository: ref.repository,
         // GitLab's realm accepts any user name with a personal access token; a CI job token goes as gitlab-ci-token.
-        username: cred ? (cred.kind === 'job' ? 'gitlab-ci-token' : 'oauth2') : undefined,
+        username: cred ? (this.opts.username ?? (cred.kind === 'job' ? 'gitlab-ci-token' : 'oauth2')) : undefined,
         password: cred?.value,
         plainHttp: this.opts.allowHttp,
         actions: wanted,
@@ -49,6 +54,7 @@ export class AccountRegistry {
         timeoutMs: this.opts.timeoutMs,
         log: this.opts.log,
         userAgent: this.opts.userAgent,
+        fetch: this.opts.fetch,
       });
       this.clients.set(key, c);
     }

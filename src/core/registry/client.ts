@@ -71,6 +71,7 @@ export class RegistryClient {
   private readonly opts: RegistryClientOptions;
   private actions: Set<string>;
   private auth: Auth = null;
+  private tokenInFlight?: { key: string; promise: Promise<string> };
   private readonly secrets: string[] = [];
   private readonly transport: Transport;
 
@@ -139,6 +140,7 @@ export class RegistryClient {
     const signal = ro.signal === null ? null : this.opts.signal;
     if (signal?.aborted) throw this.error('cancelled', 'cancelled');
     const headers = ro.headers ?? {};
+    const sentWith = this.auth;
     let res = await this.transport.send({ method, url, headers, body: ro.body, authFor: this.registryAuthFor, signal });
     if (res.status !== 401) return res;
     if (new URL(res.url).origin !== this.origin) return res;
@@ -150,7 +152,9 @@ export class RegistryClient {
       const a = this.auth;
       const covered = a?.type === 'bearer' && wanted.every((s) => a.scopes.includes(s));
       if (covered && bearer.params.error === 'insufficient_scope') return res; // a new token would not help
-      const token = await requestToken({
+      // A request sent before a concurrent one got the token: repeat it with that token, ask for none.
+      if (covered && a !== sentWith) return this.transport.send({ method, url, headers, body: ro.body, authFor: this.registryAuthFor, signal });
+      const token = await this.sharedToken(wanted, () => requestToken({
         challenge: bearer,
         scopes: wanted,
         signal,
@@ -163,8 +167,7 @@ export class RegistryClient {
         trustedRealmOrigins: this.opts.trustedRealmOrigins ?? [],
         transport: this.transport,
         error: (kind, message, status) => this.error(kind, message, status),
-      });
-      this.secrets.push(token);
+      }));
       this.auth = { type: 'bearer', token, scopes: wanted };
     } else if (basic) {
       if (!this.hasCredentials || this.auth?.type === 'basic') return res;
@@ -174,6 +177,22 @@ export class RegistryClient {
     }
     res = await this.transport.send({ method, url, headers, body: ro.body, authFor: this.registryAuthFor, signal });
     return res;
+  }
+
+  /** One token request for concurrent challenges that want the same scopes (C requests at once ask once). */
+  private sharedToken(wanted: string[], ask: () => Promise<string>): Promise<string> {
+    const key = wanted.join(' ');
+    if (this.tokenInFlight?.key === key) return this.tokenInFlight.promise;
+    const promise = ask().then((token) => {
+      this.secrets.push(token);
+      return token;
+    });
+    this.tokenInFlight = { key, promise };
+    const clear = () => {
+      if (this.tokenInFlight?.promise === promise) this.tokenInFlight = undefined;
+    };
+    promise.then(clear, clear);
+    return promise;
   }
 
   /** Scopes for a token request: our repository with our actions (plus those the challenge names), and any other resource the challenge names. */

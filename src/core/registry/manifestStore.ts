@@ -5,9 +5,11 @@
 // bytes: least recently used files go first. Fetches share one bound on requests in flight.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { RegistryClient } from './client';
+import type { ManifestContent, RegistryClient } from './client';
 import { sha256Digest } from './client';
 import { parseManifest, type ParsedManifest } from './manifest';
+import { stripControls } from '../text';
+import { MT_OCI_INDEX, MT_OCI_MANIFEST } from './mediaTypes';
 
 export interface ManifestStoreOptions {
   /** Directory for the disk cache; none: memory only (--no-cache). */
@@ -16,6 +18,8 @@ export interface ManifestStoreOptions {
   maxDiskBytes?: number;
   /** Manifest requests in flight across all callers. Default 8. */
   concurrency?: number;
+  /** Bound on the exact bytes kept in memory (for the deletion journal when there is no disk cache). Default 16 MiB. */
+  maxMemoryBytes?: number;
 }
 
 export interface ManifestStoreStats {
@@ -29,6 +33,10 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 export class ManifestStore {
   readonly stats: ManifestStoreStats = { fetched: 0, fromDisk: 0, fromMemory: 0 };
   private readonly memory = new Map<string, ParsedManifest>();
+  /** The exact bytes and media type of manifests read lately, oldest first (LRU within maxMemoryBytes). */
+  private readonly recent = new Map<string, ManifestContent>();
+  private recentBytes = 0;
+  private readonly maxMemoryBytes: number;
   private readonly pending = new Map<string, Promise<ParsedManifest>>();
   private readonly disk?: DiskCache;
   private active = 0;
@@ -37,6 +45,7 @@ export class ManifestStore {
 
   constructor(opts: ManifestStoreOptions = {}) {
     this.limit = Math.max(1, opts.concurrency ?? 8);
+    this.maxMemoryBytes = opts.maxMemoryBytes ?? 16 * 1024 * 1024;
     if (opts.dir) this.disk = new DiskCache(opts.dir, opts.maxDiskBytes ?? 64 * 1024 * 1024);
   }
 
@@ -47,6 +56,32 @@ export class ManifestStore {
       this.stats.fromMemory++;
       return known;
     }
+    return this.loadOnce(client, digest, signal);
+  }
+
+  /** The manifest bytes (for Inspect Manifest), from memory or disk when cached, else fetched. */
+  async bytes(client: RegistryClient, digest: string, signal?: AbortSignal): Promise<Buffer> {
+    return (await this.content(client, digest, signal)).bytes;
+  }
+
+  /**
+   * The exact bytes and media type of manifest `digest` (what the deletion journal saves): from memory or disk
+   * when this store read it before (a preview that fetched it costs nothing more), else fetched once.
+   */
+  async content(client: RegistryClient, digest: string, signal?: AbortSignal): Promise<ManifestContent> {
+    const known = this.recent.get(digest);
+    if (known) {
+      this.stats.fromMemory++;
+      this.remember(known); // most recently used
+      return known;
+    }
+    await this.loadOnce(client, digest, signal); // from disk or fetched; keeps the bytes in `recent`
+    // Not kept only when larger than the memory bound (and no disk cache): read again rather than kept.
+    return this.recent.get(digest) ?? this.fetch(client, digest, signal);
+  }
+
+  /** One load per digest at a time: concurrent asks share it. */
+  private loadOnce(client: RegistryClient, digest: string, signal?: AbortSignal): Promise<ParsedManifest> {
     let p = this.pending.get(digest);
     if (!p) {
       p = this.load(client, digest, signal).finally(() => this.pending.delete(digest));
@@ -55,29 +90,38 @@ export class ManifestStore {
     return p;
   }
 
-  /** The manifest bytes (for Inspect Manifest), from disk when cached, else fetched. */
-  async bytes(client: RegistryClient, digest: string, signal?: AbortSignal): Promise<Buffer> {
-    const cached = this.disk?.read(digest);
-    if (cached) return cached;
-    const m = await this.fetch(client, digest, signal);
-    return m;
+  private remember(c: ManifestContent): void {
+    const before = this.recent.get(c.digest);
+    if (before) {
+      this.recent.delete(c.digest);
+      this.recentBytes -= before.bytes.length;
+    }
+    if (c.bytes.length > this.maxMemoryBytes) return;
+    this.recent.set(c.digest, c);
+    this.recentBytes += c.bytes.length;
+    for (const [d, old] of this.recent) {
+      if (this.recentBytes <= this.maxMemoryBytes) break;
+      this.recent.delete(d);
+      this.recentBytes -= old.bytes.length;
+    }
   }
 
   private async load(client: RegistryClient, digest: string, signal?: AbortSignal): Promise<ParsedManifest> {
     const cached = this.disk?.read(digest);
-    let bytes: Buffer;
+    let content: ManifestContent;
     if (cached) {
       this.stats.fromDisk++;
-      bytes = cached;
+      content = { digest, mediaType: mediaTypeOf(cached), size: cached.length, bytes: cached };
     } else {
-      bytes = await this.fetch(client, digest, signal);
+      content = await this.fetch(client, digest, signal);
     }
-    const parsed = parseManifest(digest, bytes);
+    this.remember(content);
+    const parsed = parseManifest(digest, content.bytes);
     this.memory.set(digest, parsed);
     return parsed;
   }
 
-  private async fetch(client: RegistryClient, digest: string, signal?: AbortSignal): Promise<Buffer> {
+  private async fetch(client: RegistryClient, digest: string, signal?: AbortSignal): Promise<ManifestContent> {
     if (!DIGEST.test(digest)) throw client.error('bad_response', `not a sha256 digest: ${digest.slice(0, 80)}`);
     await this.acquire();
     try {
@@ -86,7 +130,7 @@ export class ManifestStore {
       if (!m) throw client.error('unknown_tag', `the registry has no manifest ${digest} in ${client.name}`, 404);
       this.stats.fetched++;
       this.disk?.write(digest, m.bytes);
-      return m.bytes;
+      return m;
     } finally {
       this.release();
     }
@@ -110,6 +154,20 @@ export class ManifestStore {
     this.active--;
     const next = this.queue.shift();
     if (next) next();
+  }
+}
+
+/**
+ * The media type of cached manifest bytes: their own mediaType field (what RegistryClient reports too), else
+ * what an OCI manifest without one is (an index has `manifests`).
+ */
+function mediaTypeOf(bytes: Buffer): string {
+  try {
+    const j = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown; manifests?: unknown };
+    if (typeof j.mediaType === 'string' && j.mediaType) return stripControls(j.mediaType);
+    return Array.isArray(j.manifests) ? MT_OCI_INDEX : MT_OCI_MANIFEST;
+  } catch {
+    return MT_OCI_MANIFEST;
   }
 }
 

@@ -30,6 +30,8 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** Extra attempts for GET/HEAD after network errors, 429 and 502-504. Default 2. */
   maxRetries?: number;
+  /** node-fetch, or a wrapper of it (tests and benchmarks count requests with one). */
+  fetch?: typeof fetch;
 }
 
 const MAX_REDIRECTS = 5;
@@ -72,7 +74,7 @@ export class Transport {
       if (signal?.aborted) controller.abort();
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const res = await fetch(current, {
+        const res = await (this.opts.fetch ?? fetch)(current, {
           method: m,
           headers: h,
           body,

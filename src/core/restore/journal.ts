@@ -26,6 +26,8 @@ export interface JournalRecord {
   repositoryPath: string;
   /** Image location without tag, e.g. registry.example.com/group/project/app. */
   location: string;
+  /** GitLab's id of the repository, when the deletion knew it (the extension refreshes only that repository after a restore). */
+  repositoryId?: number;
   tag: string;
   digest: string;
   mediaType: string;
@@ -117,7 +119,10 @@ export function readJournal(file: string): JournalEntry[] {
     }
     if (!x || typeof x !== 'object') continue;
     if (isRecord(x)) {
-      const e = { ...(x as unknown as JournalRecord), instance: String(x.instance ?? ''), project: String(x.project ?? '') };
+      const e = {
+        ...(x as unknown as JournalRecord), instance: String(x.instance ?? ''), project: String(x.project ?? ''),
+        repositoryId: Number.isSafeInteger(x.repositoryId) ? (x.repositoryId as number) : undefined,
+      };
       entries.push(e);
       const k = keyOf(e);
       byKey.set(k, [...(byKey.get(k) ?? []), e]);

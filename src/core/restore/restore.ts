@@ -5,7 +5,8 @@
 import { mapLimit } from '../concurrency';
 import { stripControls } from '../text';
 import { RegistryError } from '../registry/errors';
-import type { ManifestContent, ManifestInfo, RequestOptions } from '../registry/client';
+import type { ManifestContent, ManifestInfo, RegistryClient, RequestOptions } from '../registry/client';
+import type { ManifestStore } from '../registry/manifestStore';
 import { makeRecord, manifestBytes, type JournalEntry, type JournalMark, type JournalRecord } from './journal';
 
 export const GC_REMOVED = "cannot be restored: garbage collection has already removed this image's data";
@@ -21,6 +22,21 @@ export interface ManifestWriter {
 
 /** What recording needs: a manifest read by digest (a cached reader costs nothing for digests already read). */
 export type ManifestReader = (digest: string) => Promise<ManifestContent | null>;
+
+/**
+ * Recording reads through the shared manifest store: a digest a preview (or an earlier recording) already
+ * read costs no request. A manifest the registry no longer has is null; other failures throw.
+ */
+export function storedManifestReader(store: ManifestStore, client: RegistryClient, signal?: AbortSignal): ManifestReader {
+  return async (digest) => {
+    try {
+      return await store.content(client, digest, signal);
+    } catch (e) {
+      if (e instanceof RegistryError && e.status === 404) return null;
+      throw e;
+    }
+  };
+}
 
 export interface RestoreReport {
   restored: { location: string; tag: string; digest: string }[];
@@ -160,6 +176,7 @@ export interface RecordContext {
   project: string;
   repositoryPath: string;
   location: string;
+  repositoryId?: number;
 }
 
 /** Journal records for the tags whose manifest was read (tags without one are left out: the caller asked the user). */

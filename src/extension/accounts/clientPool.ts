@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { AccountRegistry, ManifestStore, createRegistryApi } from '../../core';
 import type { StorageAccess } from '../../core/repositoryStorage';
-import { parseImageRef, RegistryClient } from '../../core/registry';
 import type { RegistryApi } from '../../core/registryApi';
 import { concurrencySetting } from '../settings';
 import type { Log } from '../log';
@@ -58,24 +57,6 @@ export class ClientPool {
     const api = this.create(account.instanceUrl, token, account.allowHttp, concurrency);
     this.clients.set(account.id, { token, concurrency, api });
     return api;
-  }
-
-  /**
-   * A Registry V2 client for one repository (its `location`) with the account's token: the token goes only
-   * to a token service on the GitLab instance or the registry's host (/jwt/auth), the registry sees only
-   * the bearer token. (Superseded by the storage foundation's registry access when that lands.)
-   */
-  registry(accountId: string, location: string, actions: string[]): RegistryClient {
-    const account = this.store.get(accountId);
-    if (!account) throw new Error(vscode.l10n.t('The account was removed.'));
-    const token = this.store.token(account.id);
-    if (token === undefined) throw new Error(`No token stored for ${account.id}.`);
-    const ref = parseImageRef(`${location}:latest`);
-    return new RegistryClient({
-      registry: ref.registry, hostname: ref.hostname, repository: ref.repository, username: account.username || 'glcr', password: token,
-      plainHttp: account.allowHttp, trustedRealmOrigins: [new URL(account.instanceUrl).origin], actions,
-      log: this.log,
-    });
   }
 
   /** A throwaway client for checking a token before it is saved. */

@@ -8,7 +8,7 @@ import { planScope, type RepositoryPlan, type RuleScope, type ScopePlan } from '
 import type { Account } from '../accounts/account';
 import { confirmCountByTyping } from '../deletion/confirmByTyping';
 import { recheckRulePreview, type SkippedTag } from '../deletion/recheck';
-import { cannotBeUndone } from '../deletion/wording';
+import { restorableUntilGc } from '../deletion/wording';
 import { describeError } from '../errors';
 import type { PreviewChoice } from '../rules/previewHtml';
 import { buildPreviewModel, buildSection, type PreviewModel } from '../rules/previewModel';
@@ -126,7 +126,7 @@ async function deleteAffected(
   const detail = [
     affected.slice(0, 5).map((p) => `${p.repository.location}: ${p.preview.delete.length}`).join('\n'),
     vscode.l10n.t('Exactly the tags listed in the preview are deleted, repository by repository; each repository is read again first and a tag changed since the preview is skipped.'),
-    cannotBeUndone(),
+    restorableUntilGc(), // each tag is recorded for Undo before it goes
   ].join('\n\n');
   if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) return outcome;
   if (!(await confirmCountByTyping(ctx.ui, result.deleteCount))) return outcome;

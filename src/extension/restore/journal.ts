@@ -6,12 +6,14 @@ import * as vscode from 'vscode';
 import { mapLimit } from '../../core/concurrency';
 import {
   appendMarks, appendRecords, newOperationId, pruneJournal, readJournal, readManifestsForJournal, recordsFor,
-  restoreEntries, type JournalEntry, type JournalRecord, type RestoreReport,
+  restoreEntries, storedManifestReader, type JournalEntry, type JournalRecord, type RestoreReport,
 } from '../../core/restore';
+import type { ManifestStore, RegistryClient } from '../../core/registry';
 import type { CommandContext } from '../commands/context';
 import { describeError } from '../errors';
 import { restoreRetentionDaysSetting } from '../settings';
 import type { TagNode } from '../tree/nodes';
+import { refreshRestored } from './refreshRestored';
 
 export function journalPath(ctx: CommandContext): string {
   return path.join(ctx.extension.globalStorageUri.fsPath, 'deleted-tags.jsonl');
@@ -54,9 +56,12 @@ export async function recordBeforeDeleting(
     for (const group of groups.values()) {
       const first = group[0];
       const repoLocation = first.tag.location.slice(0, first.tag.location.length - first.tag.name.length - 1);
-      let client;
+      let client: RegistryClient;
+      let store: ManifestStore;
       try {
-        client = ctx.clients.registry(first.accountId, repoLocation, ['pull']);
+        const access = ctx.clients.storage(first.accountId);
+        client = access.registry.client(repoLocation, ['pull']);
+        store = access.store;
       } catch (err) {
         for (const node of group) unreadable.push({ node, reason: describeError(err) });
         continue;
@@ -77,12 +82,13 @@ export async function recordBeforeDeleting(
         }
       });
       const tags = [...digests].map(([tag, digest]) => ({ tag, digest }));
-      const got = await readManifestsForJournal(tags, (d) => client.getManifest(d), 8, async (tag) => (await client.headManifest(tag))?.digest ?? null);
+      const got = await readManifestsForJournal(tags, storedManifestReader(store, client), 8, async (tag) => (await client.headManifest(tag))?.digest ?? null);
       const failed = new Map(got.unreadable.map((u) => [u.tag, u.reason]));
       for (const node of group) if (failed.has(node.tag.name)) unreadable.push({ node, reason: failed.get(node.tag.name) as string });
       const account = ctx.store.get(first.accountId);
       records.push(...recordsFor(got.tags, got.read, {
         operation, instance: account?.instanceUrl ?? '', project: String(first.projectId), repositoryPath: client.repository, location: repoLocation,
+        repositoryId: first.repositoryId,
       }));
     }
   });
@@ -117,7 +123,7 @@ export async function restoreWithProgress(ctx: CommandContext, entries: JournalE
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
-        const { report, marks } = await restoreEntries(entries, (e) => ctx.clients.registry(byAccount(e), e.location, ['pull', 'push']), {
+        const { report, marks } = await restoreEntries(entries, (e) => ctx.clients.storage(byAccount(e)).registry.client(e.location, ['pull', 'push']), {
           force, signal: abort.signal,
           onProgress: (done, total) => progress.report({ increment: 100 / total, message: vscode.l10n.t('{0} of {1}', done, total) }),
         });
@@ -131,7 +137,7 @@ export async function restoreWithProgress(ctx: CommandContext, entries: JournalE
   for (const r of report.restored) ctx.log.info(`Restored ${r.location}:${r.tag} (${r.digest})`);
   for (const f of report.failed) ctx.log.error(`Not restored ${f.tag}: ${f.error}`);
   for (const s of report.skipped) ctx.log.warn(`Skipped ${s.tag}: ${s.reason}`);
-  if (report.restored.length) ctx.model.refresh();
+  refreshRestored(ctx, entries.filter((e) => report.restored.some((r) => r.location === e.location && r.tag === e.tag)));
   const total = entries.length;
   if (report.failed.length === 0 && report.skipped.length === 0) {
     void ctx.ui.info(vscode.l10n.t('Restored {0} of {1} tags.', report.restored.length, total));

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { test, harness } from '../../harness/inhost';
 import type { TagDeletionOutcome } from '../../../src/extension/commands/deleteTag';
 import type { RepositoryDeletionOutcome } from '../../../src/extension/commands/deleteRepository';
+import type { TagNode } from '../../../src/extension/tree/nodes';
 import {
   addAccount, answerConfirm, children, contextValue, description, doubleHost, doubleRepo, doubleTagNames, fresh, label, labels, path, requests, restoreUi,
 } from './extension-helpers';
@@ -14,29 +15,75 @@ const tagNode = async (a: Awaited<ReturnType<typeof fresh>>, repo: Awaited<Retur
   return found;
 };
 
-test('Delete Tag: modal names the tag and says it is restorable until garbage collection; only that tag goes', async () => {
+test('Delete Tag: modal names the tag and says it is restorable until GC; recorded for Undo from the manifests the modal read; only that tag goes', async () => {
   const a = await fresh();
+  await harness.restartDouble({ scenario: 'small', registryHost: 'self' }); // the double serves Registry V2 itself
+  try {
+    await addAccount(a, 'owner');
+    const repo = await path(a, doubleHost(), 'acme/website', '(root image)');
+    const staging = await tagNode(a, repo, 'staging');
+    // The tree has loaded every tag's details (in the background): the modal can show the freed-space figure.
+    const all = (await children(a, repo)) as TagNode[];
+    const loaded = () => all.every((t) => a.model.tagDetails(t.accountId, t.repositoryId, t.tag.name));
+    for (let i = 0; i < 200 && !loaded(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(loaded(), 'details loaded');
+    const asked: { message: string; detail: string; button: string }[] = [];
+    let seenAtModal = 0; // requests the double had answered when the modal (with the freed-space figure) was shown
+    a.ui.confirm = async (message, detail, button) => {
+      asked.push({ message, detail, button });
+      seenAtModal = (await requests()).length;
+      return true;
+    };
+    let outcome: TagDeletionOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<TagDeletionOutcome>('gitlabRegistry.deleteTag', staging);
+    } finally {
+      restoreUi(a);
+    }
+    assert.strictEqual(asked.length, 1, 'one modal: the tag was recorded for Undo');
+    assert.strictEqual(asked[0].button, 'Delete');
+    assert.match(asked[0].message, /staging/);
+    assert.match(asked[0].detail, /Deleting is permanent once garbage collection runs; until then you can restore it with Undo or Restore Deleted Tags…/);
+    assert.match(asked[0].detail, /Frees up to .* after garbage collection/, 'the modal read the manifests for its figure');
+    // Recording went through the same manifest store: no manifest GET after the modal.
+    const after = (await requests()).slice(seenAtModal);
+    assert.deepStrictEqual(after.filter((q) => q.method === 'GET' && q.path.includes('/manifests/')).map((q) => q.path), []);
+    assert.deepStrictEqual(outcome?.deleted, [`${doubleHost()}/acme/website:staging`]);
+    assert.deepStrictEqual(await doubleTagNames(5), ['latest', 'prod', 'v2024.01']);
+    // The tree changed under the repository only, without the deleted tag.
+    assert.deepStrictEqual((await labels(a, repo)).sort(), ['latest', 'prod', 'v2024.01']);
+  } finally {
+    await harness.restartDouble({});
+  }
+});
+
+test('Delete Tag when the registry cannot be read (the one deliberate "Delete Anyway" test): a second modal; No keeps the tag, Yes deletes it', async () => {
+  const a = await fresh();
+  // The default double names registry.example.test:5050 in its locations: no such host. A tag of its own, so
+  // that no earlier test has put its manifest in the extension's (content-addressed) manifest store.
+  await harness.control('POST', '/__double/repositories/5/tags', [{ name: 'unrecordable' }]);
   await addAccount(a, 'owner');
   const repo = await path(a, doubleHost(), 'acme/website', '(root image)');
-  const staging = await tagNode(a, repo, 'staging');
-  const asked = answerConfirm(a, true);
-  let outcome: TagDeletionOutcome | undefined;
+  const staging = await tagNode(a, repo, 'unrecordable');
+  const answers = [true, false, true, true];
+  const asked: { message: string; button: string }[] = [];
+  a.ui.confirm = async (message, _detail, button) => {
+    asked.push({ message, button });
+    return answers.shift() ?? false;
+  };
   try {
-    outcome = await vscode.commands.executeCommand<TagDeletionOutcome>('gitlabRegistry.deleteTag', staging);
+    const kept = await vscode.commands.executeCommand<TagDeletionOutcome | undefined>('gitlabRegistry.deleteTag', staging);
+    assert.deepStrictEqual(asked.map((q) => q.button), ['Delete', 'Delete Anyway']);
+    assert.match(asked[1].message, /1 tag\(s\) cannot be recorded, so they cannot be restored after deleting/);
+    assert.ok(!kept?.deleted.length, 'nothing deleted after No');
+    assert.ok((await doubleTagNames(5)).includes('unrecordable'));
+    const outcome = await vscode.commands.executeCommand<TagDeletionOutcome>('gitlabRegistry.deleteTag', staging);
+    assert.deepStrictEqual(asked.map((q) => q.button), ['Delete', 'Delete Anyway', 'Delete', 'Delete Anyway']);
+    assert.deepStrictEqual(outcome?.deleted, ['registry.example.test:5050/acme/website:unrecordable']);
+    assert.deepStrictEqual(await doubleTagNames(5), ['latest', 'prod', 'staging', 'v2024.01']);
   } finally {
     restoreUi(a);
   }
-  // The double's registry host does not exist, so the tag cannot be recorded for Undo: a second modal asks.
-  assert.strictEqual(asked.length, 2);
-  assert.strictEqual(asked[0].button, 'Delete');
-  assert.match(asked[0].message, /staging/);
-  assert.match(asked[0].detail, /Deleting is permanent once garbage collection runs; until then you can restore it with Undo or Restore Deleted Tags…/);
-  assert.strictEqual(asked[1].button, 'Delete Anyway');
-  assert.match(asked[1].message, /1 tag\(s\) cannot be recorded, so they cannot be restored after deleting/);
-  assert.deepStrictEqual(outcome?.deleted, ['registry.example.test:5050/acme/website:staging']);
-  assert.deepStrictEqual(await doubleTagNames(5), ['latest', 'prod', 'v2024.01']);
-  // The tree changed under the repository only, without the deleted tag.
-  assert.deepStrictEqual((await labels(a, repo)).sort(), ['latest', 'prod', 'v2024.01']);
 });
 
 test('Cancel in the modal deletes nothing', async () => {

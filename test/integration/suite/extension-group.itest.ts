@@ -50,6 +50,9 @@ test('group rule: one preview of the affected repositories (biggest first), then
   ]);
   assert.strictEqual(shown[1].schedule, false);
   assert.strictEqual(asked[0].message, 'Delete 14 tags in 4 repositories of acme?');
+  // Each tag is recorded for Undo before it goes: restorable until garbage collection, not "cannot be undone".
+  assert.match(asked[0].detail, /Deleting is permanent once garbage collection runs; until then you can restore it with Undo or Restore Deleted Tags…/);
+  assert.doesNotMatch(asked[0].detail, /cannot be undone/);
   assert.strictEqual(outcome.deletion?.deleted.length, 14);
   assert.deepStrictEqual(outcome.byRepository?.map((r) => [r.repository, r.deleted, r.notDeleted]), [
     [`${host}/acme/platform/tools/builder`, 10, 0], [`${host}/acme/platform/my.project/api`, 2, 0],

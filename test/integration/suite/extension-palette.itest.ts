@@ -8,7 +8,7 @@ import type { Account } from '../../../src/extension/accounts/account';
 import type { Project, Repository, Tag } from '../../../src/core/types';
 import type { PickItem } from '../../../src/extension/ui';
 import {
-  addAccount, doubleRepo, doubleTagNames, fresh, removeAllAccounts, requests, restoreUi, type GitLabRegistryApi,
+  addAccount, doubleHost, doubleRepo, doubleTagNames, fresh, removeAllAccounts, requests, restoreUi, type GitLabRegistryApi,
 } from './extension-helpers';
 
 const PROJECT = 'acme/platform/My.Project';
@@ -101,47 +101,50 @@ async function allRepositoryTags(): Promise<Record<number, string[]>> {
 
 test('palette: account → project → repository → two tags sharing a digest; exactly those go, the sibling stays', async () => {
   const a = await fresh();
-  const ownerId = await twoAccounts(a);
-  const before = (await doubleRepo(ROOT_REPOSITORY_ID))!;
-  const digestOf = (name: string) => before.tags.find((t) => t.name === name)?.digest;
-  // The seed: the two picked tags and the sibling are one image.
-  assert.ok(digestOf('latest'));
-  assert.strictEqual(digestOf('main'), digestOf('latest'));
-  assert.strictEqual(digestOf(SIBLING), digestOf('latest'));
-  const asked = answerPalette(a, ownerId);
-  const spy = spyMutations(a);
-  let outcome: TagDeletionOutcome | undefined;
+  await harness.restartDouble({ scenario: 'small', registryHost: 'self' }); // the double serves Registry V2 itself
   try {
-    outcome = await vscode.commands.executeCommand<TagDeletionOutcome>('gitlabRegistry.deleteTag');
+    const ownerId = await twoAccounts(a);
+    const before = (await doubleRepo(ROOT_REPOSITORY_ID))!;
+    const digestOf = (name: string) => before.tags.find((t) => t.name === name)?.digest;
+    // The seed: the two picked tags and the sibling are one image.
+    assert.ok(digestOf('latest'));
+    assert.strictEqual(digestOf('main'), digestOf('latest'));
+    assert.strictEqual(digestOf(SIBLING), digestOf('latest'));
+    const asked = answerPalette(a, ownerId);
+    const spy = spyMutations(a);
+    let outcome: TagDeletionOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<TagDeletionOutcome>('gitlabRegistry.deleteTag');
+    } finally {
+      restoreUi(a);
+      spy.restore();
+    }
+    assert.deepStrictEqual(spy.calls, ['deleteTags'], 'one deletion call for the one repository');
+    assert.deepStrictEqual(asked.steps.map((s) => s.step), ['account', 'project', 'repository', 'tags']);
+    assert.strictEqual(asked.steps[0].labels.length, 2, 'both accounts offered');
+    assert.ok(asked.steps[1].labels.includes(PROJECT), `${asked.steps[1].labels}`);
+    assert.ok(asked.steps[2].labels.includes(PROJECT), `root repository labelled with the project path: ${asked.steps[2].labels}`);
+    assert.ok(asked.steps[3].labels.includes(SIBLING), `${asked.steps[3].labels}`);
+    assert.strictEqual(asked.confirms.length, 1, 'one modal: the tags were recorded for Undo');
+    assert.strictEqual(asked.confirms[0].button, 'Delete');
+    assert.match(asked.confirms[0].message, /2 tags/);
+    assert.match(asked.confirms[0].detail, /my\.project:latest/);
+    assert.match(asked.confirms[0].detail, /my\.project:main/);
+    assert.deepStrictEqual(outcome?.deleted.slice().sort(), [
+      `${doubleHost()}/acme/platform/my.project:latest`,
+      `${doubleHost()}/acme/platform/my.project:main`,
+    ]);
+    assert.deepStrictEqual(outcome?.failed, []);
+    const after = (await doubleRepo(ROOT_REPOSITORY_ID))!;
+    const expected = before.tags.map((t) => t.name).filter((n) => !PICKED.includes(n)).sort();
+    assert.deepStrictEqual(after.tags.map((t) => t.name).sort(), expected);
+    assert.ok(after.tags.some((t) => t.name === SIBLING && t.digest === digestOf('latest')), 'the sibling keeps its digest');
+    // The tag cache the picker filled follows the deletion.
+    const tags = await a.model.tags(ownerId, a.model.repository(ownerId, ROOT_REPOSITORY_ID)!.project_id, ROOT_REPOSITORY_ID);
+    assert.deepStrictEqual(tags.map((t) => t.name).sort(), expected);
   } finally {
-    restoreUi(a);
-    spy.restore();
+    await harness.restartDouble({});
   }
-  assert.deepStrictEqual(spy.calls, ['deleteTags'], 'one deletion call for the one repository');
-  assert.deepStrictEqual(asked.steps.map((s) => s.step), ['account', 'project', 'repository', 'tags']);
-  assert.strictEqual(asked.steps[0].labels.length, 2, 'both accounts offered');
-  assert.ok(asked.steps[1].labels.includes(PROJECT), `${asked.steps[1].labels}`);
-  assert.ok(asked.steps[2].labels.includes(PROJECT), `root repository labelled with the project path: ${asked.steps[2].labels}`);
-  assert.ok(asked.steps[3].labels.includes(SIBLING), `${asked.steps[3].labels}`);
-  // Then the tags cannot be recorded for Undo (no registry behind the double), and a second modal asks.
-  assert.strictEqual(asked.confirms.length, 2);
-  assert.strictEqual(asked.confirms[1].button, 'Delete Anyway');
-  assert.strictEqual(asked.confirms[0].button, 'Delete');
-  assert.match(asked.confirms[0].message, /2 tags/);
-  assert.match(asked.confirms[0].detail, /my\.project:latest/);
-  assert.match(asked.confirms[0].detail, /my\.project:main/);
-  assert.deepStrictEqual(outcome?.deleted.slice().sort(), [
-    'registry.example.test:5050/acme/platform/my.project:latest',
-    'registry.example.test:5050/acme/platform/my.project:main',
-  ]);
-  assert.deepStrictEqual(outcome?.failed, []);
-  const after = (await doubleRepo(ROOT_REPOSITORY_ID))!;
-  const expected = before.tags.map((t) => t.name).filter((n) => !PICKED.includes(n)).sort();
-  assert.deepStrictEqual(after.tags.map((t) => t.name).sort(), expected);
-  assert.ok(after.tags.some((t) => t.name === SIBLING && t.digest === digestOf('latest')), 'the sibling keeps its digest');
-  // The tag cache the picker filled follows the deletion.
-  const tags = await a.model.tags(ownerId, a.model.repository(ownerId, ROOT_REPOSITORY_ID)!.project_id, ROOT_REPOSITORY_ID);
-  assert.deepStrictEqual(tags.map((t) => t.name).sort(), expected);
 });
 
 for (const step of ['account', 'project', 'repository', 'tags'] as const) {

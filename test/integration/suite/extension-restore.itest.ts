@@ -30,7 +30,9 @@ interface Setup {
 async function setup(): Promise<Setup> {
   const a = await fresh();
   const token = harness.tokens().owner;
-  const h = await startRegistry({ users: { alice: { password: token, actions: ['pull', 'push', 'delete'] } } });
+  // alice pushes the test images; oauth2 is the user name the extension sends with the account's token (GitLab takes any).
+  const user = { password: token, actions: ['pull', 'push', 'delete'] };
+  const h = await startRegistry({ users: { alice: user, oauth2: user } });
   const d = await startGitLabDouble({ scenario: 'small', registryHost: h.host });
   const projectId = d.repositoryByPath('acme/website')!.project_id;
   d.addRepository(projectId, 'app', [{ name: 'v1' }, { name: 'v2', sameImageAs: 'v1' }, { name: 'v3', sameImageAs: 'v1' }]);
@@ -81,8 +83,27 @@ test('Delete Tag → Undo: the modal says it is restorable until GC; Undo puts t
     await s.removeFromRegistry('v1');
     assert.strictEqual(await s.digestOf('v1'), undefined);
     registryDeleted();
-    const report = (await outcome?.undone) as RestoreReport;
+    // The restore refreshes the tree only where the tag came back: that repository, not the whole tree.
+    const refreshed: string[] = [];
+    const model = s.a.model as unknown as Record<string, unknown>;
+    const { refresh, refreshRepository } = s.a.model;
+    model.refresh = (...args: Parameters<typeof refresh>) => {
+      refreshed.push(args[0] ? `node ${args[0].kind}` : 'everything');
+      return refresh.apply(s.a.model, args);
+    };
+    model.refreshRepository = (accountId: string, repositoryId: number) => {
+      refreshed.push(`repository ${repositoryId}`);
+      return refreshRepository.call(s.a.model, accountId, repositoryId);
+    };
+    let report: RestoreReport;
+    try {
+      report = (await outcome?.undone) as RestoreReport;
+    } finally {
+      delete model.refresh;
+      delete model.refreshRepository;
+    }
     assert.deepStrictEqual(report, { restored: [{ location: `${s.h.host}/${REPO}`, tag: 'v1', digest: s.app.manifestDigest }], failed: [], skipped: [] });
+    assert.deepStrictEqual(refreshed, [`repository ${s.d.repositoryByPath(REPO)!.id}`]);
     assert.strictEqual(await s.digestOf('v1'), s.app.manifestDigest);
     assert.strictEqual(await s.digestOf('v2'), s.app.manifestDigest, 'sibling untouched');
     assert.ok(shown.some((m) => m.message === 'Restored 1 of 1 tags.'), JSON.stringify(shown));

@@ -61,74 +61,77 @@ async function projectPolicy(token: string, projectId: number): Promise<CleanupP
 
 test('rule flow: validation as you type, the preview lists the expected tags, Delete removes exactly the previewed tags', async () => {
   const a = await fresh();
-  await addAccount(a, 'developer');
-  const repo = await repositoryNode(a, 'acme/platform/tools/builder', '(root image)');
-  const before = await doubleTags(4);
-  // main-a1b2c3 (1 day old) has the same digest as `latest`: it goes, `latest` stays.
-  const inputs = answerInputs(a, ['(main|feature)-.*', 'feature-alpha', '', '12h'], {
-    0: ['(?=x)', 'a|b', ''],
-    2: ['-1', 'x'],
-    3: ['7 parsecs', '1 day', '1month'],
-  });
-  const shown = answerPreview(a, 'delete');
-  const asked = answerConfirm(a, true);
-  const notes = captureMessages(a);
-  let outcome: RuleDeletionOutcome | undefined;
+  await harness.restartDouble({ scenario: 'small', registryHost: 'self' }); // the double serves Registry V2 itself
   try {
-    outcome = await vscode.commands.executeCommand<RuleDeletionOutcome>('gitlabRegistry.deleteTagsByRule', repo);
-  } finally {
-    notes.restore();
-    restoreUi(a);
-  }
-  // The wizard names the repository; the regex box starts empty (Enter alone selects nothing).
-  assert.deepStrictEqual(inputs.titles, [1, 2, 3, 4].map((n) => `Delete Tags by Rule: acme/platform/tools/builder (${n}/4)`));
-  assert.deepStrictEqual(inputs.values, [undefined, undefined, undefined, undefined]);
-  // Validation: RE2 error with a position, a warning (not an error) for a top-level |, empty refused.
-  const [bad, alternation, empty] = inputs.validations[0];
-  assert.match(String(bad), /RE2|position/i);
-  assert.strictEqual((alternation as vscode.InputBoxValidationMessage).severity, vscode.InputBoxValidationSeverity.Warning);
-  assert.match((alternation as vscode.InputBoxValidationMessage).message, /\(a\|b\)/);
-  assert.ok(empty, 'an empty delete regex is refused');
-  assert.ok(inputs.validations[2].every((v) => typeof v === 'string'), 'keep N must be a whole number ≥ 0');
-  assert.ok(inputs.validations[3][0], 'bad duration refused');
-  assert.deepStrictEqual(inputs.validations[3].slice(1), [undefined, undefined]);
+    await addAccount(a, 'developer');
+    const repo = await repositoryNode(a, 'acme/platform/tools/builder', '(root image)');
+    const before = await doubleTags(4);
+    // main-a1b2c3 (1 day old) has the same digest as `latest`: it goes, `latest` stays.
+    const inputs = answerInputs(a, ['(main|feature)-.*', 'feature-alpha', '', '12h'], {
+      0: ['(?=x)', 'a|b', ''],
+      2: ['-1', 'x'],
+      3: ['7 parsecs', '1 day', '1month'],
+    });
+    const shown = answerPreview(a, 'delete');
+    const asked = answerConfirm(a, true);
+    const notes = captureMessages(a);
+    let outcome: RuleDeletionOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<RuleDeletionOutcome>('gitlabRegistry.deleteTagsByRule', repo);
+    } finally {
+      notes.restore();
+      restoreUi(a);
+    }
+    // The wizard names the repository; the regex box starts empty (Enter alone selects nothing).
+    assert.deepStrictEqual(inputs.titles, [1, 2, 3, 4].map((n) => `Delete Tags by Rule: acme/platform/tools/builder (${n}/4)`));
+    assert.deepStrictEqual(inputs.values, [undefined, undefined, undefined, undefined]);
+    // Validation: RE2 error with a position, a warning (not an error) for a top-level |, empty refused.
+    const [bad, alternation, empty] = inputs.validations[0];
+    assert.match(String(bad), /RE2|position/i);
+    assert.strictEqual((alternation as vscode.InputBoxValidationMessage).severity, vscode.InputBoxValidationSeverity.Warning);
+    assert.match((alternation as vscode.InputBoxValidationMessage).message, /\(a\|b\)/);
+    assert.ok(empty, 'an empty delete regex is refused');
+    assert.ok(inputs.validations[2].every((v) => typeof v === 'string'), 'keep N must be a whole number ≥ 0');
+    assert.ok(inputs.validations[3][0], 'bad duration refused');
+    assert.deepStrictEqual(inputs.validations[3].slice(1), [undefined, undefined]);
 
-  assert.ok(outcome, 'outcome');
-  assert.strictEqual(shown.length, 1);
-  const section = shown[0].sections[0];
-  // The seeded builder repository (no protection rules): every main-* (1–55 days old) and feature-* (3–80
-  // days) tag is older than 12h; feature-alpha matches the keep regex; latest, v1.*.0 and pr-123 do not match.
-  const MAIN = ['main-a1b2c3', 'main-a1c2c6', 'main-a1d2c9', 'main-a1e2cc', 'main-a1f2cf', 'main-a202d2', 'main-a212d5', 'main-a222d8', 'main-a232db', 'main-a242de'];
-  const FEATURES = ['feature-beta', 'feature-gamma', 'feature-delta', 'feature-epsilon', 'feature-zeta', 'feature-eta', 'feature-theta'];
-  assert.deepStrictEqual([...section.deleteNames].sort(), [...MAIN, ...FEATURES].sort());
-  const reason = (name: string): string | undefined => section.rows.find((r) => r.name === name)?.reason;
-  assert.deepStrictEqual(
-    ['latest', 'feature-alpha', 'v1.0.0', 'pr-123', 'main-a1b2c3', 'feature-theta'].map(reason),
-    ['latest', 'keep_regex', 'no_match', 'no_match', 'matched', 'matched'],
-  );
-  assert.strictEqual(section.totals.deleteCount, 17);
-  assert.strictEqual(section.totals.deleteCount + section.totals.keepCount, 30);
-  assert.strictEqual(before.length, 30);
-  assert.match(shown[0].garbageCollection.text, /garbage collection.*registry-garbage-collect/);
-  // The modal: count, restorable until garbage collection, Delete; then (no registry behind the double) the
-  // tags cannot be recorded for Undo, and a second modal asks.
-  assert.strictEqual(asked.length, 2);
-  assert.strictEqual(asked[0].button, 'Delete');
-  assert.match(asked[0].message, new RegExp(`Delete ${section.deleteNames.length} tags`));
-  assert.match(asked[0].detail, /Deleting is permanent once garbage collection runs/);
-  assert.strictEqual(asked[1].button, 'Delete Anyway');
-  // Garbage collection is explained once, in the preview: the modal says how much space, no notice after.
-  assert.match(asked[0].detail, /Garbage collection can reclaim at most \d[\d.]* [kMG]?B \(see the preview\)\./);
-  assert.doesNotMatch(asked[0].detail, /registry-garbage-collect|free storage only after/);
-  assert.deepStrictEqual(notes.messages.filter((m) => /garbage collection/i.test(m.text)), []);
-  // Exactly the previewed tags are gone; `latest` (same digest as a deleted main-* tag) and the rest stay.
-  assert.deepStrictEqual([...outcome.deletion!.deleted].sort(), section.deleteNames.map((n) => `registry.example.test:5050/acme/platform/tools/builder:${n}`).sort());
-  const after = (await doubleTags(4)).map((t) => t.name).sort();
-  assert.deepStrictEqual(after, before.map((t) => t.name).filter((n) => !section.deleteNames.includes(n)).sort());
-  assert.ok(after.includes('latest'));
-  const latestDigest = before.find((t) => t.name === 'latest')!.digest;
-  assert.ok(before.some((t) => t.digest === latestDigest && section.deleteNames.includes(t.name)), 'a deleted tag shared latest\'s digest');
-  assert.strictEqual(label(a, repo), '(root image)');
+    assert.ok(outcome, 'outcome');
+    assert.strictEqual(shown.length, 1);
+    const section = shown[0].sections[0];
+    // The seeded builder repository (no protection rules): every main-* (1–55 days old) and feature-* (3–80
+    // days) tag is older than 12h; feature-alpha matches the keep regex; latest, v1.*.0 and pr-123 do not match.
+    const MAIN = ['main-a1b2c3', 'main-a1c2c6', 'main-a1d2c9', 'main-a1e2cc', 'main-a1f2cf', 'main-a202d2', 'main-a212d5', 'main-a222d8', 'main-a232db', 'main-a242de'];
+    const FEATURES = ['feature-beta', 'feature-gamma', 'feature-delta', 'feature-epsilon', 'feature-zeta', 'feature-eta', 'feature-theta'];
+    assert.deepStrictEqual([...section.deleteNames].sort(), [...MAIN, ...FEATURES].sort());
+    const reason = (name: string): string | undefined => section.rows.find((r) => r.name === name)?.reason;
+    assert.deepStrictEqual(
+      ['latest', 'feature-alpha', 'v1.0.0', 'pr-123', 'main-a1b2c3', 'feature-theta'].map(reason),
+      ['latest', 'keep_regex', 'no_match', 'no_match', 'matched', 'matched'],
+    );
+    assert.strictEqual(section.totals.deleteCount, 17);
+    assert.strictEqual(section.totals.deleteCount + section.totals.keepCount, 30);
+    assert.strictEqual(before.length, 30);
+    assert.match(shown[0].garbageCollection.text, /garbage collection.*registry-garbage-collect/);
+    // The modal: count, restorable until garbage collection, Delete (one modal: the tags were recorded for Undo).
+    assert.strictEqual(asked.length, 1);
+    assert.strictEqual(asked[0].button, 'Delete');
+    assert.match(asked[0].message, new RegExp(`Delete ${section.deleteNames.length} tags`));
+    assert.match(asked[0].detail, /Deleting is permanent once garbage collection runs/);
+    // Garbage collection is explained once, in the preview: the modal says how much space, no notice after.
+    assert.match(asked[0].detail, /Garbage collection can reclaim at most \d[\d.]* [kMG]?B \(see the preview\)\./);
+    assert.doesNotMatch(asked[0].detail, /registry-garbage-collect|free storage only after/);
+    assert.deepStrictEqual(notes.messages.filter((m) => /garbage collection/i.test(m.text)), []);
+    // Exactly the previewed tags are gone; `latest` (same digest as a deleted main-* tag) and the rest stay.
+    assert.deepStrictEqual([...outcome.deletion!.deleted].sort(), section.deleteNames.map((n) => `${doubleHost()}/acme/platform/tools/builder:${n}`).sort());
+    const after = (await doubleTags(4)).map((t) => t.name).sort();
+    assert.deepStrictEqual(after, before.map((t) => t.name).filter((n) => !section.deleteNames.includes(n)).sort());
+    assert.ok(after.includes('latest'));
+    const latestDigest = before.find((t) => t.name === 'latest')!.digest;
+    assert.ok(before.some((t) => t.digest === latestDigest && section.deleteNames.includes(t.name)), 'a deleted tag shared latest\'s digest');
+    assert.strictEqual(label(a, repo), '(root image)');
+  } finally {
+    await harness.restartDouble({});
+  }
 }, { timeout: 90_000 });
 
 test('server-side choice: one bulk job is scheduled; a second within the hour gets GitLab\'s hourly-limit message', async () => {
