@@ -59,6 +59,19 @@ describe('client: listing (small scenario)', () => {
     assert.ok(paths.includes(MY) && paths.includes('acme/platform/tools/builder'), paths.join(','));
   });
 
+  test('the tree\'s nesting: listGroups by path, listSubgroups and listGroupProjects (directOnly) of one level', async () => {
+    const api = apiFor(double, 'owner');
+    double.resetLog();
+    assert.deepEqual((await api.listGroups({ topLevelOnly: true })).items.map((g) => g.full_path), ['acme', 'globex', 'oss'], 'in path order as sent');
+    assert.match(double.requests[0].query, /order_by=path/);
+    assert.deepEqual((await api.listSubgroups('acme')).items.map((g) => g.full_path), ['acme/platform']);
+    assert.deepEqual((await api.listSubgroups('acme/platform')).items.map((g) => g.full_path), ['acme/platform/tools']);
+    assert.deepEqual((await api.listSubgroups('acme/platform/tools')).items, []);
+    assert.deepEqual((await api.listGroupProjects('acme', { directOnly: true, minAccessLevel: 20 })).items.map((p) => p.path_with_namespace),
+      ['acme/docs', 'acme/website']);
+    assert.deepEqual((await api.listGroupProjects('acme/platform', { directOnly: true })).items.map((p) => p.path_with_namespace), [MY]);
+  });
+
   test('repositories of a project (path with a dot and capitals) and of a group', async () => {
     double.resetLog();
     const api = apiFor(double, 'reporter');

@@ -410,3 +410,32 @@ test('GraphQL failing with 500 after its retries: the call is served by REST (no
     assert.ok(graphqlPosts(d) > 0, 'GraphQL is tried again once it recovers');
   });
 });
+
+// --- newest first, sorted by the registry ------------------------------------------------------------------------
+
+test('listTagsNewestFirst: pages of 20 in the registry\'s date order (metadata database); REST and legacy registries give undefined, remembered', async () => {
+  // 45 tags, tag t<i> pushed i days ago: newest first is t00, t01, …
+  const tags = Array.from({ length: 45 }, (_, i) => ({ name: `t${String(i).padStart(2, '0')}`, ageDays: i }));
+  const shuffled = [...tags].sort((x, y) => (x.name.split('').reverse().join('') < y.name.split('').reverse().join('') ? -1 : 1));
+  await withDouble({}, async (d) => {
+    const repo = d.addRepository(d.repositoryByPath(BUILDER)!.project_id, 'dated', shuffled);
+    const { rest, fast } = clients(d, 'owner');
+    assert.equal(await rest.listTagsNewestFirst(BUILDER, repo, { first: 20 }), undefined, 'REST sorts by name only');
+    const first = await fast.listTagsNewestFirst(BUILDER, repo, { first: 20 });
+    assert.ok(first);
+    assert.deepEqual(first.tags.map((t) => t.name), tags.slice(0, 20).map((t) => t.name));
+    assert.equal(first.total, 45);
+    const second = await fast.listTagsNewestFirst(BUILDER, repo, { first: 20, after: first.next });
+    assert.deepEqual(second?.tags.map((t) => t.name), tags.slice(20, 40).map((t) => t.name));
+    const third = await fast.listTagsNewestFirst(BUILDER, repo, { first: 20, after: second?.next });
+    assert.deepEqual([third?.tags.length, third?.next], [5, undefined]);
+  });
+  await withDouble({ legacyRegistry: true }, async (d) => {
+    const repo = d.addRepository(d.repositoryByPath(BUILDER)!.project_id, 'dated', shuffled);
+    const { fast } = clients(d, 'owner');
+    d.resetLog();
+    assert.equal(await fast.listTagsNewestFirst(BUILDER, repo, { first: 20 }), undefined, 'no publishedAt, no size: no real order');
+    assert.equal(await fast.listTagsNewestFirst(BUILDER, repo, { first: 20 }), undefined);
+    assert.equal(graphqlPosts(d), 1, 'the legacy registry is remembered');
+  });
+});
