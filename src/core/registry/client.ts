@@ -139,7 +139,30 @@ export class RegistryClient {
     const signal = ro.signal === null ? null : this.opts.signal;
     if (signal?.aborted) throw this.error('cancelled', 'cancelled');
     const headers = ro.headers ?? {};
-    let res = await this.transport.send({ method, url, headers, body: ro.body, authFor: this.registryAuthFor, signal });
+    // The first request finds out whether and how the registry wants authentication; requests started
+    // meanwhile wait for it instead of each collecting its own 401 and token (C manifests at once would
+    // otherwise cost C extra round trips and C token requests).
+    if (!this.probed) {
+      if (this.probing) await this.probing;
+      else {
+        const first = this.requestOnce(method, url, headers, ro.body, signal);
+        this.probing = first.then(() => undefined, () => undefined).finally(() => {
+          this.probed = true;
+          this.probing = undefined;
+        });
+        return first;
+      }
+    }
+    return this.requestOnce(method, url, headers, ro.body, signal);
+  }
+
+  private probed = false;
+  private probing?: Promise<void>;
+  /** The token request under way, shared by every request that met a 401 for the same scopes meanwhile. */
+  private pendingToken?: { key: string; token: Promise<string> };
+
+  private async requestOnce(method: string, url: string, headers: Record<string, string>, body: RequestOptions['body'], signal: AbortSignal | null | undefined): Promise<RawResponse> {
+    let res = await this.transport.send({ method, url, headers, body, authFor: this.registryAuthFor, signal });
     if (res.status !== 401) return res;
     if (new URL(res.url).origin !== this.origin) return res;
     const challenges = parseWwwAuthenticate(res.headers.get('www-authenticate'));
@@ -150,7 +173,9 @@ export class RegistryClient {
       const a = this.auth;
       const covered = a?.type === 'bearer' && wanted.every((s) => a.scopes.includes(s));
       if (covered && bearer.params.error === 'insufficient_scope') return res; // a new token would not help
-      const token = await requestToken({
+      const key = wanted.join(' ');
+      if (this.pendingToken?.key !== key) {
+        const token = requestToken({
         challenge: bearer,
         scopes: wanted,
         signal,
@@ -163,8 +188,15 @@ export class RegistryClient {
         trustedRealmOrigins: this.opts.trustedRealmOrigins ?? [],
         transport: this.transport,
         error: (kind, message, status) => this.error(kind, message, status),
-      });
-      this.secrets.push(token);
+        });
+        const pending = { key, token };
+        this.pendingToken = pending;
+        void token.catch(() => undefined).finally(() => {
+          if (this.pendingToken === pending) this.pendingToken = undefined;
+        });
+      }
+      const token = await this.pendingToken.token;
+      if (!this.secrets.includes(token)) this.secrets.push(token);
       this.auth = { type: 'bearer', token, scopes: wanted };
     } else if (basic) {
       if (!this.hasCredentials || this.auth?.type === 'basic') return res;
@@ -172,7 +204,7 @@ export class RegistryClient {
     } else {
       return res;
     }
-    res = await this.transport.send({ method, url, headers, body: ro.body, authFor: this.registryAuthFor, signal });
+    res = await this.transport.send({ method, url, headers, body, authFor: this.registryAuthFor, signal });
     return res;
   }
 
