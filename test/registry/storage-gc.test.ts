@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { removeImage } from '../../src/core/registry';
+import { ManifestStore, RegistryClient, removeImage } from '../../src/core/registry';
 import { startGitLabDouble } from '../double/gitlabDouble';
 import type { GitLabDouble } from '../double/contract';
 import { glcr } from '../cli/helpers';
@@ -83,6 +83,18 @@ describe('storage estimate equals what Distribution garbage collection removes',
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout) as { delete: string[]; reclaimable_bytes: number; shared_bytes: number };
   };
+
+  test('a fresh client reading 8 manifests at once asks the token service once', async () => {
+    const client = new RegistryClient({
+      registry: h.host, hostname: '127.0.0.1', repository: PROJECT, username: 'oauth2', password: d.tokens.owner, actions: ['pull'],
+    });
+    const store = new ManifestStore({ concurrency: 8 });
+    const before = h.tokenRequests.length;
+    const digests = [...new Set([...tags.values()].map((t) => t.digest))];
+    const got = await Promise.all(digests.map((digest) => store.get(client, digest)));
+    assert.deepEqual(got.map((m) => m.digest), digests);
+    assert.equal(h.tokenRequests.length - before, 1);
+  });
 
   test('rm --dry-run and bulk --dry-run: reclaimable_bytes equals the bytes GC removes; kept tags still pull', async () => {
     // What the test data says, independently of glcr: items of the deleted images no kept image reaches.
