@@ -34,6 +34,8 @@ test('rule preview: the storage figure (frees up to, shared with kept tags, own 
   assert.strictEqual(await figure.getAttribute('data-reclaimable'), '258393340');
   assert.strictEqual(await figure.getAttribute('data-shared'), '38000000');
   assert.match(await figure.innerText(), /Frees up to 258\.4 MB after garbage collection; 38\.0 MB of the selected images' data is shared with tags you keep/);
+  // The true figure replaces the naive sum of tag sizes (338.4 MB here): one statement of what is freed.
+  assert.doesNotMatch(await frame.locator('p.totals').innerText(), /reclaim at most/);
   assert.ok(await frame.locator('th', { hasText: 'Own data' }).isVisible());
   // dev-0001's own layer, config and manifest: 164,271,170 + 1,500 + 883 bytes.
   assert.match(await frame.locator('tbody tr[data-name="dev-0001"]').innerText(), /164\.3 MB/);
