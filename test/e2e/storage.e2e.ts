@@ -6,15 +6,12 @@
 // Leaves test-results/screenshots/preview-storage.png for the README; refresh the README image with
 //   GLCR_E2E_GREP='storage figure' node out/test/e2e/run.js && cp test-results/screenshots/preview-storage.png docs/images/preview-storage.png
 import * as assert from 'assert';
-import { test, E2EContext } from '../harness/e2e';
+import { test } from '../harness/e2e';
+import { answerStep } from './ruleWizard';
 
 const CONTAINER = 'GitLab Registry';
 const VIEW = 'Registries';
 
-async function answerStep(ctx: E2EContext, step: number, value: string): Promise<void> {
-  await ctx.page.locator('.quick-input-widget .quick-input-title', { hasText: `(${step}/4)` }).waitFor({ timeout: 15_000 });
-  await ctx.wb.typeQuickInput(value);
-}
 
 test('rule preview: the storage figure (frees up to, shared with kept tags, own data per tag) in the webview', async (ctx) => {
   const { wb, page } = ctx;
