@@ -142,22 +142,17 @@ export class RegistryClient {
     // The first request finds out whether and how the registry wants authentication; requests started
     // meanwhile wait for it instead of each collecting its own 401 and token (C manifests at once would
     // otherwise cost C extra round trips and C token requests).
-    if (!this.probed) {
-      if (this.probing) await this.probing;
-      else {
-        const first = this.requestOnce(method, url, headers, ro.body, signal);
-        this.probing = first.then(() => undefined, () => undefined).finally(() => {
-          this.probed = true;
-          this.probing = undefined;
-        });
-        return first;
-      }
+    if (!this.probed && this.probing) await this.probing;
+    else if (!this.probed) {
+      const first = this.requestOnce(method, url, headers, ro.body, signal);
+      this.probing = first.then(() => undefined, () => undefined).finally(() => (this.probed = true));
+      return first;
     }
     return this.requestOnce(method, url, headers, ro.body, signal);
   }
 
   private probed = false;
-  private probing?: Promise<void>;
+  private probing?: Promise<unknown>;
   /** The token request under way, shared by every request that met a 401 for the same scopes meanwhile. */
   private pendingToken?: { key: string; token: Promise<string> };
 
