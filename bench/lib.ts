@@ -1,7 +1,9 @@
 // Shared helpers of the benchmarks: the GitLab double as the benchmarks run it (GraphQL on, round-trip
 // latency L, server-side cap of C requests in flight), timing, medians, request-log analysis and the
 // markdown table. Nothing here is part of the test suite.
-import { fork } from 'child_process';
+import { fork, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { FetchFn } from '../src/core/http';
 import type { DoubleOptions, DoubleRepository, RequestLogEntry, TokenName } from '../test/double/contract';
@@ -183,4 +185,31 @@ export function mdTable(header: string[], rows: string[][]): string {
 
 export function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** `node --require rssProbe.js dist/cli.js <args>` once: its output, exit code, wall time and peak RSS (KB). */
+export async function runCliProcess(repoRoot: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
+  ms: number; stdout: string; stderr: string; exitCode: number | null; maxRssKb: number | null;
+}> {
+  const rssFile = path.join(os.tmpdir(), `glcr-bench-rss-${process.pid}.json`);
+  fs.rmSync(rssFile, { force: true });
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--require', path.join(__dirname, 'rssProbe.js'), path.join(repoRoot, 'dist', 'cli.js'), ...args],
+    { env: { ...env, GLCR_BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 5 * 60_000);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  clearTimeout(killer);
+  const ms = performance.now() - t0;
+  let maxRssKb: number | null = null;
+  try {
+    maxRssKb = (JSON.parse(fs.readFileSync(rssFile, 'utf8')) as { maxRSS: number }).maxRSS;
+  } catch {
+    maxRssKb = null;
+  }
+  fs.rmSync(rssFile, { force: true });
+  return { ms, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode, maxRssKb };
 }

@@ -1,6 +1,4 @@
 // Scenarios 1–5 of the performance issue. Each returns plain numbers; run.ts turns them into the table.
-import { spawn } from 'child_process';
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createRegistryApi } from '../src/core';
@@ -8,7 +6,7 @@ import type { RegistryApi } from '../src/core/registryApi';
 import { compileRule, evaluateRule, type Rule } from '../src/core/rules';
 import type { Page, PageRequest, TagDetails } from '../src/core/types';
 import {
-  apiRequests, C, duplicates, L, log, median, recordingFetch, RUNS, sentDuringRetryAfter, startDouble, timed,
+  apiRequests, C, duplicates, L, log, median, recordingFetch, RUNS, runCliProcess, sentDuringRetryAfter, startDouble, timed,
   type RemoteDouble, type WireRecord,
 } from './lib';
 import { restDeleteOneByOne, restDetails, type RestRun } from './restClients';
@@ -92,38 +90,15 @@ export async function scenario1(): Promise<S1> {
 
 /** `node dist/cli.js tags <project> <repo> --details --json` once, with its peak RSS from a --require probe. */
 async function runCli(double: RemoteDouble): Promise<S1['cli']> {
-  const rssFile = path.join(os.tmpdir(), `glcr-bench-rss-${process.pid}.json`);
-  fs.rmSync(rssFile, { force: true });
-  const probe = path.join(__dirname, 'rssProbe.js');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH, HOME: os.tmpdir(), GITLAB_URL: double.url, GITLAB_TOKEN: double.tokens.owner,
-    GLCR_BENCH_RSS_FILE: rssFile,
-  };
-  const t0 = performance.now();
-  const child = spawn(process.execPath, ['--require', probe, path.join(repoRoot, 'dist', 'cli.js'),
-    'tags', PROJECT, String(HUGE_REPO), '--details', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (b: Buffer) => out.push(b));
-  child.stderr.on('data', (b: Buffer) => err.push(b));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 5 * 60_000);
-  const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  clearTimeout(killer);
-  const ms = performance.now() - t0;
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: os.tmpdir(), GITLAB_URL: double.url, GITLAB_TOKEN: double.tokens.owner };
+  const r = await runCliProcess(repoRoot, ['tags', PROJECT, String(HUGE_REPO), '--details', '--json'], env);
   let rows = -1;
   try {
-    rows = (JSON.parse(Buffer.concat(out).toString('utf8')) as unknown[]).length;
+    rows = (JSON.parse(r.stdout) as unknown[]).length;
   } catch {
-    log(`s1 CLI output not JSON; stderr: ${Buffer.concat(err).toString('utf8').slice(0, 500)}`);
+    log(`s1 CLI output not JSON; stderr: ${r.stderr.slice(0, 500)}`);
   }
-  let maxRssKb: number | null = null;
-  try {
-    maxRssKb = (JSON.parse(fs.readFileSync(rssFile, 'utf8')) as { maxRSS: number }).maxRSS;
-  } catch {
-    maxRssKb = null;
-  }
-  fs.rmSync(rssFile, { force: true });
-  return { ms, requests: (await apiRequests(double)).length, maxRssKb, rows, exitCode };
+  return { ms: r.ms, requests: (await apiRequests(double)).length, maxRssKb: r.maxRssKb, rows, exitCode: r.exitCode };
 }
 
 // --- 2. the tree of an account ---------------------------------------------------------------------------------

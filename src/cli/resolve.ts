@@ -6,6 +6,7 @@ import { assertNoDotSegments, checkTagName } from '../core/names';
 import type { RegistryApi } from '../core/registryApi';
 import type { Page, PageRequest, ProjectRef, Repository } from '../core/types';
 import { printable } from './args';
+import type { CliContext } from './command';
 
 /** A page loop with a hard bound: stops on the last page, on a repeated cursor, or after `maxPages`. */
 export async function collectPages<T>(
@@ -80,9 +81,21 @@ export async function resolveRepository(
   return { id: match.id, path: match.path, repository: match };
 }
 
+/** A command's `<project> <repo>` arguments (the first two), resolved through its API. */
+export async function resolveArgs(ctx: CliContext): Promise<{ api: RegistryApi; project: ProjectRef; repo: ResolvedRepository }> {
+  const api = ctx.api();
+  const project = parseProjectRef(ctx.args[0]);
+  return { api, project, repo: await resolveRepository(api, project, ctx.args[1], ctx.signal) };
+}
+
+/** The resolved repository in full (one GitLab request only when it was given by id). */
+export async function repositoryOf(api: RegistryApi, repo: ResolvedRepository): Promise<Repository> {
+  return repo.repository ?? (await api.getRepository(repo.id));
+}
+
 /** The repository's registry location (one GitLab request only when it was given by id). */
 export async function repositoryLocation(api: RegistryApi, repo: ResolvedRepository): Promise<string> {
-  return repo.repository?.location ?? (await api.getRepository(repo.id)).location;
+  return (await repositoryOf(api, repo)).location;
 }
 
 /** The error for an unknown repository name/path; worded like GitLab's own 404 messages. */

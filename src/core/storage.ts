@@ -23,6 +23,8 @@ export interface StorageEstimate {
   perTag: Map<string, number>;
   /** Distinct manifests read (top-level and platform manifests). */
   manifests: number;
+  /** The repository's deduplicated size before the deletion: every blob and manifest its tags reach, once. */
+  bytes: number;
   /** Tags without a digest (not counted). */
   uncounted: string[];
 }
@@ -89,6 +91,8 @@ export function accountDeletion(tags: TagDigest[], deleted: ReadonlySet<string>,
   for (const root of tagsPerRoot.keys()) items.set(root, itemsOf(root, manifests));
   const kept = new Set<string>();
   for (const r of keptRoots) for (const d of items.get(r)!.keys()) kept.add(d);
+  const all = new Map<string, number>();
+  for (const m of items.values()) for (const [d, size] of m) all.set(d, size);
   const selected = new Map<string, number>();
   for (const r of deletedRoots) for (const [d, size] of items.get(r)!) selected.set(d, size);
   let reclaimable = 0;
@@ -107,7 +111,7 @@ export function accountDeletion(tags: TagDigest[], deleted: ReadonlySet<string>,
     if (tagsPerRoot.get(t.digest) === 1) for (const [d, size] of items.get(t.digest)!) if (refs.get(d) === 1) own += size;
     perTag.set(t.name, own);
   }
-  return { reclaimable_bytes: reclaimable, shared_bytes: shared, perTag, manifests: manifests.size, uncounted };
+  return { reclaimable_bytes: reclaimable, shared_bytes: shared, perTag, manifests: manifests.size, bytes: sumSizes(all), uncounted };
 }
 
 /** Reads what is needed and accounts the deletion of `deleted` (tag names) among `tags` (every tag of the repository). */
@@ -132,7 +136,11 @@ export async function repositoryUsage(store: ManifestStore, client: RegistryClie
   const manifests = await loadClosure(store, client, roots, opts);
   const all = new Map<string, number>();
   for (const r of new Set(roots)) for (const [d, s] of itemsOf(r, manifests)) all.set(d, s);
+  return { tags: tags.length, manifests: manifests.size, bytes: sumSizes(all) };
+}
+
+function sumSizes(sizes: Map<string, number>): number {
   let bytes = 0;
-  for (const s of all.values()) bytes += s;
-  return { tags: tags.length, manifests: manifests.size, bytes };
+  for (const s of sizes.values()) bytes += s;
+  return bytes;
 }

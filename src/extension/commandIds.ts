@@ -31,6 +31,7 @@ export const CommandIds = {
   editCleanupPolicy: 'gitlabRegistry.editCleanupPolicy',
   previewCleanupPolicy: 'gitlabRegistry.previewCleanupPolicy',
   applyCleanupPolicyToProjects: 'gitlabRegistry.applyCleanupPolicyToProjects',
+  listRepositoriesBySize: 'gitlabRegistry.listRepositoriesBySize',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

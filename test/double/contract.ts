@@ -95,6 +95,11 @@ export interface SeedTag {
   sameImageAs?: string;
   /** Age in days (null = no timestamp). Default 1. Ignored with sameImageAs. */
   ageDays?: number | null;
+  /**
+   * The image lives in a real registry (`registryHost` names it): the tag's digest exactly as given, never
+   * materialized into the double's own Registry V2 content. Ignored with sameImageAs.
+   */
+  digest?: string;
 }
 
 /** A project added by a test (addProject). */

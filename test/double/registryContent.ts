@@ -30,6 +30,8 @@ export interface RegistryContent {
   blobs: Map<string, number>;
   /** repository path → manifest digests pushed there (tagged or not) until a GC removes them. */
   repoManifests: Map<string, Set<string>>;
+  /** Digests of images a real registry holds (SeedTag.digest): never materialized here. */
+  external: Set<string>;
 }
 
 export const BASE_LAYER_SIZES = [31_000_000, 7_000_000];
@@ -41,7 +43,7 @@ export function sha256(data: Buffer | string): string {
 
 export function contentOf(state: State): RegistryContent {
   const s = state as State & { registry?: RegistryContent };
-  if (!s.registry) s.registry = { manifests: new Map(), blobs: new Map(), repoManifests: new Map() };
+  if (!s.registry) s.registry = { manifests: new Map(), blobs: new Map(), repoManifests: new Map(), external: new Set() };
   return s.registry;
 }
 
@@ -120,6 +122,7 @@ function materializeRepo(state: State, c: RegistryContent, repo: RepoRec): void 
   const path = repoPath(state, repo);
   const rewritten = new Map<string, string>();
   for (const tag of repo.tags) {
+    if (c.external.has(tag.digest)) continue;
     if (c.manifests.has(tag.digest) && !rewritten.has(tag.digest)) continue;
     let digest = rewritten.get(tag.digest);
     if (!digest) {

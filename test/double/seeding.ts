@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { SeedProject, SeedTag, TokenName } from './contract';
 import { RepoRec, State, TagRec, compareNames, findGroupByRef, findTagIndex, isoTimestamp, tagTimestamp } from './model';
-import { materialize } from './registryContent';
+import { contentOf, materialize } from './registryContent';
 
 const DAY_MS = 86_400_000;
 /** Docker/OCI tag grammar: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}. */
@@ -25,11 +25,11 @@ function nextId(keys: Iterable<number>): number {
 export function addTags(state: State, repositoryId: number, tags: readonly SeedTag[], now: number): void {
   const repo = state.repos.get(repositoryId);
   if (!repo) throw new Error(`no repository ${repositoryId}`);
-  for (const spec of tags) insertTag(repo, spec, now);
+  for (const spec of tags) insertTag(state, repo, spec, now);
   materialize(state);
 }
 
-function insertTag(repo: RepoRec, spec: SeedTag, now: number): void {
+function insertTag(state: State, repo: RepoRec, spec: SeedTag, now: number): void {
   if (!TAG_RE.test(spec.name)) throw new Error(`not a valid tag name: ${JSON.stringify(spec.name)}`);
   const at = findTagIndex(repo.tags, spec.name);
   if (at >= 0) throw new Error(`tag ${spec.name} exists in repository ${repo.id}`);
@@ -42,11 +42,15 @@ function insertTag(repo: RepoRec, spec: SeedTag, now: number): void {
     const age = spec.ageDays === undefined ? 1 : spec.ageDays;
     tag = {
       name: spec.name,
-      digest: `sha256:${hex(`digest:${repo.id}:${spec.name}`)}`,
+      digest: spec.digest ?? `sha256:${hex(`digest:${repo.id}:${spec.name}`)}`,
       revision: hex(`config:${repo.id}:${spec.name}`),
       created_at: age === null ? null : tagTimestamp(now - age * DAY_MS),
       total_size: 1_000_000 + (parseInt(hex(spec.name).slice(0, 6), 16) % 100_000_000),
     };
+  }
+  if (spec.digest !== undefined && spec.sameImageAs === undefined) {
+    if (!/^sha256:[a-f0-9]{64}$/.test(spec.digest)) throw new Error(`not a sha256 digest: ${spec.digest}`);
+    contentOf(state).external.add(spec.digest);
   }
   repo.tags.splice(-at - 1, 0, tag);
   // Keep the invariant the handlers rely on (sorted by code unit) even if findTagIndex and sort disagree.
@@ -84,7 +88,7 @@ export function addRepository(state: State, projectId: number, name: string, tag
     sizeBytes: 0, failDeletion: false,
   };
   state.repos.set(id, repo);
-  for (const spec of tags) insertTag(repo, spec, now);
+  for (const spec of tags) insertTag(state, repo, spec, now);
   repo.sizeBytes = repo.tags.reduce((s, t) => s + (t.total_size ?? 0), 0);
   materialize(state);
   return id;

@@ -3,6 +3,7 @@
 // Leaves test-results/screenshots/rules-preview.png for the README.
 import * as assert from 'assert';
 import { test, E2EContext } from '../harness/e2e';
+import { answerStep } from './ruleWizard';
 
 const CONTAINER = 'GitLab Registry';
 const VIEW = 'Registries';
@@ -11,11 +12,6 @@ function tagNames(ctx: E2EContext, repositoryId: number): string[] {
   return (ctx.double.repository(repositoryId)?.tags ?? []).map((t) => t.name).sort();
 }
 
-/** Fills the current input box once its title shows `step` of 4, then presses Enter. */
-async function answerStep(ctx: E2EContext, step: number, value: string): Promise<void> {
-  await ctx.page.locator('.quick-input-widget .quick-input-title', { hasText: `(${step}/4)` }).waitFor({ timeout: 15_000 });
-  await ctx.wb.typeQuickInput(value);
-}
 
 test('Delete Tags by Rule…: preview webview with the timeline, then Delete removes exactly the previewed tags', async (ctx) => {
   const { wb, page } = ctx;

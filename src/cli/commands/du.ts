@@ -5,7 +5,7 @@ import { usageFigure, sizeNotAvailable } from '../../core/repositoryStorage';
 import type { Repository } from '../../core/types';
 import type { Command } from '../command';
 import { compareCodePoints, emit, formatBytes, formatTable, shown } from '../output';
-import { collectPages, parseProjectRef, resolveRepository } from '../resolve';
+import { collectPages, parseProjectRef, repositoryOf, resolveRepository } from '../resolve';
 import { NO_CACHE_OPTION, manifestCacheDir } from './storage';
 
 export interface DuRow {
@@ -30,13 +30,9 @@ export const duCommand: Command = {
   async run(ctx) {
     const api = ctx.api();
     const project = parseProjectRef(ctx.args[0]);
-    let repos: Repository[];
-    if (ctx.args[1] !== undefined) {
-      const r = await resolveRepository(api, project, ctx.args[1], ctx.signal);
-      repos = [r.repository ?? (await api.getRepository(r.id))];
-    } else {
-      repos = await collectPages((page) => api.listProjectRepositories(project, page), ctx.signal);
-    }
+    const repos: Repository[] = ctx.args[1] === undefined
+      ? await collectPages((page) => api.listProjectRepositories(project, page), ctx.signal)
+      : [await repositoryOf(api, await resolveRepository(api, project, ctx.args[1], ctx.signal))];
     const access = ctx.storage(manifestCacheDir(ctx));
     const rows: DuRow[] = [];
     for (const repo of repos) {

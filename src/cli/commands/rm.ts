@@ -5,7 +5,7 @@ import { UsageError } from '../../core/errors';
 import type { CliContext, Command, CommandOption } from '../command';
 import { NO_CACHE_OPTION, NO_SIZE_OPTION, deletionSize, sizeJson, sizeText } from './storage';
 import { compareCodePoints, emit, plural, shown, sortBy } from '../output';
-import { parseProjectRef, parseTagNames, repositoryLocation, resolveRepository } from '../resolve';
+import { parseProjectRef, parseTagNames, repositoryLocation, resolveArgs, resolveRepository } from '../resolve';
 import { JOURNAL_OPTIONS, journalFile, journalGitLabTags } from '../journal';
 import { withSignatureCompanions } from '../../core/rules/conditions';
 import { ORPHANED_SIGNATURES_OPTION, WITH_SIGNATURES_OPTION, conditionFlags } from './conditionFlags';
@@ -92,9 +92,7 @@ export const rmCommand: Command = {
 
 async function dryRun(ctx: CliContext): Promise<number> {
   const names = parseTagNames(ctx.args.slice(2));
-  const api = ctx.api();
-  const project = parseProjectRef(ctx.args[0]);
-  const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);
+  const { api, project, repo } = await resolveArgs(ctx);
   const label = repo.path ?? `repository ${repo.id}`;
   const noSize = ctx.flags['no-size'] === true;
   const all = noSize

@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { decideRepository, readProjectProtection, repositoryRefusal } from '../../core/protection';
 import { emit, shown } from '../output';
-import { parseProjectRef, resolveRepository } from '../resolve';
+import { resolveArgs } from '../resolve';
 import { OUTCOME_UNKNOWN, YES_OPTION, isUnknownOutcome, printUnknownOutcome, requireYes } from './shared';
 
 export const rmRepoCommand: Command = {
@@ -19,9 +19,7 @@ export const rmRepoCommand: Command = {
     'the rule, nothing sent, exit 1.',
   async run(ctx) {
     requireYes(ctx, 'the repository', true);
-    const api = ctx.api();
-    const project = parseProjectRef(ctx.args[0]);
-    const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);
+    const { api, project, repo } = await resolveArgs(ctx);
     const label = shown(repo.path ?? `repository ${repo.id}`);
     // Given by id, the repository's path and tag count are read for the protection check (best effort).
     const known = repo.repository ?? await api.getRepository(repo.id, { tagsCount: true }).catch(() => undefined);

@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { emit, formatBytes, formatTable, sortBy } from '../output';
 import { readProjectProtection, tagProtection, verdictJson, verdictLabel, type Verdict } from '../../core/protection';
-import { parseProjectRef, resolveRepository } from '../resolve';
+import { resolveArgs } from '../resolve';
 
 export const tagsCommand: Command = {
   words: ['tags'],
@@ -17,9 +17,7 @@ export const tagsCommand: Command = {
     'Every entry also has "deletable": true | false | null (null: the protection rules could not be read, e.g.\n' +
     'below Maintainer) and, when false, "protection": {"reason":"protected"|"immutable","rule","needs"}.',
   async run(ctx) {
-    const api = ctx.api();
-    const project = parseProjectRef(ctx.args[0]);
-    const repo = await resolveRepository(api, project, ctx.args[1], ctx.signal);
+    const { api, project, repo } = await resolveArgs(ctx);
     const known = await readProjectProtection(api, project);
     const protection = tagProtection(known.tagRules, known.accessLevel);
     if (ctx.flags.details === true) {

@@ -3,6 +3,7 @@ import { GitLabError } from '../../core/errors';
 import type { Repository } from '../../core/types';
 import { showGarbageCollectionNoticeOnce } from '../deletion/garbageCollectionNotice';
 import { confirmRepositoriesByTyping } from '../deletion/confirmByTyping';
+import { MODAL_FIGURE_BUDGET_MS, freedByRepositoriesText, within } from '../deletion/freedSpace';
 import { cannotBeUndone } from '../deletion/wording';
 import { describeError, handleError, showErrorWithLogs } from '../errors';
 import { isRepositoryNode, type RepositoryNode } from '../tree/nodes';
@@ -60,7 +61,11 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
     const message = targets.length === 1
       ? vscode.l10n.t('Delete the image repository {0} with all its tags?', targets[0].repository.location)
       : vscode.l10n.t('Delete {0} image repositories with all their tags?', targets.length);
-    const detail = `${lines.join('\n')}\n\n${vscode.l10n.t('GitLab deletes the repository and every tag in it in the background.')} ${cannotBeUndone()}`;
+    // The space freed when it can be said within about two seconds; else the completion notification says it.
+    const freed = freedByRepositoriesText(ctx, targets);
+    const freedNow = await within(freed, MODAL_FIGURE_BUDGET_MS);
+    let detail = `${lines.join('\n')}\n\n${vscode.l10n.t('GitLab deletes the repository and every tag in it in the background.')} ${cannotBeUndone()}`;
+    if (freedNow) detail = `${detail}\n\n${freedNow}`;
     if (!(await ctx.ui.confirm(message, detail, vscode.l10n.t('Delete')))) return undefined;
     // Thousands of tags in the repositories ask to type the count, as deleting that many tags does.
     if (!(await confirmRepositoriesByTyping(ctx.ui, counts))) return undefined;
@@ -100,9 +105,12 @@ export async function deleteRepository(ctx: CommandContext, node?: unknown, node
       void ctx.ui.warn(vscode.l10n.t('The deletion of {0} may have been scheduled (the answer was lost; it was not sent again): check with Refresh.', outcome.unknown[0].location));
     }
     if (outcome.scheduled.length) {
-      void ctx.ui.info(outcome.scheduled.length === 1
+      const done = outcome.scheduled.length === 1
         ? vscode.l10n.t('Deletion of {0} scheduled: GitLab deletes it in the background.', outcome.scheduled[0])
-        : vscode.l10n.t('Deletion of {0} image repositories scheduled: GitLab deletes them in the background.', outcome.scheduled.length));
+        : vscode.l10n.t('Deletion of {0} image repositories scheduled: GitLab deletes them in the background.', outcome.scheduled.length);
+      // All targets scheduled: the figure covers exactly them. Said here when the modal could not say it.
+      const late = !freedNow && outcome.scheduled.length === targets.length ? await within(freed, MODAL_FIGURE_BUDGET_MS) : undefined;
+      void ctx.ui.info(late ? `${done} ${late}` : done);
     }
     for (const url of instances) await showGarbageCollectionNoticeOnce(ctx.ui, ctx.extension.globalState, url);
     return outcome;

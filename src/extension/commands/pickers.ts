@@ -19,7 +19,7 @@ export async function pickAccount(ctx: CommandContext, filter: (a: Account) => b
 }
 
 /** A quick pick offers every item, not only GitLab's first page (bounded: 50 pages of 100). */
-async function allPages<T>(list: (page: PageRequest) => Promise<Page<T>>): Promise<T[]> {
+export async function allPages<T>(list: (page: PageRequest) => Promise<Page<T>>): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < 50; i++) {

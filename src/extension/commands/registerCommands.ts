@@ -16,6 +16,7 @@ import { restoreDeletedTags } from './restoreDeletedTags';
 import { applyPolicyToProjects } from './applyPolicyToProjects';
 import { editCleanupPolicy } from './editCleanupPolicy';
 import { filterTags } from './filterTags';
+import { listRepositoriesBySize } from './listRepositoriesBySize';
 import { loadMore } from './loadMore';
 import { openInBrowser } from './openInBrowser';
 import { previewCleanupPolicy } from './previewCleanupPolicy';
@@ -54,6 +55,7 @@ export const handlers: Record<CommandId, CommandHandler> = {
   [CommandIds.editCleanupPolicy]: editCleanupPolicy,
   [CommandIds.previewCleanupPolicy]: previewCleanupPolicy,
   [CommandIds.applyCleanupPolicyToProjects]: applyPolicyToProjects,
+  [CommandIds.listRepositoriesBySize]: listRepositoriesBySize,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -6,6 +6,7 @@ import { deletionFigure } from '../../core/repositoryStorage';
 import { formatSize } from '../tree/format';
 import type { CommandContext } from '../commands/context';
 import type { TagNode } from '../tree/nodes';
+import type { Repository } from '../../core/types';
 
 export const MODAL_FIGURE_BUDGET_MS = 2000;
 
@@ -30,6 +31,7 @@ export async function freedSpaceText(ctx: CommandContext, targets: TagNode[]): P
     const location = first.tag.location.slice(0, first.tag.location.length - first.tag.name.length - 1);
     const fig = await deletionFigure(ctx.clients.storage(first.accountId), location,
       all, targets.map((t) => t.tag.name));
+    ctx.model.sizes.learned(first.accountId, first.repositoryId, fig);
     if (!fig.available) {
       ctx.log.info(`Space freed by deleting from ${location}: size not available (${fig.reason})`);
       return undefined;
@@ -40,6 +42,36 @@ export async function freedSpaceText(ctx: CommandContext, targets: TagNode[]): P
     ctx.log.info(`Space freed: size not available (${err instanceof Error ? err.message : String(err)})`);
     return undefined;
   }
+}
+
+/**
+ * "Frees up to X after garbage collection…" for whole repositories: the unique blobs and manifests of their
+ * tags (the tree's tag details when all are loaded, else the tags listed with their digests), through the
+ * manifest cache; undefined when a size cannot be had.
+ */
+export async function freedByRepositoriesText(ctx: CommandContext, targets: { accountId: string; repository: Repository }[]): Promise<string | undefined> {
+  try {
+    return await repositoriesFreed(ctx, targets);
+  } catch (err) {
+    ctx.log.info(`Space freed: size not available (${err instanceof Error ? err.message : String(err)})`);
+    return undefined;
+  }
+}
+
+async function repositoriesFreed(ctx: CommandContext, targets: { accountId: string; repository: Repository }[]): Promise<string | undefined> {
+  let total = 0;
+  for (const { accountId, repository } of targets) {
+    const listed = ctx.model.listedTags(accountId, repository.id);
+    const details = listed?.map((t) => ctx.model.tagDetails(accountId, repository.id, t.name));
+    const tags = details?.every((d) => d !== undefined) ? details.map((d) => ({ name: d!.name, digest: d!.digest })) : undefined;
+    const fig = await ctx.model.sizes.compute(accountId, repository, undefined, tags);
+    if (!fig.available) {
+      ctx.log.info(`Space freed by deleting ${repository.location}: size not available (${fig.reason})`);
+      return undefined;
+    }
+    total += fig.value.bytes;
+  }
+  return vscode.l10n.t('Frees up to {0} after garbage collection (layers other repositories of the namespace use stay).', formatSize(total) ?? '0 B');
 }
 
 /** The promise's value if it settles within `ms`, else undefined (the work goes on). */

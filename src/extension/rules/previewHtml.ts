@@ -148,8 +148,9 @@ function renderTable(section: PreviewSection, t: Translate, columns: readonly Pr
   return out.join('');
 }
 
+/** Counts and tag sizes; what garbage collection frees is storageText's (the naive figure only when not asked). */
 function totalsText(s: PreviewSection['totals'], t: Translate): string {
-  return `${t('{0} of {1} tags are deleted ({2}); {3} are kept ({4}).', s.deleteCount, s.tags, formatSize(s.deleteBytes) ?? '0 B', s.keepCount, formatSize(s.keepBytes) ?? '0 B')} ${t('Garbage collection can reclaim at most {0}.', formatSize(s.reclaimableBytes) ?? '0 B')}`;
+  return t('{0} of {1} tags are deleted ({2}); {3} are kept ({4}).', s.deleteCount, s.tags, formatSize(s.deleteBytes) ?? '0 B', s.keepCount, formatSize(s.keepBytes) ?? '0 B');
 }
 
 function renderSection(section: PreviewSection, t: Translate, collapsible: { open: boolean } | null): string {

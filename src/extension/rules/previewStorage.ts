@@ -39,6 +39,7 @@ export function previewStorage(ctx: CommandContext, accountId: string, model: Pr
                 }
               },
             });
+            ctx.model.sizes.learned(accountId, section.repositoryId, fig);
             if (fig.available) {
               section.storage = { state: 'done', reclaimableBytes: fig.value.reclaimable_bytes, sharedBytes: fig.value.shared_bytes };
               for (const r of section.rows) r.ownBytes = fig.value.perTag.get(r.name) ?? 0;

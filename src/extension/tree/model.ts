@@ -18,6 +18,7 @@ import { loadListPage } from './listPages';
 import type { LoadMoreNode, TreeNode } from './nodes';
 import { TreeProtection } from './protectionState';
 import { ServerNewest } from './serverNewest';
+import { RepositorySizes } from './repositorySizes';
 import { TreeViewState } from './viewState';
 import { TagDating } from './tagDating';
 import { TagDetailsLoader, type DetailsJob } from './tagDetailsLoader';
@@ -54,11 +55,13 @@ export class RegistryModel implements vscode.Disposable {
   private readonly protections: TreeProtection;
   /** Newest first sorted by the registry, for repositories too large to date every tag. */
   readonly newest: ServerNewest;
+  readonly sizes: RepositorySizes;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(readonly store: AccountStore, readonly clients: ClientPool, private readonly log: Log) {
     this.environment = new EnvironmentAccountCheck(store, clients, log, (id, reason) => this.unauthorized.set(id, reason));
     const repositoryChanged = (accountId: string, repositoryId: number) => this.changed.fire({ kind: 'repository', accountId, repositoryId });
+    this.sizes = new RepositorySizes(clients, repositoryChanged);
     this.dating = new TagDating(this.cache, clients, log, { repositoryChanged, unauthorized: (a, e) => this.markUnauthorized(a, e) });
     this.newest = new ServerNewest(this.cache, clients, log, repositoryChanged);
     this.protections = new TreeProtection(this.cache, clients, log, {
@@ -223,13 +226,9 @@ export class RegistryModel implements vscode.Disposable {
     return this.view.tagLimit(accountId, repositoryId);
   }
 
-  unauthorizedReason(accountId: string): string | undefined {
-    return this.unauthorized.get(accountId);
-  }
+  unauthorizedReason(accountId: string): string | undefined { return this.unauthorized.get(accountId); }
 
-  isUnauthorized(accountId: string): boolean {
-    return this.unauthorized.has(accountId);
-  }
+  isUnauthorized(accountId: string): boolean { return this.unauthorized.has(accountId); }
 
   /** A paged listing as far as loaded; its first page is fetched on first use. */
   async list<T>(accountId: string, key: ListKey): Promise<LoadedList<T>> {
@@ -273,6 +272,7 @@ export class RegistryModel implements vscode.Disposable {
     this.view.clearTagLimits(accountId);
     this.unauthorized.delete(accountId);
     this.details.forget(accountId);
+    this.sizes.forget(accountId);
   }
 
   /** The store changed: accounts no longer in it keep no "Load more…" limits. */
@@ -289,6 +289,7 @@ export class RegistryModel implements vscode.Disposable {
       this.environment.clear();
       this.clients.invalidate();
       this.details.forget();
+      this.sizes.forget();
       this.changed.fire({ kind: 'everything' });
       return;
     }

@@ -9,7 +9,8 @@ import { instanceHost, type Account } from '../accounts/account';
 import { CommandIds, contextValue, type Trait } from '../commandIds';
 import { policyDescription, policyDetails } from '../rules/policyText';
 import { tagSortOrderSetting } from '../settings';
-import { MAX_DATED_TAGS, dateWithExact, formatAge, formatCount, matchesFilter, sizeWithBytes, tagDescription } from './format';
+import { MAX_DATED_TAGS, dateWithExact, formatAge, formatCount, formatSize, matchesFilter, sizeWithBytes, tagDescription } from './format';
+import type { RepositorySize } from './repositorySizes';
 import { protectionText, sameImageMark } from './protectionText';
 import { codeBlockText, markdownCode, markdownText, multilineText } from '../shownText';
 import type { RegistryModel } from './model';
@@ -183,6 +184,8 @@ function renderRepository(node: RepositoryNode, ctx: RenderContext): vscode.Tree
     if (matching !== undefined) parts.push(vscode.l10n.t('{0} of {1} tags', formatCount(matching, ctx.locale), formatCount(total, ctx.locale)));
     else parts.push(total === 1 ? vscode.l10n.t('1 tag') : vscode.l10n.t('{0} tags', formatCount(total, ctx.locale)));
   }
+  const size = ctx.model.sizes.get(node.accountId, node.repositoryId);
+  if (size && !status) parts.push(formatSize(size.bytes) ?? '');
   // Honest order: a repository too large to date every tag first, whose registry cannot sort by date
   // either (or which is filtered), is listed by name, and says so.
   if (tags && tags.length > MAX_DATED_TAGS && tagSortOrderSetting() === 'newest' && (filter || !ctx.model.newest.sortedByServer(tags))) {
@@ -200,6 +203,7 @@ function renderRepository(node: RepositoryNode, ctx: RenderContext): vscode.Tree
     if (status) md.appendMarkdown(`${markdownText(vscode.l10n.t('Status'))}: ${markdownText(status)}\n\n`);
     if (protectedText) md.appendMarkdown(`$(lock) ${markdownText(protectedText)}\n\n`);
     if (rootImage) md.appendMarkdown(`${markdownText(vscode.l10n.t('The root image of the project {0}', repo.path))}\n\n`);
+    md.appendMarkdown(`${markdownText(vscode.l10n.t('Size'))}: ${markdownText(size ? repositorySizeText(size, ctx.locale) : vscode.l10n.t('not computed (List Repositories by Size… computes it)'))}\n\n`);
     if (repo.created_at) md.appendMarkdown(`${markdownText(vscode.l10n.t('Created'))}: ${markdownText(dateWithExact(repo.created_at, ctx.locale))}\n\n`);
     const started = repo.cleanup_policy_started_at ? dateWithExact(repo.cleanup_policy_started_at, ctx.locale) : vscode.l10n.t('never');
     md.appendMarkdown(`${markdownText(vscode.l10n.t('Cleanup policy last started'))}: ${markdownText(started)}\n\n`);
@@ -207,6 +211,14 @@ function renderRepository(node: RepositoryNode, ctx: RenderContext): vscode.Tree
   if (ctx.readOnlyNote) md.appendMarkdown(markdownText(ctx.readOnlyNote));
   treeItem.tooltip = md;
   return treeItem;
+}
+
+/** "1.2 GB (1,234,567,890 bytes), deduplicated by GitLab" or "…, unique layers and manifests of its tags". */
+export function repositorySizeText(size: RepositorySize, locale: string): string {
+  const bytes = sizeWithBytes(size.bytes, locale, vscode.l10n.t('bytes'));
+  return size.source === 'gitlab'
+    ? vscode.l10n.t('{0}, deduplicated by GitLab', bytes)
+    : vscode.l10n.t('{0}, the unique layers and manifests of its tags (read from the registry)', bytes);
 }
 
 function renderTag(node: TagNode, ctx: RenderContext): vscode.TreeItem {
