@@ -6,8 +6,6 @@ import { bulkParamsFromRule, compileRule, type Rule } from '../../core/rules';
 import { previewRule, type RulePreview } from '../../core/rules/preview';
 import { CHANGED_SINCE_PREVIEW, describeChange, recheckPreview, type PlanRecheck } from '../../core/recheck';
 import type { DeleteReport, TagFailure } from '../../core/types';
-import type { Decision } from '../../core/rules/engine';
-import { tagRefusal } from '../../core/protection';
 import { printable } from '../args';
 import type { CliContext, Command, CommandOption } from '../command';
 import { emit, formatBytes, formatTable, plural, shown, sortBy } from '../output';
@@ -15,7 +13,7 @@ import { JOURNAL_OPTIONS, journalFile, journalGitLabTags } from '../journal';
 import { parseProjectRef, repositoryLocation, resolveRepository, type ResolvedRepository } from '../resolve';
 import { readGoneBranches } from '../../core/branches';
 import { applyConditions, hasConditions } from '../../core/rules/conditions';
-import { REPOS_OPTION, SCOPE_GROUP_OPTION, SCOPE_PROJECT_OPTION, runScope, scopeFromFlags } from './bulkScope';
+import { REPOS_OPTION, SCOPE_GROUP_OPTION, SCOPE_PROJECT_OPTION, protectedByRule, runScope, scopeFromFlags } from './bulkScope';
 import { GONE_BRANCHES_OPTION, ORPHANED_SIGNATURES_OPTION, WITH_SIGNATURES_OPTION, conditionFlags } from './conditionFlags';
 import type { RegistryApi } from '../../core/registryApi';
 import { NO_CACHE_OPTION, NO_SIZE_OPTION, deletionSize, sizeJson, sizeText } from './storage';
@@ -136,12 +134,15 @@ export const bulkCommand: Command = {
     'repository), or {"scheduled":null,"error":"outcome unknown: …"} with exit 1 when the answer was lost (it is\n' +
     'never sent twice).\n' +
     'Tag protection needs Maintainer to read; otherwise a warning says it could not be checked.\n' +
-    'With --yes --journal FILE each tag\'s manifest is recorded before it is deleted (glcr restore; not with --server,\n' +
-    'nor yet with --group/--project).\n' +
+    'With --yes --journal FILE each tag\'s manifest is recorded before it is deleted (glcr restore; not with --server;\n' +
+    'with --group/--project one journal operation per repository, and a repository whose tags cannot be recorded\n' +
+    'is not deleted from: its tags fail "cannot record…", the other repositories go on).\n' +
     'Many repositories: --group G (subgroups included) or --project P, optionally --repos REGEX on the repository\n' +
     'path; each repository\'s plan is what `glcr bulk <project> <repo>` previews there. JSON: --dry-run\n' +
-    '{"plans":[{"project","repository","delete":[…],"keep_count":N}],"delete_count":N} (code-point order of project\n' +
-    'path, then repository path); --yes {"results":[{"project","repository","deleted":[…],"failed":[{"tag","error"}]}]}\n' +
+    '{"plans":[{"project","repository","delete":[…],"keep_count":N,"reclaimable_bytes"}],"delete_count":N} (code-point\n' +
+    'order of project path, then repository path; "reclaimable_bytes" per plan with deletions, null with "size_error"\n' +
+    'when the registry cannot be read, absent with --no-size; a plan a repository protection rule forbids you\n' +
+    'carries "protected":{"reason","rule","needs"}, keeps every tag and nothing is sent for it); --yes {"results":[{"project","repository","deleted":[…],"failed":[{"tag","error"}]}]}\n' +
     '(re-checked per repository as above; exit 1 if any failed).\n' +
     '--gone-branches: of what the rule deletes, only tags that are the CI_COMMIT_REF_SLUG of the source branch of a\n' +
     'merged or closed merge request that no longer exists as a branch (the others are kept "branch_exists").\n' +
@@ -168,9 +169,6 @@ export const bulkCommand: Command = {
     }
     if (rule.deleteRegex === '' && conditions.orphanedSignatures) {
       compiled.warnings.splice(0, compiled.warnings.length, ...compiled.warnings.filter((w) => !w.startsWith('The delete regex is empty')));
-    }
-    if (scope !== undefined && journalFile(ctx) !== undefined) {
-      throw new UsageError('--journal is not yet supported with --group/--project: delete per repository (glcr bulk <project> <repo> --journal FILE) or leave --journal out; nothing was sent');
     }
     if (scope !== undefined) return runScope(ctx, scope, compiled, conditions, dryRun);
     if (server && rule.deleteRegex === '') {
@@ -240,16 +238,6 @@ export const bulkCommand: Command = {
       { ...report, failed: [...report.failed, ...skipped, ...refused] }, label);
   },
 };
-
-function protectedByRule(decisions: readonly Decision[]): TagFailure[] {
-  const failed: TagFailure[] = [];
-  for (const d of decisions) {
-    if ((d.reason !== 'protected' && d.reason !== 'immutable') || !d.protection) continue;
-    const error = tagRefusal({ deletable: false, reason: d.reason, rule: d.protection.rule, needs: d.protection.needs });
-    if (error) failed.push({ tag: d.name, error, status: 403 });
-  }
-  return failed;
-}
 
 /** Previewed tags the re-check kept from deletion, as failed entries starting "changed since the preview — not deleted". */
 function skippedByRecheck(plan: PlanRecheck): TagFailure[] {
