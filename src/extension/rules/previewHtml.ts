@@ -155,7 +155,7 @@ function totalsText(s: PreviewSection['totals'], t: Translate): string {
 function renderSection(section: PreviewSection, t: Translate, collapsible: { open: boolean } | null): string {
   const s = section.totals;
   const out: string[] = [collapsible
-    ? `<details class="repo" id="repo-${section.repositoryId}" data-repository-id="${section.repositoryId}"${collapsible.open ? ' open' : ''}><summary><h2>${escapeHtml(section.repository)}</h2> <span class="counts">${escapeHtml(t('{0} to delete, {1} to keep', s.deleteCount, s.keepCount))}</span></summary>`
+    ? `<details class="repo" id="repo-${section.repositoryId}" data-repository-id="${section.repositoryId}"${collapsible.open ? ' open' : ''}><summary><h2>${escapeHtml(section.repository)}</h2> <span class="counts">${escapeHtml(t('{0} to delete, {1} to keep', s.deleteCount, s.keepCount))}</span>${guardMark(section)}</summary>`
     : `<section class="repo" data-repository-id="${section.repositoryId}">`];
   out.push(`<p class="totals" data-delete-count="${s.deleteCount}" data-keep-count="${s.keepCount}">${escapeHtml(totalsText(s, t))} ${storageText(section, t)}</p>`);
   if (section.notes.length) {
@@ -174,16 +174,33 @@ function renderSection(section: PreviewSection, t: Translate, collapsible: { ope
 /** Several repositories: one row each with its counts, linked to its (collapsible) section below. */
 export function renderSummaryTable(sections: readonly PreviewSection[], t: Translate): string {
   const out: string[] = ['<table class="summary"><thead><tr>',
-    ...[t('Repository'), t('Tags'), t('Delete'), t('Keep'), t('Size deleted'), t('Reclaimable at most')].map((h) => `<th>${escapeHtml(h)}</th>`),
+    ...[t('Repository'), t('Tags'), t('Delete'), t('Keep'), t('Size deleted'), t('Reclaimable at most'), t('Protection')].map((h) => `<th>${escapeHtml(h)}</th>`),
     '</tr></thead><tbody>'];
   for (const s of sections) {
     const x = s.totals;
     out.push(`<tr data-repository-id="${s.repositoryId}"><td><a href="#repo-${s.repositoryId}" data-open="repo-${s.repositoryId}">${escapeHtml(s.repository)}</a></td>`,
       `<td class="num">${x.tags}</td><td class="num">${x.deleteCount}</td><td class="num">${x.keepCount}</td>`,
-      `<td class="num">${escapeHtml(formatSize(x.deleteBytes) ?? '0 B')}</td><td class="num">${escapeHtml(formatSize(x.reclaimableBytes) ?? '0 B')}</td></tr>`);
+      `<td class="num">${escapeHtml(formatSize(x.deleteBytes) ?? '0 B')}</td>${reclaimCell(s, t)}<td>${guardMark(s)}</td></tr>`);
   }
   out.push('</tbody></table>');
   return out.join('');
+}
+
+/** "protected: <rule> needs Owner" beside a repository a repository protection rule guards, else nothing. */
+function guardMark(section: PreviewSection): string {
+  return section.guard ? ` <span class="guard" data-guard="${escapeHtml(section.guard)}">${escapeHtml(section.guard)}</span>` : '';
+}
+
+/**
+ * A repository's reclaimable bytes in the summary: the registry's figure once computed ("up to"), "…" while
+ * it is read, "size not available (reason)" when it cannot be; the naive upper bound when none was asked.
+ */
+function reclaimCell(section: PreviewSection, t: Translate): string {
+  const st = section.storage;
+  if (!st) return `<td class="num">${escapeHtml(formatSize(section.totals.reclaimableBytes) ?? '0 B')}</td>`;
+  if (st.state === 'pending') return '<td class="num reclaim pending">…</td>';
+  if (st.state === 'unavailable') return `<td class="reclaim unavailable">${escapeHtml(t('size not available ({0})', st.reason))}</td>`;
+  return `<td class="num reclaim done" data-reclaimable="${st.reclaimableBytes}">${escapeHtml(t('up to {0}', formatSize(st.reclaimableBytes) ?? '0 B'))}</td>`;
 }
 
 const STYLE = `
@@ -215,6 +232,7 @@ tr.del td:first-child { color: #d55e00; font-weight: 600; }
 tr.keep td:first-child { color: #0072b2; }
 .digest { font-family: var(--vscode-editor-font-family); }
 .grand-totals { font-weight: 600; }
+.guard { color: var(--vscode-editorWarning-foreground); margin-left: 8px; }
 .conditions { border: 1px solid var(--vscode-panel-border, #8884); margin: 12px 0; } .conditions label { display: block; margin: 2px 0; }
 details > summary { cursor: pointer; margin-top: 1em; font-size: 1.05em; } .repo-name { font-weight: 600; }
 .actions { position: sticky; bottom: 0; background: var(--vscode-editor-background); padding: 12px 0; display: flex; gap: 8px; }
@@ -244,7 +262,26 @@ function grandTotals(model: PreviewModel, t: Translate): string[] {
   const bytes = model.sections.reduce((n, s) => n + s.totals.reclaimableBytes, 0);
   return [`<p class="grand-totals" data-delete-count="${del}" data-keep-count="${keep}" data-repositories="${model.sections.length}">${escapeHtml(
     t('{0} tags are deleted in {1} repositories; {2} are kept. Garbage collection can reclaim at most {3}.', del, model.sections.length, keep, formatSize(bytes) ?? '0 B'),
-  )}</p>`];
+  )}${storageTotals(model.sections, t)}</p>`];
+}
+
+/** The registry's figure over all repositories, as it comes in: progress, the sum, which could not be read. */
+function storageTotals(sections: readonly PreviewSection[], t: Translate): string {
+  const asked = sections.filter((s) => s.storage !== undefined);
+  if (asked.length === 0) return '';
+  const done = asked.filter((s) => s.storage?.state === 'done');
+  const missing = asked.filter((s) => s.storage?.state === 'unavailable');
+  const pending = asked.length - done.length - missing.length;
+  if (pending > 0) {
+    return ` <span class="storage pending">${escapeHtml(t('Computing the space freed… ({0} of {1} repositories)', done.length + missing.length, asked.length))}</span>`;
+  }
+  const sum = done.reduce((n, s) => n + (s.storage?.state === 'done' ? s.storage.reclaimableBytes : 0), 0);
+  const parts = [t('Frees up to {0} after garbage collection.', formatSize(sum) ?? '0 B')];
+  if (missing.length > 0) {
+    const first = missing[0].storage as { reason: string };
+    parts.push(t('Size not available for {0} of {1} repositories ({2}); they are not counted.', missing.length, asked.length, first.reason));
+  }
+  return ` <span class="storage total" data-reclaimable="${sum}" data-unavailable="${missing.length}">${escapeHtml(parts.join(' '))}</span>`;
 }
 
 /** The whole document. `nonce` must be fresh per rendering; `cspSource` is webview.cspSource. */

@@ -75,6 +75,8 @@ export interface PreviewSection {
   notes: string[];
   /** What garbage collection frees, from the registry's manifests; absent: not asked (the naive sum is shown). */
   storage?: SectionStorage;
+  /** A repository protection rule forbids deleting here ("protected: <rule> needs Owner"): nothing is sent. */
+  guard?: string;
 }
 
 export interface PreviewModel {

@@ -7,6 +7,7 @@ import { test, harness } from '../../harness/inhost';
 import type { ScopeRuleOutcome } from '../../../src/extension/commands/deleteTagsByRuleScope';
 import type { ApplyPolicyOutcome } from '../../../src/extension/commands/applyPolicyToProjects';
 import type { PreviewModel } from '../../../src/extension/rules/previewModel';
+import type { ScopeReport } from '../../../src/extension/rules/scopeReport';
 import { addAccount, answerConfirm, doubleHost, doubleRepo, fresh, path, restoreUi, type GitLabRegistryApi } from './extension-helpers';
 
 function answerInputs(a: GitLabRegistryApi, answers: string[]): void {
@@ -28,8 +29,17 @@ test('group rule: one preview of the affected repositories (biggest first), then
   const choices = ['toggleSignatures', 'delete'] as const;
   a.ui.showPreview = async (model) => {
     shown.push(model);
+    if (shown.length === 2) {
+      // Between the preview and the deletion another client deletes a listed tag: the re-check skips it.
+      const website = model.sections.find((s) => s.repository.endsWith('/acme/website'))!;
+      const res = await fetch(`${harness.doubleUrl()}/api/v4/projects/${website.projectId}/registry/repositories/${website.repositoryId}/tags/v2024.01`,
+        { method: 'DELETE', headers: { 'PRIVATE-TOKEN': 'glpat-double-owner-alice' } });
+      assert.strictEqual(res.status, 200);
+    }
     return choices[shown.length - 1] ?? 'cancel';
   };
+  const reports: ScopeReport[] = [];
+  a.ui.showScopeReport = (r) => void reports.push(r);
   const asked = answerConfirm(a, true);
   let outcome: ScopeRuleOutcome | undefined;
   try {
@@ -50,11 +60,17 @@ test('group rule: one preview of the affected repositories (biggest first), then
   ]);
   assert.strictEqual(shown[1].schedule, false);
   assert.strictEqual(asked[0].message, 'Delete 14 tags in 4 repositories of acme?');
-  assert.strictEqual(outcome.deletion?.deleted.length, 14);
-  assert.deepStrictEqual(outcome.byRepository?.map((r) => [r.repository, r.deleted, r.notDeleted]), [
-    [`${host}/acme/platform/tools/builder`, 10, 0], [`${host}/acme/platform/my.project/api`, 2, 0],
-    [`${host}/acme/platform/my.project`, 1, 0], [`${host}/acme/website`, 1, 0],
+  assert.strictEqual(outcome.deletion?.deleted.length, 13);
+  // The report, grouped per repository (three truths: deleted, failed with why, may have been deleted).
+  assert.strictEqual(reports.length, 1);
+  assert.strictEqual(reports[0], outcome.report);
+  assert.strictEqual(reports[0].title, 'Deleted by rule: acme');
+  assert.deepStrictEqual(reports[0].repositories.map((r) => [r.repository, r.deleted.length, r.failed.map((f) => f.tag), r.unknown.length, r.notAttempted.length]), [
+    [`${host}/acme/platform/tools/builder`, 10, [], 0, 0], [`${host}/acme/platform/my.project/api`, 2, [], 0, 0],
+    [`${host}/acme/platform/my.project`, 1, [], 0, 0], [`${host}/acme/website`, 0, ['v2024.01'], 0, 0],
   ]);
+  assert.match(reports[0].repositories[3].failed[0].error, /^changed since the preview/);
+  assert.deepStrictEqual(reports[0].totals, { deleted: 13, failed: 1, unknown: 0, notAttempted: 0 });
   assert.deepStrictEqual(await tagNames(2), ['latest', 'nightly']);
   assert.deepStrictEqual(await tagNames(5), ['latest', 'prod', 'staging']);
 }, { timeout: 90_000 });
