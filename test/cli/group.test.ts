@@ -219,7 +219,7 @@ test('bulk over many repositories refuses what it cannot do, before any request 
 test('bulk --project: a repository protection rule above the caller marks the plan, keeps its tags and sends nothing there; protection is read once per project', async () => {
   const d = (double = await startGitLabDouble({ scenario: 'protected', bulkJobDelayMs: 0 }));
   const VAULT = 'acme/platform/vault';
-  const dry = await run(d, ['bulk', '--project', VAULT, '--delete', 'dev-.*|v1', '--dry-run', '--json', '--no-size'], 'maintainer');
+  const dry = await run(d, ['bulk', '--project', VAULT, '--delete', '(dev-.*|v1)', '--dry-run', '--json', '--no-size'], 'maintainer');
   assert.equal(dry.code, 0, dry.stderr);
   const plans = parseJson<{ plans: Array<Record<string, unknown>>; delete_count: number }>(dry);
   assert.deepEqual(plans.plans.map((p) => [p.repository, p.delete, p.keep_count, p.protected]), [
@@ -233,7 +233,7 @@ test('bulk --project: a repository protection rule above the caller marks the pl
   assert.equal(reads('/registry/protection/repository/rules'), 1, 'repository rules read once');
 
   d.resetLog();
-  const yes = await run(d, ['bulk', '--project', VAULT, '--delete', 'dev-.*|v1', '--yes', '--json'], 'maintainer');
+  const yes = await run(d, ['bulk', '--project', VAULT, '--delete', '(dev-.*|v1)', '--yes', '--json'], 'maintainer');
   assert.equal(yes.code, 1, 'the protected repository\'s tag is failed (never sent), as protected tags are in glcr bulk <project> <repo>');
   const out = parseJson<ScopeYes>(yes);
   assert.deepEqual(out.results.map((r) => [r.repository, r.deleted, r.failed.map((f) => f.tag)]), [

@@ -4,6 +4,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { test, harness } from '../../harness/inhost';
+import { startGitLabDouble } from '../../double/gitlabDouble';
 import type { ScopeRuleOutcome } from '../../../src/extension/commands/deleteTagsByRuleScope';
 import type { ApplyPolicyOutcome } from '../../../src/extension/commands/applyPolicyToProjects';
 import type { PreviewModel } from '../../../src/extension/rules/previewModel';
@@ -73,6 +74,79 @@ test('group rule: one preview of the affected repositories (biggest first), then
   assert.deepStrictEqual(reports[0].totals, { deleted: 13, failed: 1, unknown: 0, notAttempted: 0 });
   assert.deepStrictEqual(await tagNames(2), ['latest', 'nightly']);
   assert.deepStrictEqual(await tagNames(5), ['latest', 'prod', 'staging']);
+}, { timeout: 90_000 });
+
+test('group rule preview: each repository\'s reclaimable bytes from the registry after the preview appears, into the plan', async () => {
+  const a = await fresh();
+  const d = await startGitLabDouble({ scenario: 'small', registryHost: 'self' });
+  try {
+    await addAccount(a, harness.tokens().owner, d.url);
+    const acme = await path(a, new URL(d.url).host, 'acme');
+    // Only the root image of My.Project, whose dev-0001 and dev-0002 free 258393340 bytes (test/cli/storage.test.ts).
+    answerInputs(a, ['my\\.project$', 'dev-.*', '', '', '']);
+    const states: string[] = [];
+    let model: PreviewModel | undefined;
+    a.ui.showPreview = async (m, storage) => {
+      model = m;
+      states.push(m.sections.map((s) => s.storage?.state ?? 'none').join());
+      await storage?.(() => states.push(m.sections.map((s) => s.storage?.state ?? 'none').join()));
+      return 'cancel';
+    };
+    let outcome: ScopeRuleOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<ScopeRuleOutcome>('gitlabRegistry.deleteTagsByRule', acme);
+    } finally {
+      restoreUi(a);
+    }
+    assert.ok(outcome && model);
+    assert.strictEqual(states[0], 'pending', 'the preview appears before the figure');
+    assert.strictEqual(states[states.length - 1], 'done');
+    assert.deepStrictEqual(model.sections.map((s) => [s.repository.replace(/^[^/]+\//, ''), s.deleteNames]), [['acme/platform/my.project', ['dev-0001', 'dev-0002']]]);
+    assert.deepStrictEqual(model.sections[0].storage, { state: 'done', reclaimableBytes: 258393340, sharedBytes: 38000000 });
+    assert.strictEqual(outcome.plan.plans[0].reclaimableBytes, 258393340);
+    assert.ok(!d.requests.some((q) => q.method === 'DELETE'), 'Cancel deletes nothing');
+  } finally {
+    await d.close();
+  }
+}, { timeout: 90_000 });
+
+test('group rule as a Maintainer: a repository the repository rule guards is marked, nothing is sent for it, and the report says so', async () => {
+  await harness.restartDouble({ scenario: 'protected' });
+  const a = await fresh();
+  try {
+    await addAccount(a, 'maintainer');
+    const vault = await path(a, doubleHost(), 'acme/platform/vault');
+    answerInputs(a, ['', '(v1|dev-.*)', '', '', '']);
+    let model: PreviewModel | undefined;
+    a.ui.showPreview = async (m) => {
+      model = m;
+      return 'delete';
+    };
+    const reports: ScopeReport[] = [];
+    a.ui.showScopeReport = (r) => void reports.push(r);
+    const asked = answerConfirm(a, true);
+    let outcome: ScopeRuleOutcome | undefined;
+    try {
+      outcome = await vscode.commands.executeCommand<ScopeRuleOutcome>('gitlabRegistry.deleteTagsByRule', vault);
+    } finally {
+      restoreUi(a);
+    }
+    assert.ok(outcome && model);
+    const host = 'registry.example.test:5050';
+    assert.deepStrictEqual(model.sections.map((s) => [s.repository, s.deleteNames, s.guard]), [
+      [`${host}/acme/platform/vault`, ['dev-1', 'dev-2', 'dev-3'], undefined],
+      [`${host}/acme/platform/vault/secure-api`, [], 'protected: acme/platform/vault/secure-* needs Owner'],
+    ]);
+    assert.match(model.sections[1].notes[0], /^protected: acme\/platform\/vault\/secure-\* needs Owner: a repository protection rule forbids you/);
+    assert.strictEqual(asked[0].message, 'Delete 3 tags in 1 repositories of acme/platform/vault?');
+    assert.deepStrictEqual(reports[0].repositories.map((r) => [r.repository, r.deleted, r.failed.length, r.guard]), [
+      [`${host}/acme/platform/vault`, ['dev-1', 'dev-2', 'dev-3'], 0, undefined],
+      [`${host}/acme/platform/vault/secure-api`, [], 0, 'protected: acme/platform/vault/secure-* needs Owner'],
+    ]);
+    assert.deepStrictEqual(await tagNames(model.sections[1].repositoryId), ['v1'], 'nothing sent for the guarded repository');
+  } finally {
+    await harness.restartDouble({ scenario: 'small' });
+  }
 }, { timeout: 90_000 });
 
 test('Apply Cleanup Policy to Projects…: per-project diff, one PUT per changed project, unchanged ones left alone', async () => {
