@@ -72,7 +72,7 @@ test('bulk --group --dry-run --json: every repository of the group and its subgr
 
 test('bulk --group: each repository\'s plan is what glcr bulk <project> <repo> previews there', async () => {
   const d = await fresh();
-  const rule = ['--delete', '.*', '--keep-n', '2', '--older-than', '7d'];
+  const rule = ['--delete', '.*', '--keep-n', '2', '--older-than', '7d', '--no-size'];
   const group = parseJson<ScopeDryRun>(await run(d, ['bulk', '--group', 'acme/platform', ...rule, '--dry-run', '--json']));
   assert.equal(group.plans.length, 4);
   for (const plan of group.plans) {

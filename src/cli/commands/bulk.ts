@@ -12,7 +12,7 @@ import { emit, formatBytes, formatTable, plural, shown, sortBy } from '../output
 import { JOURNAL_OPTIONS, journalFile, journalGitLabTags } from '../journal';
 import { parseProjectRef, repositoryLocation, resolveRepository, type ResolvedRepository } from '../resolve';
 import { readGoneBranches } from '../../core/branches';
-import { applyConditions, hasConditions } from '../../core/rules/conditions';
+import { EMPTY_DELETE_REGEX, applyConditions, hasConditions } from '../../core/rules/conditions';
 import { REPOS_OPTION, SCOPE_GROUP_OPTION, SCOPE_PROJECT_OPTION, protectedByRule, runScope, scopeFromFlags } from './bulkScope';
 import { GONE_BRANCHES_OPTION, ORPHANED_SIGNATURES_OPTION, WITH_SIGNATURES_OPTION, conditionFlags } from './conditionFlags';
 import type { RegistryApi } from '../../core/registryApi';
@@ -168,7 +168,7 @@ export const bulkCommand: Command = {
       throw new UsageError('--journal cannot record GitLab\'s server-side bulk delete (GitLab picks the tags later); drop --server to delete tag by tag; nothing was sent');
     }
     if (rule.deleteRegex === '' && conditions.orphanedSignatures) {
-      compiled.warnings.splice(0, compiled.warnings.length, ...compiled.warnings.filter((w) => !w.startsWith('The delete regex is empty')));
+      compiled.warnings.splice(0, compiled.warnings.length, ...compiled.warnings.filter((w) => !w.startsWith(EMPTY_DELETE_REGEX)));
     }
     if (scope !== undefined) return runScope(ctx, scope, compiled, conditions, dryRun);
     if (server && rule.deleteRegex === '') {

@@ -22,7 +22,7 @@ import { firstNames } from '../tree/format';
 import { isNode, isRepositoryNode, type ProjectOrGroupNode, type TagNode } from '../tree/nodes';
 import { readGoneBranches } from '../../core/branches';
 import { applyConditions } from '../../core/rules/conditions';
-import { DEFAULT_CONDITIONS, conditionsText, toggled, type ConditionChoice } from './ruleConditions';
+import { DEFAULT_CONDITIONS, conditionsText, isConditionToggle, toggled, type ConditionChoice } from './ruleConditions';
 import { deleteTagsByRuleInScope, promptRepositoryFilter, type ScopeRuleOutcome } from './deleteTagsByRuleScope';
 import type { CommandContext } from './context';
 import { runTagDeletion, type TagDeletionOutcome } from './deleteTag';
@@ -59,7 +59,7 @@ export async function deleteTagsByRule(ctx: CommandContext, node?: unknown): Pro
     }
     const rule = await promptRule(ctx.ui, target.repository.path);
     if (!rule) return undefined;
-    return await previewAndAct(ctx, target, rule, { ...DEFAULT_CONDITIONS });
+    return await previewAndAct(ctx, target, rule, initialConditions(rule));
   } catch (err) {
     handleError(ctx, vscode.l10n.t('Deleting tags by rule failed'), err);
     return undefined;
@@ -78,7 +78,7 @@ async function inScope(ctx: CommandContext, node: ProjectOrGroupNode): Promise<S
   if (filter === undefined) return undefined;
   const rule = await promptRule(ctx.ui, node.kind === 'group' ? node.group.full_path : node.project.path_with_namespace);
   if (!rule) return undefined;
-  return deleteTagsByRuleInScope(ctx, account, node, rule, filter, { ...DEFAULT_CONDITIONS });
+  return deleteTagsByRuleInScope(ctx, account, node, rule, filter, initialConditions(rule));
 }
 
 async function resolveTarget(ctx: CommandContext, node: unknown): Promise<Target | undefined> {
@@ -93,10 +93,15 @@ async function resolveTarget(ctx: CommandContext, node: unknown): Promise<Target
   return path ? { account: path.account, repository: path.repository } : undefined;
 }
 
+/** The preview's first conditions: an empty delete regex is the preset for orphaned signatures. */
+function initialConditions(rule: Rule): ConditionChoice {
+  return { ...DEFAULT_CONDITIONS, orphanedSignatures: rule.deleteRegex === '' };
+}
+
 /** An input-box validator for an RE2 pattern: RE2's error with its position, or a warning for a top-level `|`. */
-export function regexValidator(label: string, required: boolean) {
+export function regexValidator(label: string) {
   return (value: string): string | vscode.InputBoxValidationMessage | undefined => {
-    if (value === '') return required ? vscode.l10n.t('Enter a regex; ".*" selects every tag.') : undefined;
+    if (value === '') return undefined;
     try {
       compileRe2(value, { anchored: true, label });
     } catch (err) {
@@ -134,17 +139,17 @@ export async function promptRule(ui: Ui, repositoryPath: string): Promise<Rule |
   const title = (step: number) => vscode.l10n.t('Delete Tags by Rule: {0} ({1}/4)', repositoryPath, step);
   const deleteRegex = await ui.inputText({
     title: title(1),
-    prompt: vscode.l10n.t('Delete regex (RE2, must match the whole tag name; ".*" = every tag)'),
-    // Empty: Enter alone must not select every tag.
+    prompt: vscode.l10n.t('Delete regex (RE2, must match the whole tag name; ".*" = every tag; empty = only signatures whose image has no tag left)'),
+    // Empty selects no tag (never every tag): the preset for cosign companions that are already orphaned.
     ignoreFocusOut: true,
-    validateInput: regexValidator('delete regex', true),
+    validateInput: regexValidator('delete regex'),
   });
   if (deleteRegex === undefined) return undefined;
   const keepRegex = await ui.inputText({
     title: title(2),
     prompt: vscode.l10n.t('Keep regex (optional): matching tags are kept, e.g. "v\\d+\\.\\d+\\.\\d+" or "main|release-.*"'),
     ignoreFocusOut: true,
-    validateInput: regexValidator('keep regex', false),
+    validateInput: regexValidator('keep regex'),
   });
   if (keepRegex === undefined) return undefined;
   const keepN = await ui.inputText({
@@ -186,7 +191,7 @@ async function computePreview(ctx: CommandContext, target: Target, rule: Rule, c
           }),
           conditions.goneBranches ? readGoneBranches(api, target.repository.project_id, abort.signal) : Promise.resolve(undefined),
         ]);
-        return applyConditions(raw, { withSignatures: conditions.withSignatures, goneBranches });
+        return applyConditions(raw, { withSignatures: conditions.withSignatures, orphanedSignatures: conditions.orphanedSignatures, goneBranches });
       } finally {
         sub.dispose();
       }
@@ -222,7 +227,7 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule, in
     const choice = await ctx.ui.showPreview(model, previewStorage(ctx, account.id, model));
     const outcome: RuleDeletionOutcome = { rule, preview, model, choice };
     if (choice === 'cancel') return outcome;
-    if (choice === 'toggleSignatures' || choice === 'toggleGoneBranches') {
+    if (isConditionToggle(choice)) {
       conditions = toggled(conditions, choice);
       view = await previewView(ctx, target, rule, conditions);
       if (!view) return undefined;

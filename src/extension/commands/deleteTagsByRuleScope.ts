@@ -18,7 +18,7 @@ import { protectionText } from '../tree/protectionText';
 import type { ProjectOrGroupNode, TagNode } from '../tree/nodes';
 import type { CommandContext } from './context';
 import { runTagDeletion, type TagDeletionOutcome } from './deleteTag';
-import { conditionsText, toggled, type ConditionChoice } from './ruleConditions';
+import { conditionsText, isConditionToggle, toggled, type ConditionChoice } from './ruleConditions';
 
 export interface ScopeRuleOutcome {
   plan: ScopePlan;
@@ -63,7 +63,7 @@ async function plan(ctx: CommandContext, account: Account, scope: RuleScope, lab
       try {
         return await planScope(api, scope, compileRule(rule), {
           repositories: filter === '' ? undefined : compileRe2(filter, { anchored: false, label: 'repository filter' }),
-          conditions: { withSignatures: c.withSignatures, goneBranches: c.goneBranches },
+          conditions: { withSignatures: c.withSignatures, orphanedSignatures: c.orphanedSignatures, goneBranches: c.goneBranches },
           signal: abort.signal,
           concurrency: vscode.workspace.getConfiguration('gitlabRegistry').get<number>('concurrency', 8),
           onProgress: (done, total) => progress.report({ message: vscode.l10n.t('{0} of {1} repositories', done, total) }),
@@ -101,7 +101,7 @@ export async function deleteTagsByRuleInScope(
     ctx.log.info(`Rule preview for ${label}: ${result.deleteCount} to delete in ${affected.length} of ${result.plans.length} repositories.`);
     const choice = await ctx.ui.showPreview(model, previewStorage(ctx, account.id, model));
     fillReclaimable(affected, model);
-    if (choice === 'toggleSignatures' || choice === 'toggleGoneBranches') {
+    if (isConditionToggle(choice)) {
       conditions = toggled(conditions, choice);
       continue;
     }

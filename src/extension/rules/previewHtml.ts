@@ -16,8 +16,8 @@ export { renderTimeline };
  * The user's choice in the preview; 'cancel' also when the panel is closed. The toggles switch a condition
  * (model.conditions) and ask for the preview again.
  */
-export type PreviewChoice = 'delete' | 'schedule' | 'cancel' | 'toggleSignatures' | 'toggleGoneBranches';
-export const PREVIEW_CHOICES: readonly PreviewChoice[] = ['delete', 'schedule', 'cancel', 'toggleSignatures', 'toggleGoneBranches'];
+export type PreviewChoice = 'delete' | 'schedule' | 'cancel' | 'toggleSignatures' | 'toggleGoneBranches' | 'toggleOrphanedSignatures';
+export const PREVIEW_CHOICES: readonly PreviewChoice[] = ['delete', 'schedule', 'cancel', 'toggleSignatures', 'toggleGoneBranches', 'toggleOrphanedSignatures'];
 
 export { escapeHtml };
 
@@ -173,14 +173,16 @@ function renderSection(section: PreviewSection, t: Translate, collapsible: { ope
 
 /** Several repositories: one row each with its counts, linked to its (collapsible) section below. */
 export function renderSummaryTable(sections: readonly PreviewSection[], t: Translate): string {
+  // The Protection column only when a repository protection rule guards one of them.
+  const guarded = sections.some((s) => s.guard !== undefined);
   const out: string[] = ['<table class="summary"><thead><tr>',
-    ...[t('Repository'), t('Tags'), t('Delete'), t('Keep'), t('Size deleted'), t('Reclaimable at most'), t('Protection')].map((h) => `<th>${escapeHtml(h)}</th>`),
+    ...[t('Repository'), t('Tags'), t('Delete'), t('Keep'), t('Size deleted'), t('Reclaimable at most'), ...(guarded ? [t('Protection')] : [])].map((h) => `<th>${escapeHtml(h)}</th>`),
     '</tr></thead><tbody>'];
   for (const s of sections) {
     const x = s.totals;
     out.push(`<tr data-repository-id="${s.repositoryId}"><td><a href="#repo-${s.repositoryId}" data-open="repo-${s.repositoryId}">${escapeHtml(s.repository)}</a></td>`,
       `<td class="num">${x.tags}</td><td class="num">${x.deleteCount}</td><td class="num">${x.keepCount}</td>`,
-      `<td class="num">${escapeHtml(formatSize(x.deleteBytes) ?? '0 B')}</td>${reclaimCell(s, t)}<td>${guardMark(s)}</td></tr>`);
+      `<td class="num">${escapeHtml(formatSize(x.deleteBytes) ?? '0 B')}</td>${reclaimCell(s, t)}${guarded ? `<td>${guardMark(s)}</td>` : ''}</tr>`);
   }
   out.push('</tbody></table>');
   return out.join('');
@@ -251,6 +253,7 @@ function conditionBoxes(model: PreviewModel, t: Translate): string[] {
     `<legend>${escapeHtml(t('Conditions'))}</legend>`,
     box('toggleSignatures', model.conditions.withSignatures, t('Also delete the signatures of deleted images (sha256-….sig / .att / .sbom)')),
     box('toggleGoneBranches', model.conditions.goneBranches, t('Only images of branches that are gone (CI_COMMIT_REF_SLUG of merged or closed merge requests)')),
+    box('toggleOrphanedSignatures', model.conditions.orphanedSignatures === true, t('Also delete signatures whose image has no tag left (already orphaned; with an empty delete regex, only those)')),
     '</fieldset>'];
 }
 
@@ -307,19 +310,23 @@ export function renderPreviewHtml(model: PreviewModel, options: { nonce: string;
       `<button id="cancel" class="secondary" data-choice="cancel">${escapeHtml(t('Cancel'))}</button>`,
       '</div>');
   }
-  const script = `<script nonce="${nonce}">${PREVIEW_SCRIPT}</script>`;
+  return htmlPage({ title: model.title, nonce, cspSource, style: STYLE, body: body.join('\n'), script: PREVIEW_SCRIPT });
+}
+
+/** A whole webview document: the CSP (nothing remote), the nonce'd style block and, when given, the one nonce'd script. */
+export function htmlPage(p: { title: string; nonce: string; cspSource: string; style: string; body: string; script?: string }): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(cspSource, nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(p.cspSource, p.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(model.title)}</title>
-<style nonce="${nonce}">${STYLE}</style>
+<title>${escapeHtml(p.title)}</title>
+<style nonce="${p.nonce}">${p.style}</style>
 </head>
 <body>
-${body.join('\n')}
-${script}
+${p.body}
+${p.script === undefined ? '' : `<script nonce="${p.nonce}">${p.script}</script>`}
 </body>
 </html>`;
 }

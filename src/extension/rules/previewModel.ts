@@ -95,7 +95,7 @@ export interface PreviewModel {
   /** A rule over many repositories: totals on top, each repository collapsible. */
   manyRepositories?: boolean;
   /** The conditions beyond GitLab's rule, shown as checkboxes that ask for the preview again. */
-  conditions?: { withSignatures: boolean; goneBranches: boolean };
+  conditions?: { withSignatures: boolean; goneBranches: boolean; orphanedSignatures?: boolean };
 }
 
 export const GARBAGE_COLLECTION_DOCS = 'https://docs.gitlab.com/administration/packages/container_registry/#container-registry-garbage-collection';
@@ -262,7 +262,7 @@ export function buildPreviewModel(options: {
   intro?: string;
   schedule?: boolean;
   manyRepositories?: boolean;
-  conditions?: { withSignatures: boolean; goneBranches: boolean };
+  conditions?: { withSignatures: boolean; goneBranches: boolean; orphanedSignatures?: boolean };
   t: Translate;
 }): PreviewModel {
   return {

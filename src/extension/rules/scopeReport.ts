@@ -5,7 +5,7 @@
 // import): the model from the deletion's outcome, and the webview's HTML (no script, nothing remote).
 import { formatSize } from '../tree/format';
 import { escapeHtml } from './htmlText';
-import { contentSecurityPolicy } from './previewHtml';
+import { htmlPage } from './previewHtml';
 import type { Translate } from './previewModel';
 
 export interface TagProblem {
@@ -131,19 +131,7 @@ export function renderScopeReportHtml(report: ScopeReport, options: { nonce: str
       tagList('deleted', t('Deleted'), r.deleted.map((tag) => ({ tag }))),
       '</section>');
   }
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(cspSource, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(report.title)}</title>
-<style nonce="${nonce}">${STYLE}</style>
-</head>
-<body>
-${body.join('\n')}
-</body>
-</html>`;
+  return htmlPage({ title: report.title, nonce, cspSource, style: STYLE, body: body.join('\n') });
 }
 
 const STYLE = `

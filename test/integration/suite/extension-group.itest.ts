@@ -50,8 +50,8 @@ test('group rule: one preview of the affected repositories (biggest first), then
   }
   assert.ok(outcome);
   assert.strictEqual(shown.length, 2, 'switching a condition shows the preview again');
-  assert.deepStrictEqual(shown[0].conditions, { withSignatures: true, goneBranches: false });
-  assert.deepStrictEqual(shown[1].conditions, { withSignatures: false, goneBranches: false });
+  assert.deepStrictEqual(shown[0].conditions, { withSignatures: true, goneBranches: false, orphanedSignatures: false });
+  assert.deepStrictEqual(shown[1].conditions, { withSignatures: false, goneBranches: false, orphanedSignatures: false });
   const host = 'registry.example.test:5050';
   assert.deepStrictEqual(shown[1].sections.map((s) => [s.repository, s.deleteNames]), [
     [`${host}/acme/platform/tools/builder`, ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v1.3.0', 'v1.4.0', 'v1.5.0', 'v1.6.0', 'v1.7.0', 'v1.8.0', 'v1.9.0']],
@@ -174,4 +174,33 @@ test('Apply Cleanup Policy to Projects…: per-project diff, one PUT per changed
   const res = await fetch(`${harness.doubleUrl()}/api/v4/projects/3`, { headers: { 'PRIVATE-TOKEN': 'glpat-double-owner-alice' } });
   const policy = ((await res.json()) as { container_expiration_policy: { cadence: string; enabled: boolean } }).container_expiration_policy;
   assert.deepStrictEqual([policy.cadence, policy.enabled], ['7d', true]);
+}, { timeout: 90_000 });
+
+test('an empty delete regex is the preset for signatures whose image has no tag left: only those are previewed', async () => {
+  const orphan = `sha256-${'a'.repeat(64)}.sig`;
+  const created = await harness.control('POST', '/__double/projects/6/repositories', { name: 'signed', tags: [{ name: 'app-1' }, { name: orphan }] }) as { id: number };
+  try {
+    const a = await fresh();
+    await addAccount(a, 'owner');
+    const repo = await path(a, doubleHost(), 'acme/docs', 'signed');
+    answerInputs(a, ['', '', '', '']);
+    let model: PreviewModel | undefined;
+    a.ui.showPreview = async (m) => {
+      model = m;
+      return 'cancel';
+    };
+    try {
+      await vscode.commands.executeCommand('gitlabRegistry.deleteTagsByRule', repo);
+    } finally {
+      restoreUi(a);
+    }
+    assert.ok(model);
+    assert.deepStrictEqual(model.conditions, { withSignatures: true, goneBranches: false, orphanedSignatures: true });
+    assert.deepStrictEqual(model.sections[0].deleteNames, [orphan]);
+    assert.deepStrictEqual(model.sections[0].rows.map((r) => [r.name, r.reason]), [[orphan, 'orphaned_signature'], ['app-1', 'no_match']]);
+    assert.ok(!model.sections[0].notes.some((n) => /delete regex is empty/.test(n)), model.sections[0].notes.join('\n'));
+    assert.deepStrictEqual(await tagNames(created.id), ['app-1', orphan], 'Cancel deletes nothing');
+  } finally {
+    await harness.restartDouble({ scenario: 'small' });
+  }
 }, { timeout: 90_000 });
