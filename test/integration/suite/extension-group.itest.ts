@@ -178,9 +178,9 @@ test('Apply Cleanup Policy to Projects…: per-project diff, one PUT per changed
 
 test('an empty delete regex is the preset for signatures whose image has no tag left: only those are previewed', async () => {
   const orphan = `sha256-${'a'.repeat(64)}.sig`;
+  const a = await fresh(); // re-seeds the double: the repository is added after
   const created = await harness.control('POST', '/__double/projects/6/repositories', { name: 'signed', tags: [{ name: 'app-1' }, { name: orphan }] }) as { id: number };
   try {
-    const a = await fresh();
     await addAccount(a, 'owner');
     const repo = await path(a, doubleHost(), 'acme/docs', 'signed');
     answerInputs(a, ['', '', '', '']);
@@ -201,6 +201,6 @@ test('an empty delete regex is the preset for signatures whose image has no tag 
     assert.ok(!model.sections[0].notes.some((n) => /delete regex is empty/.test(n)), model.sections[0].notes.join('\n'));
     assert.deepStrictEqual(await tagNames(created.id), ['app-1', orphan], 'Cancel deletes nothing');
   } finally {
-    await harness.restartDouble({ scenario: 'small' });
+    await harness.resetDouble();
   }
 }, { timeout: 90_000 });
