@@ -315,3 +315,17 @@ test('bulk --group --yes --journal: a repository whose manifests cannot be read 
   assert.equal(forced.code, 0, forced.stderr);
   assert.deepEqual(names(d, `${MY_ROOT}/api`), ['latest', 'nightly']);
 });
+
+test('the double is no kinder than GitLab: a tag delete sent to a guarded repository is refused (403), so the plan must not send it', async () => {
+  const d = (double = await startGitLabDouble({ scenario: 'protected', bulkJobDelayMs: 0 }));
+  const secure = d.repositoryByPath('acme/platform/vault/secure-api')!;
+  const res = await fetch(`${d.url}/api/v4/projects/${secure.project_id}/registry/repositories/${secure.id}/tags/v1`, {
+    method: 'DELETE', headers: { 'PRIVATE-TOKEN': d.tokens.maintainer },
+  });
+  assert.equal(res.status, 403);
+  assert.deepEqual(names(d, 'acme/platform/vault/secure-api'), ['v1']);
+  const owner = await fetch(`${d.url}/api/v4/projects/${secure.project_id}/registry/repositories/${secure.id}/tags/v1`, {
+    method: 'DELETE', headers: { 'PRIVATE-TOKEN': d.tokens.owner },
+  });
+  assert.equal(owner.status, 200, 'the Owner the rule asks for may');
+});
