@@ -3,7 +3,9 @@
 // The rule options are defined here once and reused by `policy set` (one option name, one meaning).
 import { GitLabError, UsageError } from '../../core/errors';
 import { bulkParamsFromRule, compileRule, type Rule } from '../../core/rules';
-import { previewRule, type RulePreview } from '../../core/rules/preview';
+import type { RulePreview } from '../../core/rules/preview';
+import { guarded, previewGuarded, type Guard } from '../../core/rules/guarded';
+import { verdictJson, verdictLabel } from '../../core/protection';
 import { CHANGED_SINCE_PREVIEW, describeChange, recheckPreview, type PlanRecheck } from '../../core/recheck';
 import type { DeleteReport, TagFailure } from '../../core/types';
 import { printable } from '../args';
@@ -13,7 +15,7 @@ import { JOURNAL_OPTIONS, journalFile, journalGitLabTags } from '../journal';
 import { parseProjectRef, repositoryLocation, resolveRepository, type ResolvedRepository } from '../resolve';
 import { readGoneBranches } from '../../core/branches';
 import { EMPTY_DELETE_REGEX, applyConditions, hasConditions } from '../../core/rules/conditions';
-import { REPOS_OPTION, SCOPE_GROUP_OPTION, SCOPE_PROJECT_OPTION, protectedByRule, runScope, scopeFromFlags } from './bulkScope';
+import { REPOS_OPTION, SCOPE_GROUP_OPTION, SCOPE_PROJECT_OPTION, refusedTags, runScope, scopeFromFlags } from './bulkScope';
 import { GONE_BRANCHES_OPTION, ORPHANED_SIGNATURES_OPTION, WITH_SIGNATURES_OPTION, conditionFlags } from './conditionFlags';
 import type { RegistryApi } from '../../core/registryApi';
 import { NO_CACHE_OPTION, NO_SIZE_OPTION, deletionSize, sizeJson, sizeText } from './storage';
@@ -87,11 +89,13 @@ export function previewJson(preview: RulePreview): Record<string, unknown> {
 }
 
 /** Prints a preview (bulk --dry-run, policy preview) with the space its deletions free (unless --no-size). */
-export async function emitPreview(ctx: CliContext, api: RegistryApi, repo: ResolvedRepository, preview: RulePreview, label: string): Promise<void> {
+export async function emitPreview(ctx: CliContext, api: RegistryApi, repo: ResolvedRepository, preview: RulePreview, label: string, guard?: Guard): Promise<void> {
   const fig = ctx.flags['no-size'] === true
     ? undefined
     : await deletionSize(ctx, await repositoryLocation(api, repo), preview.tags.map((t) => ({ name: t.name, digest: t.digest })), preview.delete);
-  emit(ctx, { ...previewJson(preview), ...sizeJson(fig) }, () => [previewText(preview, label), sizeText(fig)].filter(Boolean).join('\n'));
+  const guardText = guard ? `${verdictLabel(guard)}: a repository protection rule forbids you to delete in ${label}; nothing would be sent.` : undefined;
+  emit(ctx, { ...previewJson(preview), ...(guard ? { protected: verdictJson(guard) } : {}), ...sizeJson(fig) },
+    () => [previewText(preview, label), guardText, sizeText(fig)].filter(Boolean).join('\n'));
 }
 
 /** Human output: the tags to delete first, then the kept ones (each in code-point order), sizes, totals. */
@@ -201,14 +205,15 @@ export const bulkCommand: Command = {
       return 0;
     }
 
-    const [raw, goneBranches] = await Promise.all([
-      previewRule(api, project, repo.id, compiled, { signal: ctx.signal }),
+    const [{ raw, protectedBy }, goneBranches] = await Promise.all([
+      previewGuarded(api, project, repo, compiled, { signal: ctx.signal }),
       conditions.goneBranches ? readGoneBranches(api, project, ctx.signal) : Promise.resolve(undefined),
     ]);
-    const preview = applyConditions(raw, { ...conditions, goneBranches });
+    // A repository rule that guards it from you: every tag kept as 'protected', nothing sent (as with --group).
+    const preview = guarded(applyConditions(raw, { ...conditions, goneBranches }), protectedBy);
     printPreviewNotes(ctx, preview);
     if (dryRun) {
-      await emitPreview(ctx, api, repo, preview, label);
+      await emitPreview(ctx, api, repo, preview, label, protectedBy);
       return 0;
     }
 
@@ -233,7 +238,7 @@ export const bulkCommand: Command = {
         : { deleted: [], failed: names.map((tag) => ({ tag, error: e.message })) };
     }
     // Tags the rule selects but protection keeps were never sent: failed with the rule that protects them.
-    const refused = protectedByRule(preview.decisions);
+    const refused = refusedTags(preview.decisions, protectedBy, repo.path);
     return printDeleteReport(ctx, [...preview.delete, ...refused.map((f) => f.tag)],
       { ...report, failed: [...report.failed, ...skipped, ...refused] }, label);
   },

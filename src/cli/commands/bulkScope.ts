@@ -7,6 +7,7 @@ import { CHANGED_SINCE_PREVIEW, describeChange, recheckPreview } from '../../cor
 import type { CompiledRule } from '../../core/rules';
 import { compileRe2 } from '../../core/rules/regex';
 import { planScope, type RepositoryPlan, type RuleScope } from '../../core/rules/scope';
+import type { Guard } from '../../core/rules/guarded';
 import { repositoryRefusal, tagRefusal, verdictJson, verdictLabel } from '../../core/protection';
 import type { Decision } from '../../core/rules/engine';
 import type { DeleteReport, TagFailure } from '../../core/types';
@@ -107,16 +108,23 @@ async function planSizes(ctx: CliContext, plans: RepositoryPlan[]): Promise<Arra
   return outcome.results;
 }
 
-/** Tags the rule selects that protection keeps (never sent), worded as the single-repository bulk words them. */
 function refusedIn(p: RepositoryPlan): TagFailure[] {
-  if (!p.protectedBy) return protectedByRule(p.preview.decisions);
-  const error = `403 Forbidden - ${repositoryRefusal(p.protectedBy, p.repository.path)}`;
-  return p.preview.decisions.filter((d) => d.reason === 'protected' && d.protection?.rule === p.protectedBy!.rule)
+  return refusedTags(p.preview.decisions, p.protectedBy, p.repository.path);
+}
+
+/**
+ * Tags the rule selects that protection keeps (never sent), as failures: by the repository rule that guards
+ * the repository (`guard`), else by their tag protection (or immutable) rule.
+ */
+export function refusedTags(decisions: readonly Decision[], guard: Guard | undefined, path: string | undefined): TagFailure[] {
+  if (!guard) return protectedByRule(decisions);
+  const error = `403 Forbidden - ${repositoryRefusal(guard, path ?? 'this repository')}`;
+  return decisions.filter((d) => d.reason === 'protected' && d.protection?.rule === guard.rule)
     .map((d) => ({ tag: d.name, error, status: 403 }));
 }
 
 /** Decisions kept by a tag protection (or immutable) rule, as failures never sent. */
-export function protectedByRule(decisions: readonly Decision[]): TagFailure[] {
+function protectedByRule(decisions: readonly Decision[]): TagFailure[] {
   const failed: TagFailure[] = [];
   for (const d of decisions) {
     if ((d.reason !== 'protected' && d.reason !== 'immutable') || !d.protection) continue;

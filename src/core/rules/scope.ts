@@ -5,14 +5,14 @@
 import { readGoneBranches, type GoneBranches } from '../branches';
 import { mapLimit } from '../concurrency';
 import { GitLabError, cancelledError } from '../errors';
-import { ACCESS_LEVELS, decideRepository, type ProjectProtection, type Verdict } from '../protection';
-import type { RegistryApi, TagProtectionAccess } from '../registryApi';
+import type { RegistryApi } from '../registryApi';
+import { guarded, oncePerProject, previewGuarded, type Guard } from './guarded';
 import { collectAll } from '../pagination';
 import { compareCodePoints } from '../text';
 import type { GroupRef, ProjectRef, Repository } from '../types';
 import { applyConditions, type ExtraConditions } from './conditions';
 import type { CompiledRule } from './engine';
-import { previewRule, type RulePreview } from './preview';
+import type { RulePreview } from './preview';
 import type { Re2Pattern } from './regex';
 
 export type RuleScope = { kind: 'group'; group: GroupRef } | { kind: 'project'; project: ProjectRef };
@@ -35,7 +35,7 @@ export interface RepositoryPlan extends ScopedRepository {
    * A repository protection rule forbids the caller to delete here ("protected: <rule> needs Owner"): every
    * tag the rule would delete is kept as 'protected' and nothing is sent for this repository.
    */
-  protectedBy?: Extract<Verdict, { deletable: false }>;
+  protectedBy?: Guard;
 }
 
 export interface ScopePlan {
@@ -106,15 +106,12 @@ export async function planScope(api: RegistryApi, scope: RuleScope, rule: Compil
   const now = opts.now ?? Date.now();
   const { goneBranches, ...signatures } = opts.conditions ?? {};
   const outcome = await mapLimit(chosen, opts.concurrency ?? 8, async (s): Promise<RepositoryPlan> => {
-    const protection = protectionOf(s.projectId);
-    const [raw, slugs, known] = await Promise.all([
-      previewRule(api, s.projectId, s.repository.id, rule, { signal: opts.signal, now, access: protection?.then(tagAccessOf) }),
+    const [{ raw, protectedBy }, slugs] = await Promise.all([
+      previewGuarded(api, s.projectId, s.repository, rule, { signal: opts.signal, now, protection: protectionOf(s.projectId) }),
       goneBranches === true ? goneOf(s) : Promise.resolve(undefined),
-      protection,
     ]);
-    const preview = applyConditions(raw, { ...signatures, goneBranches: slugs });
-    const verdict = known === undefined ? undefined : repositoryVerdict(known, s.repository.path);
-    return verdict === undefined ? { ...s, preview } : { ...s, preview: keptAsProtected(preview, verdict), protectedBy: verdict };
+    const preview = guarded(applyConditions(raw, { ...signatures, goneBranches: slugs }), protectedBy);
+    return protectedBy === undefined ? { ...s, preview } : { ...s, preview, protectedBy };
   }, { signal: opts.signal, onSettled: opts.onProgress });
   if (outcome.notStarted.length > 0) throw cancelledError();
   const plans = outcome.results.filter((p): p is RepositoryPlan => p !== undefined);
@@ -123,46 +120,6 @@ export async function planScope(api: RegistryApi, scope: RuleScope, rule: Compil
     deleteCount: plans.reduce((n, p) => n + p.preview.delete.length, 0),
     keepCount: plans.reduce((n, p) => n + p.preview.keep.length, 0),
   };
-}
-
-/**
- * The project's protection (tag and repository rules, the caller's level), read once per project however
- * many of its repositories are previewed. Undefined for a RegistryApi without getProjectProtection: then
- * each preview reads its tag rules itself and repository rules are not known.
- */
-function oncePerProject(api: RegistryApi): (projectId: number) => Promise<ProjectProtection> | undefined {
-  if (typeof (api as Partial<RegistryApi>).getProjectProtection !== 'function') return () => undefined;
-  const read = new Map<number, Promise<ProjectProtection>>();
-  return (projectId) => {
-    let p = read.get(projectId);
-    if (!p) read.set(projectId, (p = api.getProjectProtection(projectId)));
-    return p;
-  };
-}
-
-function tagAccessOf(p: ProjectProtection): TagProtectionAccess {
-  return p.tagRules === null
-    ? { rules: null, rulesError: p.note ?? 'the rules could not be read', accessLevel: p.accessLevel }
-    : { rules: p.tagRules, accessLevel: p.accessLevel };
-}
-
-/**
- * The repository rules' verdict on deleting in this repository, when it forbids the caller. Reading the
- * rules needs Maintainer, so when they were read the caller is at least that (as in previewRule).
- */
-function repositoryVerdict(p: ProjectProtection, path: string): Extract<Verdict, { deletable: false }> | undefined {
-  const accessLevel = p.repositoryRules === null ? p.accessLevel : Math.max(p.accessLevel ?? 0, ACCESS_LEVELS.maintainer);
-  const v = decideRepository({ ...p, accessLevel }, path, { hasTags: false });
-  return v.deletable === false ? v : undefined;
-}
-
-/** Every tag the preview deletes kept instead, as 'protected' by the repository rule. */
-export function keptAsProtected(preview: RulePreview, v: Extract<Verdict, { deletable: false }>): RulePreview {
-  if (preview.delete.length === 0) return preview;
-  const decisions = preview.decisions.map((d) => d.action === 'delete'
-    ? { ...d, action: 'keep' as const, reason: 'protected' as const, protection: { rule: v.rule, needs: v.needs } }
-    : d);
-  return { ...preview, decisions, delete: [], keep: decisions.map((d) => d.name).sort(compareCodePoints) };
 }
 
 /** True for the errors that end a whole run rather than one repository (cancellation). */

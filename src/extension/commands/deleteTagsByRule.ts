@@ -8,7 +8,8 @@ import { GitLabError } from '../../core/errors';
 import { bulkParamsFromRule, compileRule, type Rule } from '../../core/rules/engine';
 import { parseDuration } from '../../core/rules/duration';
 import { PREVIEW_MAX_AGE_MS } from '../../core/recheck';
-import { previewRule, type RulePreview } from '../../core/rules/preview';
+import type { RulePreview } from '../../core/rules/preview';
+import { guarded, previewGuarded, type Guard } from '../../core/rules/guarded';
 import { compileRe2, hasTopLevelAlternation } from '../../core/rules/regex';
 import type { Repository } from '../../core/types';
 import type { Account } from '../accounts/account';
@@ -23,7 +24,7 @@ import { isNode, isRepositoryNode, type ProjectOrGroupNode, type TagNode } from 
 import { readGoneBranches } from '../../core/branches';
 import { applyConditions } from '../../core/rules/conditions';
 import { DEFAULT_CONDITIONS, conditionsText, isConditionToggle, toggled, type ConditionChoice } from './ruleConditions';
-import { deleteTagsByRuleInScope, promptRepositoryFilter, type ScopeRuleOutcome } from './deleteTagsByRuleScope';
+import { deleteTagsByRuleInScope, markGuard, promptRepositoryFilter, type ScopeRuleOutcome } from './deleteTagsByRuleScope';
 import type { CommandContext } from './context';
 import { runTagDeletion, type TagDeletionOutcome } from './deleteTag';
 import { pickRepositoryPath } from './pickers';
@@ -176,7 +177,7 @@ export async function promptRule(ui: Ui, repositoryPath: string): Promise<Rule |
   return rule;
 }
 
-async function computePreview(ctx: CommandContext, target: Target, rule: Rule, conditions: ConditionChoice): Promise<RulePreview | undefined> {
+async function computePreview(ctx: CommandContext, target: Target, rule: Rule, conditions: ConditionChoice): Promise<{ preview: RulePreview; protectedBy?: Guard } | undefined> {
   const api = ctx.clients.api(target.account.id);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the tags of {0}', target.repository.location), cancellable: true },
@@ -184,14 +185,16 @@ async function computePreview(ctx: CommandContext, target: Target, rule: Rule, c
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
-        const [raw, goneBranches] = await Promise.all([
-          previewRule(api, target.repository.project_id, target.repository.id, rule, {
+        const [{ raw, protectedBy }, goneBranches] = await Promise.all([
+          previewGuarded(api, target.repository.project_id, target.repository, rule, {
             signal: abort.signal,
             onProgress: (done, total) => progress.report({ message: vscode.l10n.t('{0} of {1}', done, total) }),
           }),
           conditions.goneBranches ? readGoneBranches(api, target.repository.project_id, abort.signal) : Promise.resolve(undefined),
         ]);
-        return applyConditions(raw, { withSignatures: conditions.withSignatures, orphanedSignatures: conditions.orphanedSignatures, goneBranches });
+        const preview = applyConditions(raw, { withSignatures: conditions.withSignatures, orphanedSignatures: conditions.orphanedSignatures, goneBranches });
+        // A repository rule that guards it from the caller: every tag kept as 'protected', nothing sent.
+        return { preview: guarded(preview, protectedBy), protectedBy };
       } finally {
         sub.dispose();
       }
@@ -201,10 +204,12 @@ async function computePreview(ctx: CommandContext, target: Target, rule: Rule, c
 
 /** The preview and what the webview shows of it. */
 async function previewView(ctx: CommandContext, target: Target, rule: Rule, conditions: ConditionChoice) {
-  const preview = await computePreview(ctx, target, rule, conditions);
-  if (!preview) return undefined;
+  const computed = await computePreview(ctx, target, rule, conditions);
+  if (!computed) return undefined;
+  const { preview, protectedBy } = computed;
   const { repository, account } = target;
   const section = buildSection(preview, rule, { location: repository.location, id: repository.id, projectId: repository.project_id }, vscode.l10n.t, vscode.env.language);
+  markGuard(section, protectedBy);
   const model = buildPreviewModel({
     title: vscode.l10n.t('Delete Tags by Rule: {0}', repository.location),
     rule, instanceUrl: account.instanceUrl, sections: [section], actions: true, t: vscode.l10n.t, intro: conditionsText(conditions),

@@ -11,7 +11,8 @@ import { recheckRulePreview, type SkippedTag } from '../deletion/recheck';
 import { cannotBeUndone } from '../deletion/wording';
 import { describeError } from '../errors';
 import type { PreviewChoice } from '../rules/previewHtml';
-import { buildPreviewModel, buildSection, type PreviewModel } from '../rules/previewModel';
+import { buildPreviewModel, buildSection, type PreviewModel, type PreviewSection } from '../rules/previewModel';
+import type { Guard } from '../../core/rules/guarded';
 import { previewStorage } from '../rules/previewStorage';
 import { groupByRepository, type ScopeReport } from '../rules/scopeReport';
 import { protectionText } from '../tree/protectionText';
@@ -112,6 +113,14 @@ export async function deleteTagsByRuleInScope(
   return undefined;
 }
 
+/** Marks a section a repository protection rule guards: its label beside the name and a note first. */
+export function markGuard(section: PreviewSection, protectedBy: Guard | undefined): void {
+  const guard = protectedBy ? protectionText(protectedBy) : undefined;
+  if (!guard) return;
+  section.guard = guard;
+  section.notes.unshift(vscode.l10n.t('{0}: a repository protection rule forbids you to delete here, so nothing is sent for this repository.', guard));
+}
+
 /** The registry's figures the preview computed, into the plans (RepositoryPlan.reclaimableBytes). */
 function fillReclaimable(plans: RepositoryPlan[], model: PreviewModel): void {
   const byId = new Map(model.sections.map((s) => [s.repositoryId, s]));
@@ -125,11 +134,7 @@ function scopeModel(account: Account, label: string, rule: Rule, filter: string,
   const sections = affected.map((p) => {
     const section = buildSection(p.preview, rule,
       { location: p.repository.location, id: p.repository.id, projectId: p.repository.project_id }, vscode.l10n.t);
-    const guard = p.protectedBy ? protectionText(p.protectedBy) : undefined;
-    if (guard) {
-      section.guard = guard;
-      section.notes.unshift(vscode.l10n.t('{0}: a repository protection rule forbids you to delete here, so nothing is sent for this repository.', guard));
-    }
+    markGuard(section, p.protectedBy);
     return section;
   });
   return buildPreviewModel({
