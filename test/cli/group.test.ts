@@ -329,3 +329,22 @@ test('the double is no kinder than GitLab: a tag delete sent to a guarded reposi
   });
   assert.equal(owner.status, 200, 'the Owner the rule asks for may');
 });
+
+test('glcr bulk <project> <repo> on a guarded repository previews what --project does there: kept as protected, nothing sent', async () => {
+  const d = (double = await startGitLabDouble({ scenario: 'protected', bulkJobDelayMs: 0 }));
+  const VAULT = 'acme/platform/vault';
+  const dry = await run(d, ['bulk', VAULT, 'secure-api', '--delete', 'v1', '--dry-run', '--json', '--no-size'], 'maintainer');
+  assert.equal(dry.code, 0, dry.stderr);
+  const j = parseJson<Preview & { protected?: unknown }>(dry);
+  assert.deepEqual([j.delete, j.keep, j.reasons, j.protected],
+    [[], ['v1'], { v1: 'protected' }, { reason: 'protected', rule: 'acme/platform/vault/secure-*', needs: 'owner' }]);
+  const group = parseJson<{ plans: Array<Record<string, unknown>> }>(await run(d, ['bulk', '--project', VAULT, '--repos', 'secure', '--delete', 'v1', '--dry-run', '--json', '--no-size'], 'maintainer'));
+  assert.deepEqual([group.plans[0].delete, group.plans[0].keep_count, group.plans[0].protected], [j.delete, j.keep.length, j.protected]);
+  d.resetLog();
+  const yes = await run(d, ['bulk', VAULT, 'secure-api', '--delete', 'v1', '--yes', '--json'], 'maintainer');
+  assert.equal(yes.code, 1);
+  assert.deepEqual(parseJson(yes), { deleted: [], failed: [{ tag: 'v1', error: '403 Forbidden - repository acme/platform/vault/secure-api is protected by rule acme/platform/vault/secure-* (delete needs owner)' }] });
+  // The failure is ours (the double's own refusal would read "403 Forbidden" or "not permitted"): never sent.
+  assert.ok(!d.requests.some((q) => q.method === 'DELETE'), 'no DELETE');
+  assert.deepEqual(names(d, `${VAULT}/secure-api`), ['v1']);
+});

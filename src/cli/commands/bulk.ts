@@ -129,7 +129,9 @@ export const bulkCommand: Command = {
   details:
     'The rule is GitLab\'s: `latest` is never deleted; candidates match \\A<delete>\\z and not \\A<keep>\\z; the keep-n\n' +
     'newest candidates stay (created_at; none = now); with --older-than only strictly older tags go (none = kept);\n' +
-    'tags protected from you are kept. Exactly one of --dry-run and --yes.\n' +
+    'tags protected from you are kept, and so is every tag of a repository a repository protection rule guards\n' +
+    'from you (--dry-run JSON "protected":{"reason","rule","needs"}; --yes reports them failed, never sent).\n' +
+    'Exactly one of --dry-run and --yes.\n' +
     'JSON: --dry-run {"delete":[…],"keep":[…],"reasons":{tag:reason},"warnings":[…],"reclaimable_bytes","shared_bytes"} (names in code-point order);\n' +
     '--yes {"deleted":[…],"failed":[{"tag","error"}]} as glcr rm (exactly the previewed delete list; exit 1 if any\n' +
     'failed). Just before deleting, the listed tags are read again: one re-pushed, re-dated or gone since the\n' +
