@@ -15,7 +15,9 @@ const images = path.join(root, 'docs', 'images');
 
 /** docs/images/<image> ← test-results/screenshots/<shot>, taken by the e2e test whose name matches <test>. */
 const SCREENSHOTS = [
+  { image: 'group-rule-preview.png', shot: 'group-rule-preview-page.png', test: 'Delete Tags by Rule… on a group' },
   { image: 'undo.png', shot: 'restore-undo.png', test: 'Delete Tag, then Undo in the notification' },
+  { image: 'preview-storage.png', shot: 'preview-storage.png', test: 'rule preview: the storage figure' },
   { image: 'protection.png', shot: 'protection-tree.png', test: 'right-click a protected tag' },
 ];
 

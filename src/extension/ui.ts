@@ -6,6 +6,8 @@ import { multilineText } from './shownText';
 import type { PreviewChoice } from './rules/previewHtml';
 import type { PreviewModel } from './rules/previewModel';
 import { showPreviewPanel } from './rules/previewPanel';
+import type { ScopeReport } from './rules/scopeReport';
+import { showScopeReportPanel } from './rules/scopeReportPanel';
 
 /** Where a personal access token with the `api` scope pre-selected is created on an instance. */
 export function tokenPageUrl(baseUrl: string): string {
@@ -220,6 +222,11 @@ export class Ui {
   /** The deletion preview in a webview panel; resolves with the button pressed ('cancel' when closed). */
   showPreview(model: PreviewModel, storage?: (changed: () => void) => Promise<void>): Promise<PreviewChoice> {
     return showPreviewPanel(model, storage);
+  }
+
+  /** The report of a deletion over many repositories, grouped per repository (a read-only webview). */
+  showScopeReport(report: ScopeReport): void {
+    showScopeReportPanel(report);
   }
 
   inputText(options: vscode.InputBoxOptions): Promise<string | undefined> {

@@ -2,6 +2,9 @@
 // against the GitLab double. Expectations are literal: the double's seeded data (test/double/README.md).
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { startGitLabDouble } from '../double/gitlabDouble';
 import type { GitLabDouble } from '../double/contract';
 import { CliResult, assertNoStack, glcr, parseJson } from './helpers';
@@ -48,7 +51,7 @@ const RULE = ['--delete', 'v.*', '--older-than', '15d'];
 
 test('bulk --group --dry-run --json: every repository of the group and its subgroups, in project then repository order', async () => {
   const d = await fresh();
-  const r = await run(d, ['bulk', '--group', 'acme', ...RULE, '--dry-run', '--json']);
+  const r = await run(d, ['bulk', '--group', 'acme', ...RULE, '--dry-run', '--json', '--no-size']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(parseJson<ScopeDryRun>(r), {
     plans: [
@@ -69,7 +72,7 @@ test('bulk --group --dry-run --json: every repository of the group and its subgr
 
 test('bulk --group: each repository\'s plan is what glcr bulk <project> <repo> previews there', async () => {
   const d = await fresh();
-  const rule = ['--delete', '.*', '--keep-n', '2', '--older-than', '7d'];
+  const rule = ['--delete', '.*', '--keep-n', '2', '--older-than', '7d', '--no-size'];
   const group = parseJson<ScopeDryRun>(await run(d, ['bulk', '--group', 'acme/platform', ...rule, '--dry-run', '--json']));
   assert.equal(group.plans.length, 4);
   for (const plan of group.plans) {
@@ -84,7 +87,7 @@ test('bulk --project and --repos: one project\'s repositories, filtered by an RE
   const all = parseJson<ScopeDryRun>(await run(d, ['bulk', '--project', MY, ...RULE, '--dry-run', '--json']));
   assert.deepEqual(all.plans.map((p) => p.repository), [MY_ROOT, `${MY_ROOT}/api`, `${MY_ROOT}/tools/cli`]);
   assert.equal(all.delete_count, 3);
-  const some = parseJson<ScopeDryRun>(await run(d, ['bulk', '--group', 'acme', '--repos', '/(api|cache)$', ...RULE, '--dry-run', '--json']));
+  const some = parseJson<ScopeDryRun>(await run(d, ['bulk', '--group', 'acme', '--repos', '/(api|cache)$', ...RULE, '--dry-run', '--json', '--no-size']));
   assert.deepEqual(some, {
     plans: [
       { project: MY, repository: `${MY_ROOT}/api`, delete: ['v2.0.0', 'v2.1.0'], keep_count: 2 },
@@ -211,4 +214,137 @@ test('bulk over many repositories refuses what it cannot do, before any request 
     assert.equal(r.code, 2, args.join(' '));
   }
   assert.equal(d.requests.length, 0);
+});
+
+test('bulk --project: a repository protection rule above the caller marks the plan, keeps its tags and sends nothing there; protection is read once per project', async () => {
+  const d = (double = await startGitLabDouble({ scenario: 'protected', bulkJobDelayMs: 0 }));
+  const VAULT = 'acme/platform/vault';
+  const dry = await run(d, ['bulk', '--project', VAULT, '--delete', '(dev-.*|v1)', '--dry-run', '--json', '--no-size'], 'maintainer');
+  assert.equal(dry.code, 0, dry.stderr);
+  const plans = parseJson<{ plans: Array<Record<string, unknown>>; delete_count: number }>(dry);
+  assert.deepEqual(plans.plans.map((p) => [p.repository, p.delete, p.keep_count, p.protected]), [
+    [VAULT, ['dev-1', 'dev-2', 'dev-3'], 5, undefined],
+    [`${VAULT}/scratch`, [], 0, undefined],
+    [`${VAULT}/secure-api`, [], 1, { reason: 'protected', rule: 'acme/platform/vault/secure-*', needs: 'owner' }],
+  ]);
+  assert.equal(plans.delete_count, 3);
+  const reads = (suffix: string) => d.requests.filter((q) => q.method === 'GET' && q.path.endsWith(suffix)).length;
+  assert.equal(reads('/registry/protection/tag/rules'), 1, 'tag rules read once for the project\'s three repositories');
+  assert.equal(reads('/registry/protection/repository/rules'), 1, 'repository rules read once');
+
+  d.resetLog();
+  const yes = await run(d, ['bulk', '--project', VAULT, '--delete', '(dev-.*|v1)', '--yes', '--json'], 'maintainer');
+  assert.equal(yes.code, 1, 'the protected repository\'s tag is failed (never sent), as protected tags are in glcr bulk <project> <repo>');
+  const out = parseJson<ScopeYes>(yes);
+  assert.deepEqual(out.results.map((r) => [r.repository, r.deleted, r.failed.map((f) => f.tag)]), [
+    [VAULT, ['dev-1', 'dev-2', 'dev-3'], []],
+    [`${VAULT}/secure-api`, [], ['v1']],
+  ]);
+  assert.equal(out.results[1].failed[0].error,
+    '403 Forbidden - repository acme/platform/vault/secure-api is protected by rule acme/platform/vault/secure-* (delete needs owner)');
+  const secure = d.repositoryByPath(`${VAULT}/secure-api`)!;
+  assert.ok(!d.requests.some((q) => q.method === 'DELETE' && q.path.includes(`/registry/repositories/${secure.id}/`)), 'nothing sent for it');
+  assert.deepEqual(names(d, `${VAULT}/secure-api`), ['v1']);
+});
+
+test('bulk --project --dry-run: each plan with deletions carries reclaimable_bytes from the registry; --no-size reads none', async () => {
+  const d = (double = await startGitLabDouble({ registryHost: 'self' }));
+  const r = await run(d, ['bulk', '--project', MY, '--delete', 'dev-.*', '--dry-run', '--json', '--no-cache']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = parseJson<{ plans: Array<Record<string, unknown>>; delete_count: number }>(r);
+  // The root image's dev-0001 and dev-0002: the figure glcr rm --dry-run gives for them (test/cli/storage.test.ts).
+  assert.deepEqual(j.plans.map((p) => [p.repository, p.delete, p.reclaimable_bytes]), [
+    [MY_ROOT, ['dev-0001', 'dev-0002'], 258393340],
+    [`${MY_ROOT}/api`, [], 0],
+    [`${MY_ROOT}/tools/cli`, [], 0],
+  ]);
+  assert.deepEqual(Object.keys(j).sort(), ['delete_count', 'plans']);
+  const text = await run(d, ['bulk', '--project', MY, '--delete', 'dev-.*', '--dry-run', '--no-cache']);
+  assert.match(text.stdout, /my\.project: 2 to delete, 6 kept, frees up to 258\.4 MB/);
+  d.resetLog();
+  const none = parseJson<{ plans: Array<Record<string, unknown>> }>(await run(d, ['bulk', '--project', MY, '--delete', 'dev-.*', '--dry-run', '--json', '--no-size']));
+  assert.ok(none.plans.every((p) => !('reclaimable_bytes' in p)));
+  assert.equal(d.requests.filter((q) => q.path.startsWith('/v2/') || q.path === '/jwt/auth').length, 0);
+});
+
+test('bulk --project --dry-run: a registry that refuses gives reclaimable_bytes null with size_error per plan, exit 0', async () => {
+  const d = (double = await startGitLabDouble({ registryHost: 'self' }));
+  d.injectFault({ path: '^/jwt/auth$', status: 403, body: JSON.stringify({ errors: [{ code: 'DENIED', message: 'access forbidden' }] }), times: 100 });
+  const r = await run(d, ['bulk', '--project', MY, '--delete', 'dev-.*', '--dry-run', '--json', '--no-cache']);
+  assert.equal(r.code, 0, r.stderr);
+  const root = parseJson<{ plans: Array<Record<string, unknown>> }>(r).plans[0];
+  assert.equal(root.reclaimable_bytes, null);
+  assert.match(String(root.size_error), /denied access/);
+});
+
+test('bulk --project --yes --journal: every tag is recorded (registry manifest, previewed digest) before it is deleted', async () => {
+  const d = (double = await startGitLabDouble({ registryHost: 'self', bulkJobDelayMs: 0 }));
+  const digests = new Map<string, string>();
+  for (const repo of [MY_ROOT, `${MY_ROOT}/api`]) {
+    for (const t of d.repositoryByPath(repo)!.tags) digests.set(`${repo}:${t.name}`, t.digest);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'glcr-group-journal-'));
+  const journal = path.join(dir, 'j.jsonl');
+  const r = await run(d, ['bulk', '--project', MY, ...RULE, '--yes', '--journal', journal, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(parseJson<ScopeYes>(r).results.map((x) => [x.repository, x.deleted]), [
+    [MY_ROOT, ['v1.0.0']], [`${MY_ROOT}/api`, ['v2.0.0', 'v2.1.0']],
+  ]);
+  const records = fs.readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+  assert.deepEqual(records.map((x) => [x.project, x.repositoryPath, x.tag, x.digest]), [
+    [MY, MY_ROOT, 'v1.0.0', digests.get(`${MY_ROOT}:v1.0.0`)],
+    [MY, `${MY_ROOT}/api`, 'v2.0.0', digests.get(`${MY_ROOT}/api:v2.0.0`)],
+    [MY, `${MY_ROOT}/api`, 'v2.1.0', digests.get(`${MY_ROOT}/api:v2.1.0`)],
+  ]);
+  assert.equal(new Set(records.map((x) => x.operation)).size, 2, 'one journal operation per repository');
+  assert.equal((fs.statSync(journal).mode & 0o777), 0o600);
+});
+
+test('bulk --group --yes --journal: a repository whose manifests cannot be read is not deleted from (its tags fail), exit 1', async () => {
+  const d = await fresh(); // its locations name a registry host that does not exist
+  const journal = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'glcr-group-journal-')), 'j.jsonl');
+  const r = await run(d, ['bulk', '--project', MY, ...RULE, '--yes', '--journal', journal, '--json']);
+  assert.equal(r.code, 1);
+  const out = parseJson<ScopeYes>(r);
+  assert.deepEqual(out.results.map((x) => [x.repository, x.deleted, x.failed.map((f) => f.tag)]), [
+    [MY_ROOT, [], ['v1.0.0']], [`${MY_ROOT}/api`, [], ['v2.0.0', 'v2.1.0']],
+  ]);
+  assert.match(out.results[0].failed[0].error, /^cannot record tag "v1\.0\.0" in the journal .*nothing was deleted/);
+  assert.ok(!d.requests.some((q) => q.method === 'DELETE'), 'nothing deleted');
+  const forced = await run(d, ['bulk', '--project', MY, ...RULE, '--yes', '--journal', journal, '--no-journal', '--json']);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.deepEqual(names(d, `${MY_ROOT}/api`), ['latest', 'nightly']);
+});
+
+test('the double is no kinder than GitLab: a tag delete sent to a guarded repository is refused (403), so the plan must not send it', async () => {
+  const d = (double = await startGitLabDouble({ scenario: 'protected', bulkJobDelayMs: 0 }));
+  const secure = d.repositoryByPath('acme/platform/vault/secure-api')!;
+  const res = await fetch(`${d.url}/api/v4/projects/${secure.project_id}/registry/repositories/${secure.id}/tags/v1`, {
+    method: 'DELETE', headers: { 'PRIVATE-TOKEN': d.tokens.maintainer },
+  });
+  assert.equal(res.status, 403);
+  assert.deepEqual(names(d, 'acme/platform/vault/secure-api'), ['v1']);
+  const owner = await fetch(`${d.url}/api/v4/projects/${secure.project_id}/registry/repositories/${secure.id}/tags/v1`, {
+    method: 'DELETE', headers: { 'PRIVATE-TOKEN': d.tokens.owner },
+  });
+  assert.equal(owner.status, 200, 'the Owner the rule asks for may');
+});
+
+test('glcr bulk <project> <repo> on a guarded repository previews what --project does there: kept as protected, nothing sent', async () => {
+  const d = (double = await startGitLabDouble({ scenario: 'protected', bulkJobDelayMs: 0 }));
+  const VAULT = 'acme/platform/vault';
+  const dry = await run(d, ['bulk', VAULT, 'secure-api', '--delete', 'v1', '--dry-run', '--json', '--no-size'], 'maintainer');
+  assert.equal(dry.code, 0, dry.stderr);
+  const j = parseJson<Preview & { protected?: unknown }>(dry);
+  assert.deepEqual([j.delete, j.keep, j.reasons, j.protected],
+    [[], ['v1'], { v1: 'protected' }, { reason: 'protected', rule: 'acme/platform/vault/secure-*', needs: 'owner' }]);
+  const group = parseJson<{ plans: Array<Record<string, unknown>> }>(await run(d, ['bulk', '--project', VAULT, '--repos', 'secure', '--delete', 'v1', '--dry-run', '--json', '--no-size'], 'maintainer'));
+  assert.deepEqual([group.plans[0].delete, group.plans[0].keep_count, group.plans[0].protected], [j.delete, j.keep.length, j.protected]);
+  d.resetLog();
+  const yes = await run(d, ['bulk', VAULT, 'secure-api', '--delete', 'v1', '--yes', '--json'], 'maintainer');
+  assert.equal(yes.code, 1);
+  assert.deepEqual(parseJson(yes), { deleted: [], failed: [{ tag: 'v1', error: '403 Forbidden - repository acme/platform/vault/secure-api is protected by rule acme/platform/vault/secure-* (delete needs owner)' }] });
+  // The failure is ours (the double's own refusal would read "403 Forbidden" or "not permitted"): never sent.
+  assert.ok(!d.requests.some((q) => q.method === 'DELETE'), 'no DELETE');
+  assert.deepEqual(names(d, `${VAULT}/secure-api`), ['v1']);
 });

@@ -11,7 +11,7 @@ import {
 import { ApiError, Reply, boolParam, mergeParams, message, stringParam } from './http';
 import {
   ACCESS, GroupRec, ProjectRec, RepoRec, State, TokenRec, UserRec, findGroupByRef, findProjectByRef, findTagIndex,
-  groupAccess, isInSubtree, isoTimestamp, projectAccess, protectionLevelValue, repoPath, repositoryDeleteRefusal, seededRandom,
+  groupAccess, isInSubtree, isoTimestamp, projectAccess, protectionLevelValue, repoPath, repositoryDeleteRefusal, repositoryRuleGuards, seededRandom,
 } from './model';
 import { intParam, keysetNextLink, offsetPage, perPageParam } from './pagination';
 import { ScenarioName, buildScenario } from './scenarios';
@@ -562,6 +562,8 @@ export class GitLabApi {
     if (access < ACCESS.developer) throw forbidden();
     const at = findTagIndex(repo.tags, c.params.tag);
     if (at < 0) throw tagNotFound();
+    // A repository rule above the caller: the image may not be deleted (policy check, GitLab's plain 403).
+    if (repositoryRuleGuards(this.state, p, repo, access)) throw forbidden();
     if (this.isTagProtected(p, c.params.tag, access)) throw forbidden('cannot delete protected tag(s)');
     repo.tags.splice(at, 1);
     return { status: 200 };

@@ -29,6 +29,7 @@ import {
   ACCESS, GroupRec, PolicyRec, ProjectRec, RepoRec, State, TagRec, TagRuleRec, TokenRec, UserRec, compareNames,
   findGroupByRef, findProjectByRef, groupAccess, isInSubtree, projectAccess, protectionLevelValue, repoPath, repoRuleMatches,
   repositoryDeleteRefusal,
+  repositoryRuleGuards,
 } from './model';
 
 export const GRAPHQL_PATH = '/api/graphql';
@@ -753,6 +754,8 @@ class Resolvers {
     // The argument's `prepare` runs before authorization.
     if (input.tagNames.length > DESTROY_TAGS_LIMIT) throw new GraphQLError(MESSAGES.tooManyTags);
     const { repo, project, access } = this.mutationRepo(input.id, ctx);
+    // A repository rule above the caller forbids deleting its images (the policy check: not permitted).
+    if (repositoryRuleGuards(this.state, project, repo, access)) throw notPermitted();
     const payload = (deleted: string[], errors: string[]) => ({ clientMutationId: input.clientMutationId ?? null, deletedTagNames: deleted, errors });
     if (input.tagNames.length === 0) return payload([], [MESSAGES.noTags]);
     // Protected names are dropped silently (admins exempt; isTagProtected judges with the caller's access).

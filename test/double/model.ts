@@ -204,13 +204,22 @@ export function repoRuleMatches(pattern: string, path: string): boolean {
 }
 
 /**
+ * A repository rule on the repository's path needs a higher role to delete than `access`: GitLab refuses
+ * deleting the repository and any of its images (docs: "Delete an existing image from a container
+ * repository: the role set in the Minimum access level for delete setting").
+ */
+export function repositoryRuleGuards(state: State, project: ProjectRec, repo: RepoRec, access: number): boolean {
+  const path = repoPath(state, repo);
+  return project.repoRules.some((r) => r.minimum_access_level_for_delete !== null && repoRuleMatches(r.repository_path_pattern, path) &&
+    protectionLevelValue(r.minimum_access_level_for_delete) > access);
+}
+
+/**
  * Why deleting `repo` is refused for a caller with `access`, or null: a repository rule on its path above
  * the caller, or (metadata database, repository with tags) any tag rule the caller cannot override.
  */
 export function repositoryDeleteRefusal(state: State, project: ProjectRec, repo: RepoRec, access: number, legacy: boolean): 'repository' | 'tags' | null {
-  const path = repoPath(state, repo);
-  if (project.repoRules.some((r) => r.minimum_access_level_for_delete !== null && repoRuleMatches(r.repository_path_pattern, path) &&
-    protectionLevelValue(r.minimum_access_level_for_delete) > access)) return 'repository';
+  if (repositoryRuleGuards(state, project, repo, access)) return 'repository';
   const byTags = !legacy && repo.tags.length > 0 && project.tagRules.some((rule) =>
     rule.minimum_access_level_for_delete === null || protectionLevelValue(rule.minimum_access_level_for_delete) > access);
   return byTags ? 'tags' : null;

@@ -46,6 +46,7 @@ test('group preview: totals on top, one collapsible section per repository, no s
   // The conditions are visible, signatures on by default; switching one posts its choice.
   assert.match(html, /<input type="checkbox" data-choice="toggleSignatures" checked> Also delete the signatures of deleted images/);
   assert.match(html, /<input type="checkbox" data-choice="toggleGoneBranches"> Only images of branches that are gone/);
+  assert.match(html, /<input type="checkbox" data-choice="toggleOrphanedSignatures"> Also delete signatures whose image has no tag left/);
 });
 
 test('single-repository preview is unchanged: heading-less section, schedule offered', () => {

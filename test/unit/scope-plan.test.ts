@@ -27,3 +27,39 @@ test('planScope over a group: every repository previewed, never more than `concu
     await double.close();
   }
 });
+
+test('planScope: each project\'s protection is read once, however many of its repositories are previewed', async () => {
+  const double = await startDouble({ scenario: 'protected' });
+  try {
+    const api = createRegistryApi({ baseUrl: double.url, credential: { kind: 'private', value: double.tokens.maintainer }, concurrency: 4 } as never);
+    double.resetLog();
+    const plan = await planScope(api, { kind: 'project', project: 'acme/platform/vault' }, compileRule({ deleteRegex: 'v1|dev-.*' }));
+    assert.deepEqual(plan.plans.map((p) => p.repository.path), ['acme/platform/vault', 'acme/platform/vault/scratch', 'acme/platform/vault/secure-api']);
+    const gets = (suffix: RegExp) => double.requests.filter((q) => q.method === 'GET' && suffix.test(q.path)).length;
+    assert.equal(gets(/\/registry\/protection\/tag\/rules$/), 1);
+    assert.equal(gets(/\/registry\/protection\/repository\/rules$/), 1);
+    // The rule secure-* (delete: Owner) guards secure-api from a Maintainer: its v1 is kept, marked, not counted.
+    const secure = plan.plans[2];
+    assert.deepEqual(secure.protectedBy, { deletable: false, reason: 'protected', rule: 'acme/platform/vault/secure-*', needs: 'owner' });
+    assert.deepEqual(secure.preview.delete, []);
+    assert.deepEqual(secure.preview.decisions.map((d) => [d.name, d.action, d.reason, d.protection]),
+      [['v1', 'keep', 'protected', { rule: 'acme/platform/vault/secure-*', needs: 'owner' }]]);
+    assert.equal(plan.plans[0].protectedBy, undefined);
+    assert.equal(plan.deleteCount, plan.plans[0].preview.delete.length);
+  } finally {
+    await double.close();
+  }
+});
+
+test('planScope: an Owner is not guarded by a rule that needs Owner', async () => {
+  const double = await startDouble({ scenario: 'protected' });
+  try {
+    const api = createRegistryApi({ baseUrl: double.url, credential: { kind: 'private', value: double.tokens.owner } } as never);
+    const plan = await planScope(api, { kind: 'project', project: 'acme/platform/vault' }, compileRule({ deleteRegex: 'v1' }));
+    const secure = plan.plans.find((p) => p.repository.path.endsWith('/secure-api'))!;
+    assert.equal(secure.protectedBy, undefined);
+    assert.deepEqual(secure.preview.delete, ['v1']);
+  } finally {
+    await double.close();
+  }
+});

@@ -3,19 +3,19 @@
 // The rule options are defined here once and reused by `policy set` (one option name, one meaning).
 import { GitLabError, UsageError } from '../../core/errors';
 import { bulkParamsFromRule, compileRule, type Rule } from '../../core/rules';
-import { previewRule, type RulePreview } from '../../core/rules/preview';
+import type { RulePreview } from '../../core/rules/preview';
+import { guarded, previewGuarded, type Guard } from '../../core/rules/guarded';
+import { verdictJson, verdictLabel } from '../../core/protection';
 import { CHANGED_SINCE_PREVIEW, describeChange, recheckPreview, type PlanRecheck } from '../../core/recheck';
 import type { DeleteReport, TagFailure } from '../../core/types';
-import type { Decision } from '../../core/rules/engine';
-import { tagRefusal } from '../../core/protection';
 import { printable } from '../args';
 import type { CliContext, Command, CommandOption } from '../command';
 import { emit, formatBytes, formatTable, plural, shown, sortBy } from '../output';
 import { JOURNAL_OPTIONS, journalFile, journalGitLabTags } from '../journal';
 import { parseProjectRef, repositoryLocation, resolveRepository, type ResolvedRepository } from '../resolve';
 import { readGoneBranches } from '../../core/branches';
-import { applyConditions, hasConditions } from '../../core/rules/conditions';
-import { REPOS_OPTION, SCOPE_GROUP_OPTION, SCOPE_PROJECT_OPTION, runScope, scopeFromFlags } from './bulkScope';
+import { EMPTY_DELETE_REGEX, applyConditions, hasConditions } from '../../core/rules/conditions';
+import { REPOS_OPTION, SCOPE_GROUP_OPTION, SCOPE_PROJECT_OPTION, refusedTags, runScope, scopeFromFlags } from './bulkScope';
 import { GONE_BRANCHES_OPTION, ORPHANED_SIGNATURES_OPTION, WITH_SIGNATURES_OPTION, conditionFlags } from './conditionFlags';
 import type { RegistryApi } from '../../core/registryApi';
 import { NO_CACHE_OPTION, NO_SIZE_OPTION, deletionSize, sizeJson, sizeText } from './storage';
@@ -89,11 +89,13 @@ export function previewJson(preview: RulePreview): Record<string, unknown> {
 }
 
 /** Prints a preview (bulk --dry-run, policy preview) with the space its deletions free (unless --no-size). */
-export async function emitPreview(ctx: CliContext, api: RegistryApi, repo: ResolvedRepository, preview: RulePreview, label: string): Promise<void> {
+export async function emitPreview(ctx: CliContext, api: RegistryApi, repo: ResolvedRepository, preview: RulePreview, label: string, guard?: Guard): Promise<void> {
   const fig = ctx.flags['no-size'] === true
     ? undefined
     : await deletionSize(ctx, await repositoryLocation(api, repo), preview.tags.map((t) => ({ name: t.name, digest: t.digest })), preview.delete);
-  emit(ctx, { ...previewJson(preview), ...sizeJson(fig) }, () => [previewText(preview, label), sizeText(fig)].filter(Boolean).join('\n'));
+  const guardText = guard ? `${verdictLabel(guard)}: a repository protection rule forbids you to delete in ${label}; nothing would be sent.` : undefined;
+  emit(ctx, { ...previewJson(preview), ...(guard ? { protected: verdictJson(guard) } : {}), ...sizeJson(fig) },
+    () => [previewText(preview, label), guardText, sizeText(fig)].filter(Boolean).join('\n'));
 }
 
 /** Human output: the tags to delete first, then the kept ones (each in code-point order), sizes, totals. */
@@ -127,7 +129,9 @@ export const bulkCommand: Command = {
   details:
     'The rule is GitLab\'s: `latest` is never deleted; candidates match \\A<delete>\\z and not \\A<keep>\\z; the keep-n\n' +
     'newest candidates stay (created_at; none = now); with --older-than only strictly older tags go (none = kept);\n' +
-    'tags protected from you are kept. Exactly one of --dry-run and --yes.\n' +
+    'tags protected from you are kept, and so is every tag of a repository a repository protection rule guards\n' +
+    'from you (--dry-run JSON "protected":{"reason","rule","needs"}; --yes reports them failed, never sent).\n' +
+    'Exactly one of --dry-run and --yes.\n' +
     'JSON: --dry-run {"delete":[…],"keep":[…],"reasons":{tag:reason},"warnings":[…],"reclaimable_bytes","shared_bytes"} (names in code-point order);\n' +
     '--yes {"deleted":[…],"failed":[{"tag","error"}]} as glcr rm (exactly the previewed delete list; exit 1 if any\n' +
     'failed). Just before deleting, the listed tags are read again: one re-pushed, re-dated or gone since the\n' +
@@ -136,12 +140,15 @@ export const bulkCommand: Command = {
     'repository), or {"scheduled":null,"error":"outcome unknown: …"} with exit 1 when the answer was lost (it is\n' +
     'never sent twice).\n' +
     'Tag protection needs Maintainer to read; otherwise a warning says it could not be checked.\n' +
-    'With --yes --journal FILE each tag\'s manifest is recorded before it is deleted (glcr restore; not with --server,\n' +
-    'nor yet with --group/--project).\n' +
+    'With --yes --journal FILE each tag\'s manifest is recorded before it is deleted (glcr restore; not with --server;\n' +
+    'with --group/--project one journal operation per repository, and a repository whose tags cannot be recorded\n' +
+    'is not deleted from: its tags fail "cannot record…", the other repositories go on).\n' +
     'Many repositories: --group G (subgroups included) or --project P, optionally --repos REGEX on the repository\n' +
     'path; each repository\'s plan is what `glcr bulk <project> <repo>` previews there. JSON: --dry-run\n' +
-    '{"plans":[{"project","repository","delete":[…],"keep_count":N}],"delete_count":N} (code-point order of project\n' +
-    'path, then repository path); --yes {"results":[{"project","repository","deleted":[…],"failed":[{"tag","error"}]}]}\n' +
+    '{"plans":[{"project","repository","delete":[…],"keep_count":N,"reclaimable_bytes"}],"delete_count":N} (code-point\n' +
+    'order of project path, then repository path; "reclaimable_bytes" per plan with deletions, null with "size_error"\n' +
+    'when the registry cannot be read, absent with --no-size; a plan a repository protection rule forbids you\n' +
+    'carries "protected":{"reason","rule","needs"}, keeps every tag and nothing is sent for it); --yes {"results":[{"project","repository","deleted":[…],"failed":[{"tag","error"}]}]}\n' +
     '(re-checked per repository as above; exit 1 if any failed).\n' +
     '--gone-branches: of what the rule deletes, only tags that are the CI_COMMIT_REF_SLUG of the source branch of a\n' +
     'merged or closed merge request that no longer exists as a branch (the others are kept "branch_exists").\n' +
@@ -167,10 +174,7 @@ export const bulkCommand: Command = {
       throw new UsageError('--journal cannot record GitLab\'s server-side bulk delete (GitLab picks the tags later); drop --server to delete tag by tag; nothing was sent');
     }
     if (rule.deleteRegex === '' && conditions.orphanedSignatures) {
-      compiled.warnings.splice(0, compiled.warnings.length, ...compiled.warnings.filter((w) => !w.startsWith('The delete regex is empty')));
-    }
-    if (scope !== undefined && journalFile(ctx) !== undefined) {
-      throw new UsageError('--journal is not yet supported with --group/--project: delete per repository (glcr bulk <project> <repo> --journal FILE) or leave --journal out; nothing was sent');
+      compiled.warnings.splice(0, compiled.warnings.length, ...compiled.warnings.filter((w) => !w.startsWith(EMPTY_DELETE_REGEX)));
     }
     if (scope !== undefined) return runScope(ctx, scope, compiled, conditions, dryRun);
     if (server && rule.deleteRegex === '') {
@@ -203,14 +207,15 @@ export const bulkCommand: Command = {
       return 0;
     }
 
-    const [raw, goneBranches] = await Promise.all([
-      previewRule(api, project, repo.id, compiled, { signal: ctx.signal }),
+    const [{ raw, protectedBy }, goneBranches] = await Promise.all([
+      previewGuarded(api, project, repo, compiled, { signal: ctx.signal }),
       conditions.goneBranches ? readGoneBranches(api, project, ctx.signal) : Promise.resolve(undefined),
     ]);
-    const preview = applyConditions(raw, { ...conditions, goneBranches });
+    // A repository rule that guards it from you: every tag kept as 'protected', nothing sent (as with --group).
+    const preview = guarded(applyConditions(raw, { ...conditions, goneBranches }), protectedBy);
     printPreviewNotes(ctx, preview);
     if (dryRun) {
-      await emitPreview(ctx, api, repo, preview, label);
+      await emitPreview(ctx, api, repo, preview, label, protectedBy);
       return 0;
     }
 
@@ -235,21 +240,11 @@ export const bulkCommand: Command = {
         : { deleted: [], failed: names.map((tag) => ({ tag, error: e.message })) };
     }
     // Tags the rule selects but protection keeps were never sent: failed with the rule that protects them.
-    const refused = protectedByRule(preview.decisions);
+    const refused = refusedTags(preview.decisions, protectedBy, repo.path);
     return printDeleteReport(ctx, [...preview.delete, ...refused.map((f) => f.tag)],
       { ...report, failed: [...report.failed, ...skipped, ...refused] }, label);
   },
 };
-
-function protectedByRule(decisions: readonly Decision[]): TagFailure[] {
-  const failed: TagFailure[] = [];
-  for (const d of decisions) {
-    if ((d.reason !== 'protected' && d.reason !== 'immutable') || !d.protection) continue;
-    const error = tagRefusal({ deletable: false, reason: d.reason, rule: d.protection.rule, needs: d.protection.needs });
-    if (error) failed.push({ tag: d.name, error, status: 403 });
-  }
-  return failed;
-}
 
 /** Previewed tags the re-check kept from deletion, as failed entries starting "changed since the preview — not deleted". */
 function skippedByRecheck(plan: PlanRecheck): TagFailure[] {

@@ -41,8 +41,13 @@ export function applyConditions(preview: RulePreview, c: ExtraConditions): RuleP
   if (c.withSignatures === true || c.orphanedSignatures === true) decisions = withCompanions(decisions, c);
   const del = decisions.filter((d) => d.action === 'delete').map((d) => d.name).sort(compareCodePoints);
   const keep = decisions.filter((d) => d.action === 'keep').map((d) => d.name).sort(compareCodePoints);
-  return { ...preview, decisions, delete: del, keep };
+  // An empty delete regex is the preset for orphaned companions, not a mistake to warn about.
+  const warnings = c.orphanedSignatures === true ? preview.warnings.filter((w) => !w.startsWith(EMPTY_DELETE_REGEX)) : preview.warnings;
+  return { ...preview, decisions, delete: del, keep, warnings };
 }
+
+/** The start of the engine's warning for an empty delete regex (engine.ts compileRule). */
+export const EMPTY_DELETE_REGEX = 'The delete regex is empty';
 
 function withCompanions(decisions: Decision[], c: ExtraConditions): Decision[] {
   const tagged = new Set<string>();   // digests that keep an ordinary tag

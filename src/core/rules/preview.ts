@@ -10,6 +10,11 @@ import { ACCESS_LEVELS, compileRule, evaluateRule, type CompiledRule, type Evalu
 export interface PreviewOptions extends OperationOptions {
   /** Epoch ms for older_than and for tags without a timestamp; default Date.now(). */
   now?: number;
+  /**
+   * The project's tag protection and the caller's level, already read (a rule over many repositories reads
+   * it once per project); absent = read here.
+   */
+  access?: Promise<TagProtectionAccess>;
 }
 
 export interface RulePreview extends Evaluation {
@@ -47,7 +52,7 @@ export async function previewRule(
   const compiled = 'deleteRe' in rule ? rule : compileRule(rule);
   const [tags, access, legacy] = await Promise.all([
     api.listTagDetails(project, repositoryId, undefined, { signal: opts.signal, onProgress: opts.onProgress }),
-    readProtection(api, project),
+    opts.access ?? readProtection(api, project),
     isLegacyRegistry(api, repositoryId),
   ]);
   const now = opts.now ?? Date.now();

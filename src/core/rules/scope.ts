@@ -6,12 +6,13 @@ import { readGoneBranches, type GoneBranches } from '../branches';
 import { mapLimit } from '../concurrency';
 import { GitLabError, cancelledError } from '../errors';
 import type { RegistryApi } from '../registryApi';
+import { guarded, oncePerProject, previewGuarded, type Guard } from './guarded';
 import { collectAll } from '../pagination';
 import { compareCodePoints } from '../text';
 import type { GroupRef, ProjectRef, Repository } from '../types';
 import { applyConditions, type ExtraConditions } from './conditions';
 import type { CompiledRule } from './engine';
-import { previewRule, type RulePreview } from './preview';
+import type { RulePreview } from './preview';
 import type { Re2Pattern } from './regex';
 
 export type RuleScope = { kind: 'group'; group: GroupRef } | { kind: 'project'; project: ProjectRef };
@@ -30,6 +31,11 @@ export interface RepositoryPlan extends ScopedRepository {
    * Kept here so every view of the plan (CLI text, extension preview) shows it without another shape.
    */
   reclaimableBytes?: number;
+  /**
+   * A repository protection rule forbids the caller to delete here ("protected: <rule> needs Owner"): every
+   * tag the rule would delete is kept as 'protected' and nothing is sent for this repository.
+   */
+  protectedBy?: Guard;
 }
 
 export interface ScopePlan {
@@ -96,14 +102,16 @@ export async function planScope(api: RegistryApi, scope: RuleScope, rule: Compil
     if (!p) gone.set(s.projectId, (p = readGoneBranches(api, s.projectId, opts.signal)));
     return p;
   };
+  const protectionOf = oncePerProject(api);
   const now = opts.now ?? Date.now();
   const { goneBranches, ...signatures } = opts.conditions ?? {};
   const outcome = await mapLimit(chosen, opts.concurrency ?? 8, async (s): Promise<RepositoryPlan> => {
-    const [raw, slugs] = await Promise.all([
-      previewRule(api, s.projectId, s.repository.id, rule, { signal: opts.signal, now }),
+    const [{ raw, protectedBy }, slugs] = await Promise.all([
+      previewGuarded(api, s.projectId, s.repository, rule, { signal: opts.signal, now, protection: protectionOf(s.projectId) }),
       goneBranches === true ? goneOf(s) : Promise.resolve(undefined),
     ]);
-    return { ...s, preview: applyConditions(raw, { ...signatures, goneBranches: slugs }) };
+    const preview = guarded(applyConditions(raw, { ...signatures, goneBranches: slugs }), protectedBy);
+    return protectedBy === undefined ? { ...s, preview } : { ...s, preview, protectedBy };
   }, { signal: opts.signal, onSettled: opts.onProgress });
   if (outcome.notStarted.length > 0) throw cancelledError();
   const plans = outcome.results.filter((p): p is RepositoryPlan => p !== undefined);

@@ -8,7 +8,8 @@ import { GitLabError } from '../../core/errors';
 import { bulkParamsFromRule, compileRule, type Rule } from '../../core/rules/engine';
 import { parseDuration } from '../../core/rules/duration';
 import { PREVIEW_MAX_AGE_MS } from '../../core/recheck';
-import { previewRule, type RulePreview } from '../../core/rules/preview';
+import type { RulePreview } from '../../core/rules/preview';
+import { guarded, previewGuarded, type Guard } from '../../core/rules/guarded';
 import { compileRe2, hasTopLevelAlternation } from '../../core/rules/regex';
 import type { Repository } from '../../core/types';
 import type { Account } from '../accounts/account';
@@ -22,8 +23,8 @@ import { firstNames } from '../tree/format';
 import { isNode, isRepositoryNode, type ProjectOrGroupNode, type TagNode } from '../tree/nodes';
 import { readGoneBranches } from '../../core/branches';
 import { applyConditions } from '../../core/rules/conditions';
-import { DEFAULT_CONDITIONS, conditionsText, toggled, type ConditionChoice } from './ruleConditions';
-import { deleteTagsByRuleInScope, promptRepositoryFilter, type ScopeRuleOutcome } from './deleteTagsByRuleScope';
+import { DEFAULT_CONDITIONS, conditionsText, isConditionToggle, toggled, type ConditionChoice } from './ruleConditions';
+import { deleteTagsByRuleInScope, markGuard, promptRepositoryFilter, type ScopeRuleOutcome } from './deleteTagsByRuleScope';
 import type { CommandContext } from './context';
 import { runTagDeletion, type TagDeletionOutcome } from './deleteTag';
 import { pickRepositoryPath } from './pickers';
@@ -59,7 +60,7 @@ export async function deleteTagsByRule(ctx: CommandContext, node?: unknown): Pro
     }
     const rule = await promptRule(ctx.ui, target.repository.path);
     if (!rule) return undefined;
-    return await previewAndAct(ctx, target, rule, { ...DEFAULT_CONDITIONS });
+    return await previewAndAct(ctx, target, rule, initialConditions(rule));
   } catch (err) {
     handleError(ctx, vscode.l10n.t('Deleting tags by rule failed'), err);
     return undefined;
@@ -78,7 +79,7 @@ async function inScope(ctx: CommandContext, node: ProjectOrGroupNode): Promise<S
   if (filter === undefined) return undefined;
   const rule = await promptRule(ctx.ui, node.kind === 'group' ? node.group.full_path : node.project.path_with_namespace);
   if (!rule) return undefined;
-  return deleteTagsByRuleInScope(ctx, account, node, rule, filter, { ...DEFAULT_CONDITIONS });
+  return deleteTagsByRuleInScope(ctx, account, node, rule, filter, initialConditions(rule));
 }
 
 async function resolveTarget(ctx: CommandContext, node: unknown): Promise<Target | undefined> {
@@ -93,10 +94,15 @@ async function resolveTarget(ctx: CommandContext, node: unknown): Promise<Target
   return path ? { account: path.account, repository: path.repository } : undefined;
 }
 
+/** The preview's first conditions: an empty delete regex is the preset for orphaned signatures. */
+function initialConditions(rule: Rule): ConditionChoice {
+  return { ...DEFAULT_CONDITIONS, orphanedSignatures: rule.deleteRegex === '' };
+}
+
 /** An input-box validator for an RE2 pattern: RE2's error with its position, or a warning for a top-level `|`. */
-export function regexValidator(label: string, required: boolean) {
+export function regexValidator(label: string) {
   return (value: string): string | vscode.InputBoxValidationMessage | undefined => {
-    if (value === '') return required ? vscode.l10n.t('Enter a regex; ".*" selects every tag.') : undefined;
+    if (value === '') return undefined;
     try {
       compileRe2(value, { anchored: true, label });
     } catch (err) {
@@ -134,17 +140,17 @@ export async function promptRule(ui: Ui, repositoryPath: string): Promise<Rule |
   const title = (step: number) => vscode.l10n.t('Delete Tags by Rule: {0} ({1}/4)', repositoryPath, step);
   const deleteRegex = await ui.inputText({
     title: title(1),
-    prompt: vscode.l10n.t('Delete regex (RE2, must match the whole tag name; ".*" = every tag)'),
-    // Empty: Enter alone must not select every tag.
+    prompt: vscode.l10n.t('Delete regex (RE2, must match the whole tag name; ".*" = every tag; empty = only signatures whose image has no tag left)'),
+    // Empty selects no tag (never every tag): the preset for cosign companions that are already orphaned.
     ignoreFocusOut: true,
-    validateInput: regexValidator('delete regex', true),
+    validateInput: regexValidator('delete regex'),
   });
   if (deleteRegex === undefined) return undefined;
   const keepRegex = await ui.inputText({
     title: title(2),
     prompt: vscode.l10n.t('Keep regex (optional): matching tags are kept, e.g. "v\\d+\\.\\d+\\.\\d+" or "main|release-.*"'),
     ignoreFocusOut: true,
-    validateInput: regexValidator('keep regex', false),
+    validateInput: regexValidator('keep regex'),
   });
   if (keepRegex === undefined) return undefined;
   const keepN = await ui.inputText({
@@ -171,7 +177,7 @@ export async function promptRule(ui: Ui, repositoryPath: string): Promise<Rule |
   return rule;
 }
 
-async function computePreview(ctx: CommandContext, target: Target, rule: Rule, conditions: ConditionChoice): Promise<RulePreview | undefined> {
+async function computePreview(ctx: CommandContext, target: Target, rule: Rule, conditions: ConditionChoice): Promise<{ preview: RulePreview; protectedBy?: Guard } | undefined> {
   const api = ctx.clients.api(target.account.id);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the tags of {0}', target.repository.location), cancellable: true },
@@ -179,14 +185,16 @@ async function computePreview(ctx: CommandContext, target: Target, rule: Rule, c
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
-        const [raw, goneBranches] = await Promise.all([
-          previewRule(api, target.repository.project_id, target.repository.id, rule, {
+        const [{ raw, protectedBy }, goneBranches] = await Promise.all([
+          previewGuarded(api, target.repository.project_id, target.repository, rule, {
             signal: abort.signal,
             onProgress: (done, total) => progress.report({ message: vscode.l10n.t('{0} of {1}', done, total) }),
           }),
           conditions.goneBranches ? readGoneBranches(api, target.repository.project_id, abort.signal) : Promise.resolve(undefined),
         ]);
-        return applyConditions(raw, { withSignatures: conditions.withSignatures, goneBranches });
+        const preview = applyConditions(raw, { withSignatures: conditions.withSignatures, orphanedSignatures: conditions.orphanedSignatures, goneBranches });
+        // A repository rule that guards it from the caller: every tag kept as 'protected', nothing sent.
+        return { preview: guarded(preview, protectedBy), protectedBy };
       } finally {
         sub.dispose();
       }
@@ -196,10 +204,12 @@ async function computePreview(ctx: CommandContext, target: Target, rule: Rule, c
 
 /** The preview and what the webview shows of it. */
 async function previewView(ctx: CommandContext, target: Target, rule: Rule, conditions: ConditionChoice) {
-  const preview = await computePreview(ctx, target, rule, conditions);
-  if (!preview) return undefined;
+  const computed = await computePreview(ctx, target, rule, conditions);
+  if (!computed) return undefined;
+  const { preview, protectedBy } = computed;
   const { repository, account } = target;
   const section = buildSection(preview, rule, { location: repository.location, id: repository.id, projectId: repository.project_id }, vscode.l10n.t, vscode.env.language);
+  markGuard(section, protectedBy);
   const model = buildPreviewModel({
     title: vscode.l10n.t('Delete Tags by Rule: {0}', repository.location),
     rule, instanceUrl: account.instanceUrl, sections: [section], actions: true, t: vscode.l10n.t, intro: conditionsText(conditions),
@@ -222,7 +232,7 @@ async function previewAndAct(ctx: CommandContext, target: Target, rule: Rule, in
     const choice = await ctx.ui.showPreview(model, previewStorage(ctx, account.id, model));
     const outcome: RuleDeletionOutcome = { rule, preview, model, choice };
     if (choice === 'cancel') return outcome;
-    if (choice === 'toggleSignatures' || choice === 'toggleGoneBranches') {
+    if (isConditionToggle(choice)) {
       conditions = toggled(conditions, choice);
       view = await previewView(ctx, target, rule, conditions);
       if (!view) return undefined;

@@ -11,19 +11,23 @@ import { recheckRulePreview, type SkippedTag } from '../deletion/recheck';
 import { restorableUntilGc } from '../deletion/wording';
 import { describeError } from '../errors';
 import type { PreviewChoice } from '../rules/previewHtml';
-import { buildPreviewModel, buildSection, type PreviewModel } from '../rules/previewModel';
+import { buildPreviewModel, buildSection, type PreviewModel, type PreviewSection } from '../rules/previewModel';
+import type { Guard } from '../../core/rules/guarded';
+import { previewStorage } from '../rules/previewStorage';
+import { groupByRepository, type ScopeReport } from '../rules/scopeReport';
+import { protectionText } from '../tree/protectionText';
 import type { ProjectOrGroupNode, TagNode } from '../tree/nodes';
 import type { CommandContext } from './context';
 import { runTagDeletion, type TagDeletionOutcome } from './deleteTag';
-import { conditionsText, toggled, type ConditionChoice } from './ruleConditions';
+import { conditionsText, isConditionToggle, toggled, type ConditionChoice } from './ruleConditions';
 
 export interface ScopeRuleOutcome {
   plan: ScopePlan;
   model: PreviewModel;
   choice: PreviewChoice;
   deletion?: TagDeletionOutcome;
-  /** Per repository path: deleted / not deleted, for the report grouped per repository. */
-  byRepository?: Array<{ repository: string; deleted: number; notDeleted: number }>;
+  /** The report grouped per repository (shown as a webview): deleted / failed / outcome unknown / not attempted. */
+  report?: ScopeReport;
 }
 
 export function scopeOf(node: ProjectOrGroupNode): { scope: RuleScope; label: string } {
@@ -60,7 +64,7 @@ async function plan(ctx: CommandContext, account: Account, scope: RuleScope, lab
       try {
         return await planScope(api, scope, compileRule(rule), {
           repositories: filter === '' ? undefined : compileRe2(filter, { anchored: false, label: 'repository filter' }),
-          conditions: { withSignatures: c.withSignatures, goneBranches: c.goneBranches },
+          conditions: { withSignatures: c.withSignatures, orphanedSignatures: c.orphanedSignatures, goneBranches: c.goneBranches },
           signal: abort.signal,
           concurrency: vscode.workspace.getConfiguration('gitlabRegistry').get<number>('concurrency', 8),
           onProgress: (done, total) => progress.report({ message: vscode.l10n.t('{0} of {1} repositories', done, total) }),
@@ -75,9 +79,12 @@ async function plan(ctx: CommandContext, account: Account, scope: RuleScope, lab
   );
 }
 
-/** Affected repositories, biggest first (most tags to delete; ties by path). */
+/**
+ * Affected repositories, biggest first (most tags to delete; ties by path); then those a repository
+ * protection rule guards where the rule would delete (shown as protected, nothing sent).
+ */
 export function affectedPlans(p: ScopePlan): RepositoryPlan[] {
-  return p.plans.filter((r) => r.preview.delete.length > 0)
+  return p.plans.filter((r) => r.preview.delete.length > 0 || (r.protectedBy !== undefined && r.preview.decisions.some((d) => d.reason === 'protected')))
     .sort((a, b) => b.preview.delete.length - a.preview.delete.length || (a.repository.path < b.repository.path ? -1 : 1));
 }
 
@@ -93,8 +100,9 @@ export async function deleteTagsByRuleInScope(
     const affected = affectedPlans(result);
     const model = scopeModel(account, label, rule, filter, conditions, result, affected);
     ctx.log.info(`Rule preview for ${label}: ${result.deleteCount} to delete in ${affected.length} of ${result.plans.length} repositories.`);
-    const choice = await ctx.ui.showPreview(model);
-    if (choice === 'toggleSignatures' || choice === 'toggleGoneBranches') {
+    const choice = await ctx.ui.showPreview(model, previewStorage(ctx, account.id, model));
+    fillReclaimable(affected, model);
+    if (isConditionToggle(choice)) {
       conditions = toggled(conditions, choice);
       continue;
     }
@@ -105,14 +113,35 @@ export async function deleteTagsByRuleInScope(
   return undefined;
 }
 
+/** Marks a section a repository protection rule guards: its label beside the name and a note first. */
+export function markGuard(section: PreviewSection, protectedBy: Guard | undefined): void {
+  const guard = protectedBy ? protectionText(protectedBy) : undefined;
+  if (!guard) return;
+  section.guard = guard;
+  section.notes.unshift(vscode.l10n.t('{0}: a repository protection rule forbids you to delete here, so nothing is sent for this repository.', guard));
+}
+
+/** The registry's figures the preview computed, into the plans (RepositoryPlan.reclaimableBytes). */
+function fillReclaimable(plans: RepositoryPlan[], model: PreviewModel): void {
+  const byId = new Map(model.sections.map((s) => [s.repositoryId, s]));
+  for (const p of plans) {
+    const st = byId.get(p.repository.id)?.storage;
+    if (st?.state === 'done') p.reclaimableBytes = st.reclaimableBytes;
+  }
+}
+
 function scopeModel(account: Account, label: string, rule: Rule, filter: string, conditions: ConditionChoice, result: ScopePlan, affected: RepositoryPlan[]): PreviewModel {
-  const sections = affected.map((p) => buildSection(p.preview, rule,
-    { location: p.repository.location, id: p.repository.id, projectId: p.repository.project_id }, vscode.l10n.t));
+  const sections = affected.map((p) => {
+    const section = buildSection(p.preview, rule,
+      { location: p.repository.location, id: p.repository.id, projectId: p.repository.project_id }, vscode.l10n.t);
+    markGuard(section, p.protectedBy);
+    return section;
+  });
   return buildPreviewModel({
     title: vscode.l10n.t('Delete Tags by Rule: {0}', label), rule, instanceUrl: account.instanceUrl, sections, actions: true,
     schedule: false, manyRepositories: true, conditions, t: vscode.l10n.t,
     intro: [
-      vscode.l10n.t('{0} of {1} repositories have tags to delete.', affected.length, result.plans.length),
+      vscode.l10n.t('{0} of {1} repositories have tags to delete.', affected.filter((p) => p.preview.delete.length > 0).length, result.plans.length),
       filter === '' ? '' : vscode.l10n.t('Repositories whose path matches {0}.', JSON.stringify(filter)),
       conditionsText(conditions),
     ].filter((s) => s !== '').join(' '),
@@ -122,9 +151,10 @@ function scopeModel(account: Account, label: string, rule: Rule, filter: string,
 async function deleteAffected(
   ctx: CommandContext, account: Account, label: string, rule: Rule, result: ScopePlan, affected: RepositoryPlan[], outcome: ScopeRuleOutcome,
 ): Promise<ScopeRuleOutcome> {
-  const message = vscode.l10n.t('Delete {0} tags in {1} repositories of {2}?', result.deleteCount, affected.length, label);
+  const sending = affected.filter((p) => p.preview.delete.length > 0);
+  const message = vscode.l10n.t('Delete {0} tags in {1} repositories of {2}?', result.deleteCount, sending.length, label);
   const detail = [
-    affected.slice(0, 5).map((p) => `${p.repository.location}: ${p.preview.delete.length}`).join('\n'),
+    sending.slice(0, 5).map((p) => `${p.repository.location}: ${p.preview.delete.length}`).join('\n'),
     vscode.l10n.t('Exactly the tags listed in the preview are deleted, repository by repository; each repository is read again first and a tag changed since the preview is skipped.'),
     restorableUntilGc(), // each tag is recorded for Undo before it goes
   ].join('\n\n');
@@ -134,7 +164,7 @@ async function deleteAffected(
   const api = ctx.clients.api(account.id);
   const targets: TagNode[] = [];
   const skipped: SkippedTag[] = [];
-  for (const p of affected) {
+  for (const p of sending) {
     const checked = await recheckRulePreview(ctx, api, p.preview, rule, p.repository);
     if (!checked) return outcome; // cancelled: nothing deleted yet
     skipped.push(...checked.skipped);
@@ -148,12 +178,14 @@ async function deleteAffected(
     }
   }
   outcome.deletion = await runTagDeletion(ctx, targets, skipped);
-  outcome.byRepository = affected.map((p) => {
-    const prefix = `${p.repository.location}:`;
-    const mine = (l: string) => l.startsWith(prefix) && !l.slice(prefix.length).includes('/');
-    const deleted = outcome.deletion!.deleted.filter(mine).length;
-    return { repository: p.repository.location, deleted, notDeleted: p.preview.delete.length - deleted };
-  });
-  for (const r of outcome.byRepository) ctx.log.info(`${r.repository}: deleted ${r.deleted}, not deleted ${r.notDeleted}`);
+  outcome.report = groupByRepository(vscode.l10n.t('Deleted by rule: {0}', label), outcome.deletion, affected.map((p) => ({
+    location: p.repository.location,
+    ...(p.protectedBy ? { guard: protectionText(p.protectedBy) } : {}),
+    ...(p.reclaimableBytes !== undefined ? { reclaimableBytes: p.reclaimableBytes } : {}),
+  })));
+  for (const r of outcome.report.repositories) {
+    ctx.log.info(`${r.repository}: deleted ${r.deleted.length}, failed ${r.failed.length}, may have been deleted ${r.unknown.length}, not attempted ${r.notAttempted.length}${r.guard ? ` (${r.guard}: nothing sent)` : ''}`);
+  }
+  ctx.ui.showScopeReport(outcome.report);
   return outcome;
 }

@@ -51,7 +51,7 @@ export async function promptPolicyPatch(ctx: CommandContext, before: CleanupPoli
     prompt: t('Delete regex (name_regex, RE2, whole name; ".*" = every tag; empty = delete nothing)'),
     value: before?.name_regex ?? '',
     ignoreFocusOut: true,
-    validateInput: regexValidator('delete regex', false),
+    validateInput: regexValidator('delete regex'),
   });
   if (nameRegex === undefined) return undefined;
   const keepRegex = await ctx.ui.inputText({
@@ -59,7 +59,7 @@ export async function promptPolicyPatch(ctx: CommandContext, before: CleanupPoli
     prompt: t('Keep regex (name_regex_keep, RE2, optional): matching tags are never deleted'),
     value: before?.name_regex_keep ?? '',
     ignoreFocusOut: true,
-    validateInput: regexValidator('keep regex', false),
+    validateInput: regexValidator('keep regex'),
   });
   if (keepRegex === undefined) return undefined;
 

@@ -16,8 +16,8 @@ export { renderTimeline };
  * The user's choice in the preview; 'cancel' also when the panel is closed. The toggles switch a condition
  * (model.conditions) and ask for the preview again.
  */
-export type PreviewChoice = 'delete' | 'schedule' | 'cancel' | 'toggleSignatures' | 'toggleGoneBranches';
-export const PREVIEW_CHOICES: readonly PreviewChoice[] = ['delete', 'schedule', 'cancel', 'toggleSignatures', 'toggleGoneBranches'];
+export type PreviewChoice = 'delete' | 'schedule' | 'cancel' | 'toggleSignatures' | 'toggleGoneBranches' | 'toggleOrphanedSignatures';
+export const PREVIEW_CHOICES: readonly PreviewChoice[] = ['delete', 'schedule', 'cancel', 'toggleSignatures', 'toggleGoneBranches', 'toggleOrphanedSignatures'];
 
 export { escapeHtml };
 
@@ -156,7 +156,7 @@ function totalsText(s: PreviewSection['totals'], t: Translate): string {
 function renderSection(section: PreviewSection, t: Translate, collapsible: { open: boolean } | null): string {
   const s = section.totals;
   const out: string[] = [collapsible
-    ? `<details class="repo" id="repo-${section.repositoryId}" data-repository-id="${section.repositoryId}"${collapsible.open ? ' open' : ''}><summary><h2>${escapeHtml(section.repository)}</h2> <span class="counts">${escapeHtml(t('{0} to delete, {1} to keep', s.deleteCount, s.keepCount))}</span></summary>`
+    ? `<details class="repo" id="repo-${section.repositoryId}" data-repository-id="${section.repositoryId}"${collapsible.open ? ' open' : ''}><summary><h2>${escapeHtml(section.repository)}</h2> <span class="counts">${escapeHtml(t('{0} to delete, {1} to keep', s.deleteCount, s.keepCount))}</span>${guardMark(section)}</summary>`
     : `<section class="repo" data-repository-id="${section.repositoryId}">`];
   out.push(`<p class="totals" data-delete-count="${s.deleteCount}" data-keep-count="${s.keepCount}">${escapeHtml(totalsText(s, t))} ${storageText(section, t)}</p>`);
   if (section.notes.length) {
@@ -174,17 +174,36 @@ function renderSection(section: PreviewSection, t: Translate, collapsible: { ope
 
 /** Several repositories: one row each with its counts, linked to its (collapsible) section below. */
 export function renderSummaryTable(sections: readonly PreviewSection[], t: Translate): string {
+  // The Protection column only when a repository protection rule guards one of them.
+  const guarded = sections.some((s) => s.guard !== undefined);
   const out: string[] = ['<table class="summary"><thead><tr>',
-    ...[t('Repository'), t('Tags'), t('Delete'), t('Keep'), t('Size deleted'), t('Reclaimable at most')].map((h) => `<th>${escapeHtml(h)}</th>`),
+    ...[t('Repository'), t('Tags'), t('Delete'), t('Keep'), t('Size deleted'), t('Reclaimable at most'), ...(guarded ? [t('Protection')] : [])].map((h) => `<th>${escapeHtml(h)}</th>`),
     '</tr></thead><tbody>'];
   for (const s of sections) {
     const x = s.totals;
     out.push(`<tr data-repository-id="${s.repositoryId}"><td><a href="#repo-${s.repositoryId}" data-open="repo-${s.repositoryId}">${escapeHtml(s.repository)}</a></td>`,
       `<td class="num">${x.tags}</td><td class="num">${x.deleteCount}</td><td class="num">${x.keepCount}</td>`,
-      `<td class="num">${escapeHtml(formatSize(x.deleteBytes) ?? '0 B')}</td><td class="num">${escapeHtml(formatSize(x.reclaimableBytes) ?? '0 B')}</td></tr>`);
+      `<td class="num">${escapeHtml(formatSize(x.deleteBytes) ?? '0 B')}</td>${reclaimCell(s, t)}${guarded ? `<td>${guardMark(s)}</td>` : ''}</tr>`);
   }
   out.push('</tbody></table>');
   return out.join('');
+}
+
+/** "protected: <rule> needs Owner" beside a repository a repository protection rule guards, else nothing. */
+function guardMark(section: PreviewSection): string {
+  return section.guard ? ` <span class="guard" data-guard="${escapeHtml(section.guard)}">${escapeHtml(section.guard)}</span>` : '';
+}
+
+/**
+ * A repository's reclaimable bytes in the summary: the registry's figure once computed ("up to"), "…" while
+ * it is read, "size not available (reason)" when it cannot be; the naive upper bound when none was asked.
+ */
+function reclaimCell(section: PreviewSection, t: Translate): string {
+  const st = section.storage;
+  if (!st) return `<td class="num">${escapeHtml(formatSize(section.totals.reclaimableBytes) ?? '0 B')}</td>`;
+  if (st.state === 'pending') return '<td class="num reclaim pending">…</td>';
+  if (st.state === 'unavailable') return `<td class="reclaim unavailable">${escapeHtml(t('size not available ({0})', st.reason))}</td>`;
+  return `<td class="num reclaim done" data-reclaimable="${st.reclaimableBytes}">${escapeHtml(t('up to {0}', formatSize(st.reclaimableBytes) ?? '0 B'))}</td>`;
 }
 
 const STYLE = `
@@ -216,6 +235,7 @@ tr.del td:first-child { color: #d55e00; font-weight: 600; }
 tr.keep td:first-child { color: #0072b2; }
 .digest { font-family: var(--vscode-editor-font-family); }
 .grand-totals { font-weight: 600; }
+.guard { color: var(--vscode-editorWarning-foreground); margin-left: 8px; }
 .conditions { border: 1px solid var(--vscode-panel-border, #8884); margin: 12px 0; } .conditions label { display: block; margin: 2px 0; }
 details > summary { cursor: pointer; margin-top: 1em; font-size: 1.05em; } .repo-name { font-weight: 600; }
 .actions { position: sticky; bottom: 0; background: var(--vscode-editor-background); padding: 12px 0; display: flex; gap: 8px; }
@@ -234,6 +254,7 @@ function conditionBoxes(model: PreviewModel, t: Translate): string[] {
     `<legend>${escapeHtml(t('Conditions'))}</legend>`,
     box('toggleSignatures', model.conditions.withSignatures, t('Also delete the signatures of deleted images (sha256-….sig / .att / .sbom)')),
     box('toggleGoneBranches', model.conditions.goneBranches, t('Only images of branches that are gone (CI_COMMIT_REF_SLUG of merged or closed merge requests)')),
+    box('toggleOrphanedSignatures', model.conditions.orphanedSignatures === true, t('Also delete signatures whose image has no tag left (already orphaned; with an empty delete regex, only those)')),
     '</fieldset>'];
 }
 
@@ -245,7 +266,26 @@ function grandTotals(model: PreviewModel, t: Translate): string[] {
   const bytes = model.sections.reduce((n, s) => n + s.totals.reclaimableBytes, 0);
   return [`<p class="grand-totals" data-delete-count="${del}" data-keep-count="${keep}" data-repositories="${model.sections.length}">${escapeHtml(
     t('{0} tags are deleted in {1} repositories; {2} are kept. Garbage collection can reclaim at most {3}.', del, model.sections.length, keep, formatSize(bytes) ?? '0 B'),
-  )}</p>`];
+  )}${storageTotals(model.sections, t)}</p>`];
+}
+
+/** The registry's figure over all repositories, as it comes in: progress, the sum, which could not be read. */
+function storageTotals(sections: readonly PreviewSection[], t: Translate): string {
+  const asked = sections.filter((s) => s.storage !== undefined);
+  if (asked.length === 0) return '';
+  const done = asked.filter((s) => s.storage?.state === 'done');
+  const missing = asked.filter((s) => s.storage?.state === 'unavailable');
+  const pending = asked.length - done.length - missing.length;
+  if (pending > 0) {
+    return ` <span class="storage pending">${escapeHtml(t('Computing the space freed… ({0} of {1} repositories)', done.length + missing.length, asked.length))}</span>`;
+  }
+  const sum = done.reduce((n, s) => n + (s.storage?.state === 'done' ? s.storage.reclaimableBytes : 0), 0);
+  const parts = [t('Frees up to {0} after garbage collection.', formatSize(sum) ?? '0 B')];
+  if (missing.length > 0) {
+    const first = missing[0].storage as { reason: string };
+    parts.push(t('Size not available for {0} of {1} repositories ({2}); they are not counted.', missing.length, asked.length, first.reason));
+  }
+  return ` <span class="storage total" data-reclaimable="${sum}" data-unavailable="${missing.length}">${escapeHtml(parts.join(' '))}</span>`;
 }
 
 /** The whole document. `nonce` must be fresh per rendering; `cspSource` is webview.cspSource. */
@@ -271,19 +311,23 @@ export function renderPreviewHtml(model: PreviewModel, options: { nonce: string;
       `<button id="cancel" class="secondary" data-choice="cancel">${escapeHtml(t('Cancel'))}</button>`,
       '</div>');
   }
-  const script = `<script nonce="${nonce}">${PREVIEW_SCRIPT}</script>`;
+  return htmlPage({ title: model.title, nonce, cspSource, style: STYLE, body: body.join('\n'), script: PREVIEW_SCRIPT });
+}
+
+/** A whole webview document: the CSP (nothing remote), the nonce'd style block and, when given, the one nonce'd script. */
+export function htmlPage(p: { title: string; nonce: string; cspSource: string; style: string; body: string; script?: string }): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(cspSource, nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(p.cspSource, p.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(model.title)}</title>
-<style nonce="${nonce}">${STYLE}</style>
+<title>${escapeHtml(p.title)}</title>
+<style nonce="${p.nonce}">${p.style}</style>
 </head>
 <body>
-${body.join('\n')}
-${script}
+${p.body}
+${p.script === undefined ? '' : `<script nonce="${p.nonce}">${p.script}</script>`}
 </body>
 </html>`;
 }

@@ -75,6 +75,8 @@ export interface PreviewSection {
   notes: string[];
   /** What garbage collection frees, from the registry's manifests; absent: not asked (the naive sum is shown). */
   storage?: SectionStorage;
+  /** A repository protection rule forbids deleting here ("protected: <rule> needs Owner"): nothing is sent. */
+  guard?: string;
 }
 
 export interface PreviewModel {
@@ -93,7 +95,7 @@ export interface PreviewModel {
   /** A rule over many repositories: totals on top, each repository collapsible. */
   manyRepositories?: boolean;
   /** The conditions beyond GitLab's rule, shown as checkboxes that ask for the preview again. */
-  conditions?: { withSignatures: boolean; goneBranches: boolean };
+  conditions?: { withSignatures: boolean; goneBranches: boolean; orphanedSignatures?: boolean };
 }
 
 export const GARBAGE_COLLECTION_DOCS = 'https://docs.gitlab.com/administration/packages/container_registry/#container-registry-garbage-collection';
@@ -260,7 +262,7 @@ export function buildPreviewModel(options: {
   intro?: string;
   schedule?: boolean;
   manyRepositories?: boolean;
-  conditions?: { withSignatures: boolean; goneBranches: boolean };
+  conditions?: { withSignatures: boolean; goneBranches: boolean; orphanedSignatures?: boolean };
   t: Translate;
 }): PreviewModel {
   return {

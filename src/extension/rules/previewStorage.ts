@@ -26,6 +26,11 @@ export function previewStorage(ctx: CommandContext, accountId: string, model: Pr
         const sub = token.onCancellationRequested(() => abort.abort());
         try {
           for (const section of model.sections) {
+            if (section.deleteNames.length === 0) {
+              // Deleting nothing frees nothing: no manifest is read (a protected repository of a group).
+              section.storage = { state: 'done', reclaimableBytes: 0, sharedBytes: 0 };
+              continue;
+            }
             let drawn = 0;
             const tags = section.rows.map((r) => ({ name: r.name, digest: r.digest }));
             const fig = await deletionFigure(access, section.repository, tags, section.deleteNames, {

@@ -85,12 +85,13 @@ test('rule flow: validation as you type, the preview lists the expected tags, De
     // The wizard names the repository; the regex box starts empty (Enter alone selects nothing).
     assert.deepStrictEqual(inputs.titles, [1, 2, 3, 4].map((n) => `Delete Tags by Rule: acme/platform/tools/builder (${n}/4)`));
     assert.deepStrictEqual(inputs.values, [undefined, undefined, undefined, undefined]);
-    // Validation: RE2 error with a position, a warning (not an error) for a top-level |, empty refused.
+    // Validation: RE2 error with a position, a warning (not an error) for a top-level |; empty accepted (it
+    // selects no tag: the preset for signatures whose image has no tag left).
     const [bad, alternation, empty] = inputs.validations[0];
     assert.match(String(bad), /RE2|position/i);
     assert.strictEqual((alternation as vscode.InputBoxValidationMessage).severity, vscode.InputBoxValidationSeverity.Warning);
     assert.match((alternation as vscode.InputBoxValidationMessage).message, /\(a\|b\)/);
-    assert.ok(empty, 'an empty delete regex is refused');
+    assert.strictEqual(empty, undefined, 'an empty delete regex is accepted');
     assert.ok(inputs.validations[2].every((v) => typeof v === 'string'), 'keep N must be a whole number ≥ 0');
     assert.ok(inputs.validations[3][0], 'bad duration refused');
     assert.deepStrictEqual(inputs.validations[3].slice(1), [undefined, undefined]);
