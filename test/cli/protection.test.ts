@@ -153,6 +153,11 @@ test('bulk by a Developer with GraphQL: per-tag levels keep protected tags (dry 
     deleted: ['dev-1'],
     failed: [{ tag: 'release-1', error: '403 Forbidden - protected by tag rule (delete needs owner)' }],
   });
+  // The same through --project: protected tags are failed with their refusal, never sent.
+  const scoped = await run(d, d.tokens.developer, ['bulk', '--project', VAULT, '--repos', 'vault$', '--delete', 'release-2', '--yes', '--json']);
+  assert.equal(scoped.code, 1, scoped.stderr);
+  const results = parseJson<{ results: Array<{ deleted: string[]; failed: Array<{ tag: string; error: string }> }> }>(scoped).results;
+  assert.deepEqual(results.map((x) => [x.deleted, x.failed]), [[[], [{ tag: 'release-2', error: '403 Forbidden - protected by tag rule (delete needs owner)' }]]]);
   assert.equal(deletes(d).filter((q) => /release/.test(q.path)).length, 0, 'nothing sent for release-*');
   assert.ok(d.repositoryByPath(VAULT)!.tags.some((t) => t.name === 'release-2'));
 });
