@@ -1,4 +1,4 @@
-// Scenario 9 (issue 14): the storage estimate for deleting 1,000 of the 2,500 tags of the big repository.
+// Scenario 10 (issue 14): the storage estimate for deleting 1,000 of the 2,500 tags of the big repository.
 // The double serves Registry V2 on its own origin (registryHost 'self') under the same latency L, cap C and
 // per-connection round trip as the API. The estimate must read every manifest the repository's tags reach
 // (kept tags decide what is shared), each once, C at a time: the limit is ⌈unique manifests ÷ C⌉ round trips.
@@ -53,16 +53,16 @@ export async function scenario9(repoRoot: string): Promise<S9> {
       const reqs = await registryRequests(double);
       const manifestGets = reqs.filter((r) => r.path.includes('/manifests/')).length;
       cold.push({ ms, requests: reqs.length, manifestGets, unique: estimate.manifests });
-      log(`S9 cold run ${run + 1}: ${ms.toFixed(0)} ms = ${(ms / L).toFixed(1)} × L, ${reqs.length} registry requests (${manifestGets} manifest GETs), ${estimate.manifests} unique manifests`);
+      log(`S10 cold run ${run + 1}: ${ms.toFixed(0)} ms = ${(ms / L).toFixed(1)} × L, ${reqs.length} registry requests (${manifestGets} manifest GETs), ${estimate.manifests} unique manifests`);
     }
     await double.resetLog();
     const w = await timed(() => deletionFigure(access(double, warmDir), location, tags, deleted));
     if (!w.value.available) throw new Error(`warm estimate not available: ${w.value.reason}`);
     const warm = { ms: w.ms, requests: (await registryRequests(double)).length };
-    log(`S9 warm: ${warm.ms.toFixed(0)} ms, ${warm.requests} registry requests`);
+    log(`S10 warm: ${warm.ms.toFixed(0)} ms, ${warm.requests} registry requests`);
     await double.resetLog();
     const cli = await runCli(repoRoot, double, repo.name, deleted, path.join(tmp, 'cli-cache'));
-    log(`S9 CLI: ${cli.ms.toFixed(0)} ms, maxRSS ${cli.maxRssKb} KB, exit ${cli.exitCode}, reclaimable ${cli.reclaimable}`);
+    log(`S10 CLI: ${cli.ms.toFixed(0)} ms, maxRSS ${cli.maxRssKb} KB, exit ${cli.exitCode}, reclaimable ${cli.reclaimable}`);
     return { tags: tags.length, cold, warm, reclaimable: estimate!.reclaimable_bytes, shared: estimate!.shared_bytes, cli };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -80,7 +80,7 @@ async function runCli(repoRoot: string, double: RemoteDouble, repoName: string, 
   try {
     reclaimable = (JSON.parse(r.stdout) as { reclaimable_bytes: number | null }).reclaimable_bytes;
   } catch {
-    log(`S9 CLI output not JSON; stderr: ${r.stderr.slice(0, 500)}`);
+    log(`S10 CLI output not JSON; stderr: ${r.stderr.slice(0, 500)}`);
   }
   return { ms: r.ms, maxRssKb: r.maxRssKb, exitCode: r.exitCode, requests: (await registryRequests(double)).length, reclaimable };
 }
