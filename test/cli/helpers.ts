@@ -24,8 +24,18 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The manifest cache of the glcr processes this test file starts: one fresh folder per test process, so
+ * that files do not see each other's cache (nor the user's ~/.cache/glcr). A test may pass its own.
+ */
+let cacheHome: string | undefined;
+function testCacheHome(): string {
+  cacheHome ??= fs.mkdtempSync(path.join(os.tmpdir(), 'glcr-test-cache-'));
+  return cacheHome;
+}
+
 export function glcr(args: readonly string[], opts: RunOptions = {}): Promise<CliResult> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', XDG_CACHE_HOME: testCacheHome() };
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) env[k] = v;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
