@@ -13,10 +13,15 @@ const root = path.resolve(__dirname, '..');
 const shots = path.join(root, 'test-results', 'screenshots');
 const images = path.join(root, 'docs', 'images');
 
-/** docs/images/<image> ← test-results/screenshots/<shot>, taken by the e2e test whose name matches <test>. */
+/** docs/images/<image> ← test-results/screenshots/<shot>, taken by the e2e test whose name matches <test>.
+ *  Kept sorted by image name: several branches add rows, and sorted rows merge cleanly. */
 const SCREENSHOTS = [
-  { image: 'undo.png', shot: 'restore-undo.png', test: 'Delete Tag, then Undo in the notification' },
+  { image: 'delete-tag-modal.png', shot: 'readme-delete-tag-modal.png', test: 'README delete-tag-modal.png' },
+  { image: 'policy-summary.png', shot: 'readme-policy-summary.png', test: 'README policy-summary.png' },
   { image: 'protection.png', shot: 'protection-tree.png', test: 'right-click a protected tag' },
+  { image: 'rule-preview.png', shot: 'readme-rule-preview.png', test: 'README rule-preview.png' },
+  { image: 'tree.png', shot: 'readme-tree.png', test: 'README tree.png' },
+  { image: 'undo.png', shot: 'restore-undo.png', test: 'Delete Tag, then Undo in the notification' },
 ];
 
 function run(title, cmd, args, env = {}) {
