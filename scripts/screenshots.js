@@ -13,12 +13,17 @@ const root = path.resolve(__dirname, '..');
 const shots = path.join(root, 'test-results', 'screenshots');
 const images = path.join(root, 'docs', 'images');
 
-/** docs/images/<image> ← test-results/screenshots/<shot>, taken by the e2e test whose name matches <test>. */
+/** docs/images/<image> ← test-results/screenshots/<shot>, taken by the e2e test whose name matches <test>.
+ *  Kept sorted by image name: several branches add rows, and sorted rows merge cleanly. */
 const SCREENSHOTS = [
+  { image: 'delete-tag-modal.png', shot: 'readme-delete-tag-modal.png', test: 'README delete-tag-modal.png' },
   { image: 'group-rule-preview.png', shot: 'group-rule-preview-page.png', test: 'Delete Tags by Rule… on a group' },
-  { image: 'undo.png', shot: 'restore-undo.png', test: 'Delete Tag, then Undo in the notification' },
+  { image: 'policy-summary.png', shot: 'readme-policy-summary.png', test: 'README policy-summary.png' },
   { image: 'preview-storage.png', shot: 'preview-storage.png', test: 'rule preview: the storage figure' },
   { image: 'protection.png', shot: 'protection-tree.png', test: 'right-click a protected tag' },
+  { image: 'rule-preview.png', shot: 'readme-rule-preview.png', test: 'README rule-preview.png' },
+  { image: 'tree.png', shot: 'readme-tree.png', test: 'README tree.png' },
+  { image: 'undo.png', shot: 'restore-undo.png', test: 'Delete Tag, then Undo in the notification' },
 ];
 
 function run(title, cmd, args, env = {}) {

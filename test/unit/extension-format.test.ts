@@ -23,6 +23,16 @@ describe('tag descriptions', () => {
     assert.equal(tagDescription(details('a', '2024-07-01T00:00:00Z'), now, 'en', ['protected']), '3 days ago · 350.2 MB · 01234567 · protected');
     assert.equal(tagDescription(undefined, now, 'en'), '');
   });
+
+  test('tag rows abbreviate the age in the language\'s short style (a 300 px sidebar); the long style stays the default', () => {
+    const now = Date.parse('2024-07-04T00:00:00Z');
+    assert.equal(formatAge('2024-06-13T00:00:00Z', now, 'en'), '3 weeks ago');
+    assert.equal(formatAge('2024-06-13T00:00:00Z', now, 'en', 'short'), '3 wk. ago');
+    assert.equal(formatAge('2024-05-30T00:00:00Z', now, 'en', 'short'), 'last mo.');
+    assert.equal(formatAge('2024-05-30T00:00:00Z', now, 'ru', 'short'), 'в прошлом мес.');
+    assert.equal(tagDescription(details('a', '2023-12-01T00:00:00Z'), now, 'en'), '7 mo. ago · 350.2 MB · 01234567');
+    assert.equal(tagDescription(details('a', '2023-12-01T00:00:00Z'), now, 'en', ['+2 tags']), '7 mo. ago · 350.2 MB · 01234567 · +2 tags');
+  });
 });
 
 describe('human values with the exact ones beside them', () => {

@@ -21,23 +21,27 @@ export function shortDigest(digest: string | null | undefined): string | undefin
 /** Decimal units like the Docker CLI: 350.2 MB (core/units.ts, shared with glcr). */
 export { formatSize };
 
-// One formatter per locale: constructing one costs ~0.1 ms, too much for 10,050 preview rows.
+// One formatter per locale and style: constructing one costs ~0.1 ms, too much for 10,050 preview rows.
 const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
-function relativeTimeFormat(locale: string): Intl.RelativeTimeFormat {
-  let rtf = relativeFormats.get(locale);
+function relativeTimeFormat(locale: string, style: AgeStyle): Intl.RelativeTimeFormat {
+  const key = `${locale}|${style}`;
+  let rtf = relativeFormats.get(key);
   if (!rtf) {
     try {
-      rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+      rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style });
     } catch {
-      rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+      rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style });
     }
-    relativeFormats.set(locale, rtf);
+    relativeFormats.set(key, rtf);
   }
   return rtf;
 }
 
+/** 'long': "3 weeks ago"; 'short' (tag rows): "3 wk. ago", "last mo." — the language's own abbreviations. */
+export type AgeStyle = 'long' | 'short';
+
 /** "3 days ago" in the UI language. */
-export function formatAge(iso: string | null | undefined, now: number, locale: string): string | undefined {
+export function formatAge(iso: string | null | undefined, now: number, locale: string, style: AgeStyle = 'long'): string | undefined {
   if (!iso) return undefined;
   const then = Date.parse(iso);
   if (Number.isNaN(then)) return undefined;
@@ -46,7 +50,7 @@ export function formatAge(iso: string | null | undefined, now: number, locale: s
     ['year', 365 * 24 * 3600], ['month', 30 * 24 * 3600], ['week', 7 * 24 * 3600], ['day', 24 * 3600],
     ['hour', 3600], ['minute', 60], ['second', 1],
   ];
-  const rtf = relativeTimeFormat(locale);
+  const rtf = relativeTimeFormat(locale, style);
   for (const [unit, size] of steps) {
     if (Math.abs(seconds) >= size || unit === 'second') return rtf.format(Math.round(seconds / size), unit);
   }
@@ -55,10 +59,12 @@ export function formatAge(iso: string | null | undefined, now: number, locale: s
 
 /**
  * A tag row's description: "2 days ago · 198.7 MB · c9197b5a", leaving out what is unknown. Age and size
- * first: a 300 px sidebar cuts the end. `more` appends further parts (e.g. protection) in one place.
+ * first, the age in the short style ("3 wk. ago"): a 300 px sidebar cuts the end, and a tag five levels
+ * deep keeps its age and size in view (test/e2e/readme.e2e.ts measures it). `more` appends further parts
+ * (e.g. the same-image mark) in one place.
  */
 export function tagDescription(details: TagDetails | undefined, now: number, locale: string, more: string[] = []): string {
-  const parts = details ? [formatAge(details.created_at, now, locale), formatSize(details.total_size), shortDigest(details.digest)?.slice(0, 8)] : [];
+  const parts = details ? [formatAge(details.created_at, now, locale, 'short'), formatSize(details.total_size), shortDigest(details.digest)?.slice(0, 8)] : [];
   return [...parts, ...more].filter((p): p is string => !!p).join(' · ');
 }
 

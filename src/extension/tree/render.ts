@@ -231,7 +231,10 @@ function renderTag(node: TagNode, ctx: RenderContext): vscode.TreeItem {
   if (protectedText) traits.push('protected');
   treeItem.contextValue = contextValue(traits);
   const same = ctx.model.sameImage(node.accountId, node.repositoryId, node.tag.name);
-  treeItem.description = [protectedText, sameImageMark(same), tagDescription(details, Date.now(), ctx.locale)].filter(Boolean).join(' · ');
+  // Age · size first after a protection mark (the one thing that changes what you may do): a 300 px sidebar
+  // cuts the end, so the same-image mark follows the digest.
+  const sameMark = sameImageMark(same);
+  treeItem.description = [protectedText, tagDescription(details, Date.now(), ctx.locale, sameMark ? [sameMark] : [])].filter(Boolean).join(' · ');
   const md = new vscode.MarkdownString();
   md.supportThemeIcons = true;
   md.appendMarkdown(`**${markdownText(node.tag.name)}**\n\n`);

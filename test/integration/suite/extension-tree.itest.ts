@@ -75,7 +75,7 @@ test('tags: newest first of the whole repository, "sorting N tags…" until ever
   // The first rows shown are already in their final order, every one with its details.
   assert.deepStrictEqual(tags.map((n) => label(a, n)), ['latest', 'v2.1.0', 'v2.0.0', 'nightly']);
   assert.ok(tags.every((n) => description(a, n) !== ''), 'details in with the first rows');
-  assert.match(description(a, tags[0]), /^(yesterday|today|\d+ (hours?|days?|weeks?|months?) ago) · [\d.]+ [kMG]?B · [0-9a-f]{8}$/);
+  assert.match(description(a, tags[0]), /^(yesterday|today|\d+ (hr\.|days?|wk\.|mo\.) ago) · [\d.]+ [kMG]?B · [0-9a-f]{8}$/);
   const tooltip = a.provider.getTreeItem(tags[0]).tooltip as vscode.MarkdownString;
   // Human values with the exact ones beside them (Markdown escapes aside).
   const plain = tooltip.value.replace(/\\/g, '');
