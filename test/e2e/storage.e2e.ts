@@ -4,7 +4,7 @@
 // you keep" (258,393,340 and 38,000,000 bytes: worked out from the double's images in
 // test/integration/suite/extension-storage.itest.ts), with the "Own data" column.
 // Leaves test-results/screenshots/preview-storage.png for the README; refresh the README image with
-//   GLCR_E2E_GREP='storage figure' node out/test/e2e/run.js && cp test-results/screenshots/preview-storage.png docs/images/preview-storage.png
+//   node scripts/screenshots.js --run
 import * as assert from 'assert';
 import { test } from '../harness/e2e';
 import { answerStep } from './ruleWizard';
@@ -17,7 +17,7 @@ test('rule preview: the storage figure (frees up to, shared with kept tags, own 
   const { wb, page } = ctx;
   const host = new URL(ctx.doubleUrl).host;
   await wb.openViewContainer(CONTAINER);
-  await wb.expandPath([host, 'acme/platform/My.Project'], VIEW);
+  await wb.expandPath([host, 'acme', 'platform', 'My.Project'], VIEW);
   await wb.waitForRow('(root image)', VIEW);
   await wb.contextMenu(wb.row('(root image)', VIEW), 'Delete Tags by Rule…');
   await answerStep(ctx, 1, 'dev-.*');
