@@ -35,7 +35,14 @@ test('group preview: totals on top, one collapsible section per repository, no s
   ];
   const model = buildPreviewModel({ title: 'Delete Tags by Rule: g', rule, instanceUrl: 'https://gitlab.example', sections, actions: true, schedule: false, manyRepositories: true, conditions: { withSignatures: true, goneBranches: false }, t: englishOnly });
   const html = renderPreviewHtml(model, { nonce: 'n0nce', cspSource: 'vscode-resource:', t: englishOnly });
-  assert.match(html, /<p class="grand-totals" data-delete-count="3" data-keep-count="2" data-repositories="2">3 tags are deleted in 2 repositories; 2 are kept\./);
+  assert.match(html, /<p class="grand-totals" data-delete-count="3" data-keep-count="2" data-repositories="2">3 tags are deleted in 2 repositories; 2 are kept\. Garbage collection can reclaim at most /);
+  // With the registry's figure asked for, it alone says what is freed.
+  const asked = buildPreviewModel({ title: 'g', rule, instanceUrl: 'https://gitlab.example', manyRepositories: true, actions: true, schedule: false,
+    sections: sections.map((s) => ({ ...s, storage: { state: 'done' as const, reclaimableBytes: 2_000_000, sharedBytes: 0, manifests: 1, ownBytes: {} } })),
+    conditions: { withSignatures: true, goneBranches: false }, t: englishOnly });
+  const withFigure = renderPreviewHtml(asked, { nonce: 'n0nce', cspSource: 'vscode-resource:', t: englishOnly });
+  assert.match(withFigure, />3 tags are deleted in 2 repositories; 2 are kept\. <span class="storage total" data-reclaimable="4000000" data-unavailable="0">Frees up to 4\.00 MB after garbage collection\.<\/span>/);
+  assert.doesNotMatch(withFigure, /reclaim at most/);
   assert.equal((html.match(/<details class="repo"/g) ?? []).length, 2);
   assert.match(html, /<summary><h2>reg\.example\/g\/a<\/h2> <span class="counts">2 to delete, 1 to keep<\/span><\/summary>/);
   assert.ok(!html.includes('id="schedule"'), 'no server-side schedule for many repositories');

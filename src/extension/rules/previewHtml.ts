@@ -264,9 +264,11 @@ function grandTotals(model: PreviewModel, t: Translate): string[] {
   const del = model.sections.reduce((n, s) => n + s.totals.deleteCount, 0);
   const keep = model.sections.reduce((n, s) => n + s.totals.keepCount, 0);
   const bytes = model.sections.reduce((n, s) => n + s.totals.reclaimableBytes, 0);
-  return [`<p class="grand-totals" data-delete-count="${del}" data-keep-count="${keep}" data-repositories="${model.sections.length}">${escapeHtml(
-    t('{0} tags are deleted in {1} repositories; {2} are kept. Garbage collection can reclaim at most {3}.', del, model.sections.length, keep, formatSize(bytes) ?? '0 B'),
-  )}${storageTotals(model.sections, t)}</p>`];
+  // Once the registry's figure is asked for, it is the one statement of what is freed (not the naive sum).
+  const counts = model.sections.some((s) => s.storage !== undefined)
+    ? t('{0} tags are deleted in {1} repositories; {2} are kept.', del, model.sections.length, keep)
+    : t('{0} tags are deleted in {1} repositories; {2} are kept. Garbage collection can reclaim at most {3}.', del, model.sections.length, keep, formatSize(bytes) ?? '0 B');
+  return [`<p class="grand-totals" data-delete-count="${del}" data-keep-count="${keep}" data-repositories="${model.sections.length}">${escapeHtml(counts)}${storageTotals(model.sections, t)}</p>`];
 }
 
 /** The registry's figure over all repositories, as it comes in: progress, the sum, which could not be read. */
