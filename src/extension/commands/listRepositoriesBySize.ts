@@ -122,7 +122,13 @@ async function act(ctx: CommandContext, scope: Scope, repository: Repository): P
       kind: 'repository', id: `${parent.id}/r:${repository.id}`, accountId: scope.accountId, parent,
       repositoryId: repository.id, projectId: repository.project_id, under: scope.under,
     };
-    await ctx.treeView.reveal(node, { select: true, focus: true, expand: false });
+    // The sizes just read re-render their rows; a refresh that crosses the reveal can drop the selection,
+    // so reveal again (bounded) until the row is selected.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await ctx.treeView.reveal(node, { select: true, focus: true, expand: false });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      if (ctx.treeView.selection.some((n) => n.id === node.id)) break;
+    }
     return;
   }
   const copy = vscode.l10n.t('Copy Location');

@@ -185,7 +185,9 @@ test('List Repositories by Size… on a project: GitLab\'s figures, biggest firs
       { bytes: 643_569_766, source: 'gitlab' }, { bytes: 421_939_956, source: 'gitlab' }, { bytes: 23_262_517, source: 'gitlab' },
     ]);
     assert.strictEqual(result?.chosen?.path, 'acme/platform/my.project/api');
-    await harness.waitFor(() => a.treeView.selection[0]?.id === `${project.id}/r:2`, { message: 'api revealed and selected' });
+    await harness.waitFor(() => a.treeView.selection[0]?.id === `${project.id}/r:2`, { timeoutMs: 30_000, message: 'api revealed and selected' }).catch((e) => {
+      throw new Error(`${e}: visible ${a.treeView.visible}, selection ${JSON.stringify(a.treeView.selection.map((n) => n.id))}, wanted ${project.id}/r:2`);
+    });
     // The tree rows show the sizes now.
     const api = await path(a, doubleHost(), PROJECT, 'api');
     assert.match(description(a, api), /421\.9 MB/);
