@@ -73,16 +73,15 @@ function report1(s: S1): void {
 function report2(s: S2): void {
   const ok = s.duplicateRequests.length === 0;
   rows.push({
-    scenario: `2. tree of an account: ${s.groups} top-level groups (of 20), ${s.projects} projects → repositories, all pages`,
+    scenario: `2. tree of an account, every row expanded: ${s.groups} groups and subgroups, ${s.projects} projects → repositories, all pages`,
     requests: String(s.requests), wall: fmtMs(s.ms), limit: '—', vsLimit: '—', vsComparisons: '—',
     target: 'no object asked for twice',
     met: `${verdict('S2 no request twice', ok, `${s.duplicateRequests.length} repeated`)}: ${s.duplicateRequests.length} path+query (or GraphQL body) repeated`,
   });
   const kinds = Object.entries(s.byKind).map(([k, n]) => `${k} × ${n}`).join(', ');
-  notes.push(`Scenario 2 requests by kind: ${kinds}. Listings: ${s.groupRepositoryListings} group repository listings, `
+  notes.push(`Scenario 2 requests by kind: ${kinds}. Listings: ${s.groupListings} group rows (subgroups + own projects), `
     + `${s.projectRepositoryListings} project repository listings; ${s.repositoriesSeen} repositories delivered, `
-    + `${s.repositoriesDistinct} distinct (a repository appears under its group and under its project, as in the tree: `
-    + 'different lists, one request each).'
+    + `${s.repositoriesDistinct} distinct (each repository once per account, under its project).`
     + (s.duplicateRequests.length ? ` Repeated: ${s.duplicateRequests.map((d) => `${d.key} × ${d.count}`).join('; ')}` : ''));
 }
 

@@ -110,7 +110,8 @@ export interface S2 {
   duplicateRequests: Array<{ key: string; count: number }>;
   groups: number;
   projects: number;
-  groupRepositoryListings: number;
+  /** Group rows expanded: their subgroups and own projects listed (the tree nests like GitLab). */
+  groupListings: number;
   projectRepositoryListings: number;
   repositoriesSeen: number;
   repositoriesDistinct: number;
@@ -147,27 +148,42 @@ export async function scenario2(): Promise<S2> {
     let projectListings = 0;
     let groups = 0;
     let projects = 0;
+    // Every row of the tree expanded, as the extension lists them: top-level groups and member projects;
+    // a group's subgroups and own projects; a project's repositories. C rows are expanded at once.
     const { ms } = await timed(async () => {
       const [groupList, projectList] = await Promise.all([
         all((p) => api.listGroups({ topLevelOnly: true }, p)),
         all((p) => api.listProjects({}, p)),
       ]);
-      const jobs: Array<() => Promise<void>> = [
-        ...groupList.map((g) => async () => {
-          groupListings++;
-          for (const r of await all((p) => api.listGroupRepositories(g.id, p))) { seen++; distinct.add(r.id); }
-        }),
-        ...projectList.map((pr) => async () => {
-          projectListings++;
-          for (const r of await all((p) => api.listProjectRepositories(pr.id, p))) { seen++; distinct.add(r.id); }
-        }),
-      ];
-      let next = 0;
-      await Promise.all(Array.from({ length: C }, async () => {
-        while (next < jobs.length) await jobs[next++]();
-      }));
-      groups = groupList.length;
-      projects = projectList.length;
+      const inGroup = (path: string) => groupList.some((g) => path.toLowerCase().startsWith(`${g.full_path.toLowerCase()}/`));
+      const queue: Array<() => Promise<void>> = [];
+      const projectJob = (id: number) => async () => {
+        projectListings++;
+        projects++;
+        for (const r of await all((p) => api.listProjectRepositories(id, p))) { seen++; distinct.add(r.id); }
+      };
+      const groupJob = (id: number) => async () => {
+        groupListings++;
+        groups++;
+        const [subgroups, own] = await Promise.all([
+          all((p) => api.listSubgroups(id, p)),
+          all((p) => api.listGroupProjects(id, { minAccessLevel: 20, directOnly: true }, p)),
+        ]);
+        queue.push(...subgroups.map((g) => groupJob(g.id)), ...own.map((pr) => projectJob(pr.id)));
+      };
+      queue.push(...groupList.map((g) => groupJob(g.id)), ...projectList.filter((pr) => !inGroup(pr.path_with_namespace)).map((pr) => projectJob(pr.id)));
+      let running = 0;
+      await new Promise<void>((resolve, reject) => {
+        const pump = (): void => {
+          if (queue.length === 0 && running === 0) return resolve();
+          while (running < C && queue.length > 0) {
+            const job = queue.shift()!;
+            running++;
+            job().then(() => { running--; pump(); }, reject);
+          }
+        };
+        pump();
+      });
     });
     const log2 = await apiRequests(double);
     const byKind: Record<string, number> = {};
@@ -183,7 +199,7 @@ export async function scenario2(): Promise<S2> {
     for (const [body, count] of bodies) if (count > 1) dup.push({ key: `POST /api/graphql ${body.slice(0, 120)}`, count });
     return {
       ms, requests: log2.length, byKind, duplicateRequests: dup, groups, projects,
-      groupRepositoryListings: groupListings, projectRepositoryListings: projectListings,
+      groupListings, projectRepositoryListings: projectListings,
       repositoriesSeen: seen, repositoriesDistinct: distinct.size,
     };
   } finally {

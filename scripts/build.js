@@ -21,9 +21,23 @@ const common = {
   external: ['encoding'],
 };
 
+/**
+ * The extension loads re2js (its largest dependency, ~150 KB) from its own file at the first regex
+ * (core/rules/regex.ts), so dist/extension.js stays small and activation does not read it.
+ */
+const re2jsBeside = {
+  name: 're2js-beside',
+  setup(build) {
+    build.onResolve({ filter: /^re2js$/ }, () => ({ path: './re2js.js', external: true }));
+  },
+};
+
 async function main() {
   await Promise.all([
-    esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['encoding', 'vscode'] }),
+    esbuild.build({
+      ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['encoding', 'vscode'], plugins: [re2jsBeside],
+    }),
+    esbuild.build({ ...common, stdin: { contents: "module.exports = require('re2js');", resolveDir: root, loader: 'js' }, outfile: 'dist/re2js.js' }),
     esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   ]);
 }

@@ -21,6 +21,7 @@ const ALLOWED: ReadonlyArray<string | RegExp> = [
   'package.nls.json',
   /^package\.nls\.[a-z]{2}(-[a-z]{2})?\.json$/,   // package.nls.ru.json, ...
   'dist/extension.js',                            // the bundle (dist/cli.js stays out, see .vscodeignore)
+  'dist/re2js.js',                                // re2js, loaded at the first regex (scripts/build.js)
   /^l10n\/bundle\.l10n(\.[a-z]{2}(-[a-z]{2})?)?\.json$/,
   'media/icon.png',
   'media/registry.svg',
@@ -32,7 +33,7 @@ const ALLOWED: ReadonlyArray<string | RegExp> = [
 
 /** Must be in the package. */
 const REQUIRED = [
-  'package.json', 'package.nls.json', 'package.nls.ru.json', 'dist/extension.js',
+  'package.json', 'package.nls.json', 'package.nls.ru.json', 'dist/extension.js', 'dist/re2js.js',
   'l10n/bundle.l10n.json', 'l10n/bundle.l10n.ru.json', 'media/icon.png', 'media/registry.svg',
   'README.md', 'CHANGELOG.md', 'LICENSE',
 ];

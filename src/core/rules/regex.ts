@@ -2,7 +2,19 @@
 // compiled with JavaScript's RegExp: GitLab evaluates them with RE2 (Gitlab::UntrustedRegexp), which has
 // no look-around and no backreferences, and a pattern JS accepts may be one GitLab rejects (or reads
 // differently). re2js is a port of RE2/J, so syntax and matching follow RE2.
-import { RE2JS, RE2JSException, RE2JSSyntaxException } from 're2js';
+import type { RE2JS } from 're2js';
+
+type Re2Module = typeof import('re2js');
+let re2Module: Re2Module | undefined;
+/**
+ * re2js, loaded at the first regex (the largest dependency: the extension ships it as its own file,
+ * dist/re2js.js, so activation does not pay for it; see scripts/build.js).
+ */
+function re2(): Re2Module {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  re2Module ??= require('re2js') as Re2Module;
+  return re2Module;
+}
 import { UsageError } from '../errors';
 
 export interface CompileOptions {
@@ -69,7 +81,7 @@ export function compileRe2(pattern: string, options: CompileOptions): Re2Pattern
 /** True when `pattern` is valid RE2. */
 export function isValidRe2(pattern: string): boolean {
   try {
-    RE2JS.compile(pattern);
+    re2().RE2JS.compile(pattern);
     return true;
   } catch {
     return false;
@@ -78,9 +90,9 @@ export function isValidRe2(pattern: string): boolean {
 
 function compileOrExplain(toCompile: string, userPattern: string, label: string): RE2JS {
   try {
-    return RE2JS.compile(toCompile);
+    return re2().RE2JS.compile(toCompile);
   } catch (err) {
-    if (err instanceof RE2JSSyntaxException) {
+    if (err instanceof re2().RE2JSSyntaxException) {
       const description = err.getDescription() || 'invalid syntax';
       const offending = err.getPattern() ?? '';
       const position = locate(userPattern, offending);
@@ -99,7 +111,7 @@ function compileOrExplain(toCompile: string, userPattern: string, label: string)
         description,
       );
     }
-    const text = err instanceof RE2JSException || err instanceof Error ? err.message : String(err);
+    const text = err instanceof re2().RE2JSException || err instanceof Error ? err.message : String(err);
     throw new RegexSyntaxError(`Invalid ${label} "${userPattern}": ${text}.`, userPattern, -1, '', text);
   }
 }
