@@ -8,6 +8,7 @@ import type { ClientPool } from '../accounts/clientPool';
 import { describeError } from '../errors';
 import type { Log } from '../log';
 import type { RegistryCache } from './cache';
+import { RepositoryMap } from './repositoryMap';
 
 export interface ProtectionHooks {
   details(accountId: string, repositoryId: number, name: string): TagDetails | undefined;
@@ -19,7 +20,7 @@ export class TreeProtection {
   /** Per-tag levels by tag listing (a refresh lists anew, and so reads anew); null while being read. */
   private readonly levels = new WeakMap<Tag[], Map<string, TagProtectionLevels | null> | null>();
   /** The listing whose levels serve a repository now. */
-  private readonly levelsOf = new Map<string, Tag[]>();
+  private readonly levelsOf = new RepositoryMap<Tag[]>();
 
   constructor(
     private readonly cache: RegistryCache, private readonly clients: ClientPool, private readonly log: Log,
@@ -46,7 +47,7 @@ export class TreeProtection {
     const p = this.protectionOf(accountId, projectId);
     if (!p) return UNKNOWN;
     const fromDetails = this.hooks.details(accountId, repositoryId, name)?.protection;
-    const listing = this.levelsOf.get(`${accountId}|${repositoryId}`);
+    const listing = this.levelsOf.get(accountId, repositoryId);
     const perTag = fromDetails !== undefined ? fromDetails : listing ? this.levels.get(listing)?.get(name) : undefined;
     return decideTag(p, name, perTag);
   }
@@ -64,7 +65,7 @@ export class TreeProtection {
   readTagLevels(accountId: string, projectId: number, repositoryId: number, tags: Tag[]): void {
     if (this.protectionOf(accountId, projectId)?.tagRules !== null || this.levels.has(tags) || tags.length === 0) return;
     this.levels.set(tags, null);
-    this.levelsOf.set(`${accountId}|${repositoryId}`, tags);
+    this.levelsOf.set(accountId, repositoryId, tags);
     void this.clients.api(accountId).listTagProtectionLevels(projectId, repositoryId)
       .then((levels) => {
         if (!levels) return;

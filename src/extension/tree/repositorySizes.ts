@@ -6,6 +6,7 @@ import { usageFigure, type Figure } from '../../core/repositoryStorage';
 import type { StorageEstimate } from '../../core/storage';
 import type { Repository } from '../../core/types';
 import type { ClientPool } from '../accounts/clientPool';
+import { RepositoryMap } from './repositoryMap';
 
 export type RepositorySize = { bytes: number; source: 'gitlab' | 'computed' };
 
@@ -16,21 +17,20 @@ export interface SizeLoadOptions {
 }
 
 export class RepositorySizes {
-  private readonly known = new Map<string, RepositorySize>();
+  private readonly known = new RepositoryMap<RepositorySize>();
 
   constructor(private readonly clients: ClientPool, private readonly changed: (accountId: string, repositoryId: number) => void) {}
 
   get(accountId: string, repositoryId: number): RepositorySize | undefined {
-    return this.known.get(key(accountId, repositoryId));
+    return this.known.get(accountId, repositoryId);
   }
 
   /** Records a figure; GitLab's own stays until it is read again (a computed one does not replace it). */
   set(accountId: string, repositoryId: number, size: RepositorySize): void {
-    const k = key(accountId, repositoryId);
-    const before = this.known.get(k);
+    const before = this.known.get(accountId, repositoryId);
     if (size.source === 'computed' && before?.source === 'gitlab') return;
     if (before?.bytes === size.bytes && before.source === size.source) return;
-    this.known.set(k, size);
+    this.known.set(accountId, repositoryId, size);
     this.changed(accountId, repositoryId);
   }
 
@@ -82,11 +82,6 @@ export class RepositorySizes {
 
   /** Forgets the figures of one account (of every account without one). */
   forget(accountId?: string): void {
-    // Account ids contain "|" themselves: the repository id follows the last one.
-    for (const k of [...this.known.keys()]) if (accountId === undefined || k.slice(0, k.lastIndexOf('|')) === accountId) this.known.delete(k);
+    this.known.forget(accountId);
   }
-}
-
-function key(accountId: string, repositoryId: number): string {
-  return `${accountId}|${repositoryId}`;
 }
