@@ -171,21 +171,20 @@ export class TreeChildren {
     const matching = all.filter((t) => matchesFilter(t.name, filter));
     const sorted = sortTags(matching, (name) => this.model.tagDetails(accountId, repositoryId, name), order);
     const shown = sorted.slice(0, this.model.tagLimit(accountId, repositoryId));
-    // Rules not readable (below Maintainer): the per-tag levels decide, where the shown details lack them.
-    if (protection.tagRules === null && shown.some((t) => this.model.tagDetails(accountId, repositoryId, t.name)?.protection === undefined)) {
-      this.model.readTagLevels(accountId, projectId, repositoryId, all);
-    }
     // Details for every tag, or only the shown ones for very large repositories (name order).
     const wanted = all.length <= MAX_DATED_TAGS ? matching : shown;
     this.model.requestTagDetails(wanted.map((t) => ({ accountId, projectId, repositoryId, name: t.name })));
-    const out = this.tagRows(node, shown, sorted.length);
+    const out = this.tagRows(node, shown, sorted.length, protection.tagRules === null ? all : undefined);
     if (out.length === 0) {
       out.push(this.message(node, filter ? vscode.l10n.t('No tags match "{0}"', filter) : vscode.l10n.t('No tags')));
     }
     return out;
   }
 
-  /** Rows for the shown tags, then "Load N more (shown of total)" when there are more. */
+  /**
+   * Rows for the shown tags, then "Load N more (shown of total)" when there are more. `readLevelsOf`: the
+   * rules are not readable (below Maintainer), so the per-tag levels decide where the shown details lack them.
+   */
   private tagRows(node: RepositoryNode, shown: Tag[], total: number, readLevelsOf?: Tag[]): TreeNode[] {
     const { accountId, projectId, repositoryId } = node;
     if (readLevelsOf && shown.some((t) => this.model.tagDetails(accountId, repositoryId, t.name)?.protection === undefined)) {

@@ -3,7 +3,7 @@
 // the rules, each tag's GraphQL `protection` levels — from the tag details the tree already reads, or from
 // one listing of the levels per repository listing when the details came over REST.
 import type { Repository, Tag, TagDetails, TagProtectionLevels } from '../../core/types';
-import { UNKNOWN, decideRepository, decideTag, readProjectProtection, type ProjectProtection, type Verdict } from '../../core/protection';
+import { UNKNOWN, decideRepository, readProjectProtection, tagProtection, type ProjectProtection, type TagProtection, type Verdict } from '../../core/protection';
 import type { ClientPool } from '../accounts/clientPool';
 import { describeError } from '../errors';
 import type { Log } from '../log';
@@ -21,6 +21,8 @@ export class TreeProtection {
   private readonly levels = new WeakMap<Tag[], Map<string, TagProtectionLevels | null> | null>();
   /** The listing whose levels serve a repository now. */
   private readonly levelsOf = new RepositoryMap<Tag[]>();
+  /** The project's tag rules compiled once per reading (every tag row asks; RE2 compiles are not free). */
+  private readonly compiled = new WeakMap<ProjectProtection, TagProtection>();
 
   constructor(
     private readonly cache: RegistryCache, private readonly clients: ClientPool, private readonly log: Log,
@@ -49,7 +51,12 @@ export class TreeProtection {
     const fromDetails = this.hooks.details(accountId, repositoryId, name)?.protection;
     const listing = this.levelsOf.get(accountId, repositoryId);
     const perTag = fromDetails !== undefined ? fromDetails : listing ? this.levels.get(listing)?.get(name) : undefined;
-    return decideTag(p, name, perTag);
+    let rules = this.compiled.get(p);
+    if (!rules) {
+      rules = tagProtection(p.tagRules, p.accessLevel);
+      this.compiled.set(p, rules);
+    }
+    return rules.decide(name, perTag);
   }
 
   /** May the caller delete this repository (unknown until the project's protection is read). */
