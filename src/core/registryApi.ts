@@ -1,6 +1,6 @@
 import type {
   BulkDeleteParams, CleanupPolicy, DeleteReport, Group, GroupRef, OperationOptions, Page, PageRequest,
-  Project, ProjectRef, Repository, RepositoryDeletion, Tag, TagDetails, TagProtectionRule, TokenCheck, TokenInfo, User, TagProtectionLevels,
+  Project, ProjectRef, Repository, RepositoryDeletion, Tag, TagDetails, TagProtectionLevels, TagProtectionRule, TokenCheck, TokenInfo, User,
 } from './types';
 
 /**
@@ -82,11 +82,6 @@ export interface RegistryApi {
    */
   getProjectProtection(project: ProjectRef): Promise<ProjectProtection>;
   /**
-   * Each tag's GraphQL `protection` levels (name → levels; null: no rule matches), for callers who may not
-   * read the rules. Undefined where there is no such answer: REST, GraphQL not usable, or a schema without
-   * the field (before GitLab 17.9). Never throws a GitLab error other than cancellation.
-   */
-  /**
    * One page of a repository's tags newest first, sorted by the registry (GraphQL PUBLISHED_AT_DESC, only
    * on registries with the metadata database). Undefined where the server cannot sort by date (REST, a
    * legacy registry, GraphQL not usable): the caller then sorts itself.
@@ -94,6 +89,11 @@ export interface RegistryApi {
   listTagsNewestFirst(
     project: ProjectRef, repositoryId: number, page: { first: number; after?: string }, opts?: { signal?: AbortSignal },
   ): Promise<NewestTagsPage | undefined>;
+  /**
+   * Each tag's GraphQL `protection` levels (name → levels; null: no rule matches), for callers who may not
+   * read the rules. Undefined where there is no such answer: REST, GraphQL not usable, or a schema without
+   * the field (before GitLab 17.9). Never throws a GitLab error other than cancellation.
+   */
   listTagProtectionLevels(project: ProjectRef, repositoryId: number, opts?: { signal?: AbortSignal }): Promise<Map<string, TagProtectionLevels | null> | undefined>;
 
   // --- branches (gone-branch images, core/branches.ts) ---------------------------------------------

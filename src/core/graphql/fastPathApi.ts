@@ -184,7 +184,7 @@ export class FastPathApi implements RegistryApi {
       return await walk(true);
     } catch (e) {
       // Only a complaint about this field: any other mismatch is the whole capability's (withFallback).
-      if (!(e instanceof GraphqlSchemaMismatch) || !/["']protection["']/.test(e.gitlabMessage)) throw e;
+      if (!lacksTagLevels(e)) throw e;
       this.disable('tagLevels', `schema: ${e.gitlabMessage}`);
       return walk(false);
     }
@@ -401,7 +401,7 @@ export class FastPathApi implements RegistryApi {
       return new Map(tags.map((t) => [t.name, t.protection ?? null]));
     } catch (e) {
       if (e instanceof GitLabError && e.kind === 'cancelled') throw e;
-      if (e instanceof GraphqlSchemaMismatch && /["']protection["']/.test(e.gitlabMessage)) this.disable('tagLevels', `schema: ${e.gitlabMessage}`);
+      if (lacksTagLevels(e)) this.disable('tagLevels', `schema: ${e.gitlabMessage}`);
       else this.log?.debug(`GraphQL tag protection levels not read (${e instanceof Error ? e.message : String(e)})`);
       return undefined;
     }
@@ -540,3 +540,7 @@ function checkedRepositoryId(id: number): number {
   return id;
 }
 
+/** The schema has no ContainerRepositoryTag.protection (GitLab before 17.9): the error names that field. */
+function lacksTagLevels(e: unknown): e is GraphqlSchemaMismatch {
+  return e instanceof GraphqlSchemaMismatch && /["']protection["']/.test(e.gitlabMessage);
+}

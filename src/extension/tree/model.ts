@@ -3,7 +3,7 @@
 // tags, projects, cleanup policies, tag details). Commands read and change the tree only through this
 // model; it says what changed through `onDidChange`, and the provider turns that into node events.
 import * as vscode from 'vscode';
-import type { CleanupPolicy, Page, PageRequest, Project, Repository, RepositoryStatus, Tag, TagDetails } from '../../core/types';
+import type { CleanupPolicy, PageRequest, Project, Repository, RepositoryStatus, Tag, TagDetails } from '../../core/types';
 import type { Account } from '../accounts/account';
 import { EnvironmentAccountCheck } from '../accounts/environmentCheck';
 import type { AccountStore } from '../accounts/accountStore';
