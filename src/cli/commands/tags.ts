@@ -1,6 +1,6 @@
 import type { Command } from '../command';
 import { emit, formatBytes, formatTable, sortBy } from '../output';
-import { readProjectProtection, tagProtection, verdictJson, verdictLabel, type Verdict } from '../../core/protection';
+import { readProjectProtection, readRepositoryTagVerdicts, tagProtection, verdictJson, verdictLabel, type Verdict } from '../../core/protection';
 import { resolveArgs } from '../resolve';
 
 export const tagsCommand: Command = {
@@ -18,9 +18,9 @@ export const tagsCommand: Command = {
     'below Maintainer) and, when false, "protection": {"reason":"protected"|"immutable","rule","needs"}.',
   async run(ctx) {
     const { api, project, repo } = await resolveArgs(ctx);
-    const known = await readProjectProtection(api, project);
-    const protection = tagProtection(known.tagRules, known.accessLevel);
     if (ctx.flags.details === true) {
+      const known = await readProjectProtection(api, project);
+      const protection = tagProtection(known.tagRules, known.accessLevel);
       const details = await api.listTagDetails(project, repo.id, undefined, { signal: ctx.signal });
       // Below Maintainer the rules are not readable: each tag's GraphQL levels (in these details) decide.
       const levels = new Map(details.map((t) => [t.name, t.protection]));
@@ -50,9 +50,12 @@ export const tagsCommand: Command = {
       );
       return 0;
     }
-    const tags = await api.listAllTags(project, repo.id, { signal: ctx.signal });
-    const levels = known.tagRules === null ? await api.listTagProtectionLevels(project, repo.id, { signal: ctx.signal }) : undefined;
-    const protectionOf = (name: string) => protectionFields(protection.decide(name, levels?.get(name)));
+    // The rules, or below Maintainer each tag's GraphQL levels (core decides which), beside the names.
+    const [tags, verdicts] = await Promise.all([
+      api.listAllTags(project, repo.id, { signal: ctx.signal }),
+      readRepositoryTagVerdicts(api, project, repo.id, { signal: ctx.signal }),
+    ]);
+    const protectionOf = (name: string) => protectionFields(verdicts.decide(name));
     const rows = sortBy(tags.map((t) => ({ name: t.name, location: t.location, ...protectionOf(t.name) })), (t) => t.name);
     emit(ctx, rows, () =>
       rows.length === 0
