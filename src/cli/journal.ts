@@ -5,7 +5,7 @@
 import { mapLimit } from '../core/concurrency';
 import { RegistryError } from '../core/registry';
 import type { ManifestContent } from '../core/registry';
-import { appendRecords, makeRecord, newOperationId, readManifestsForJournal, storedManifestReader } from '../core/restore';
+import { appendRecords, makeRecord, newOperationId, readStoredManifestsForJournal } from '../core/restore';
 import type { CliContext, CommandOption } from './command';
 import { shown } from './output';
 import { manifestCacheDir } from './commands/storage';
@@ -82,7 +82,7 @@ export async function journalGitLabTags(
     }
   });
   const known = [...digests].map(([tag, digest]) => ({ tag, digest }));
-  const got = await readManifestsForJournal(known, storedManifestReader(store, client, ctx.signal), concurrency, async (tag) => (await client.headManifest(tag))?.digest ?? null);
+  const got = await readStoredManifestsForJournal(known, store, client, concurrency, ctx.signal);
   for (const u of got.unreadable) unreadable.set(u.tag, u.reason);
   for (const t of got.tags) digests.set(t.tag, t.digest);
   writeJournal(ctx, file, tags.filter((t) => digests.has(t.tag) || unreadable.has(t.tag)).map((t) => {

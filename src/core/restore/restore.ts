@@ -170,6 +170,16 @@ export async function readManifestsForJournal(
   return { read: byDigest, tags: current.filter((t) => byDigest.has(t.digest)), unreadable };
 }
 
+/**
+ * readManifestsForJournal through the shared manifest store (a digest a preview already read costs nothing),
+ * a tag whose digest is not known looked up by HEAD: what the extension and glcr record before deleting.
+ */
+export function readStoredManifestsForJournal(
+  tags: TagToRecord[], store: ManifestStore, client: RegistryClient, concurrency = 8, signal?: AbortSignal,
+): ReturnType<typeof readManifestsForJournal> {
+  return readManifestsForJournal(tags, storedManifestReader(store, client, signal), concurrency, async (tag) => (await client.headManifest(tag))?.digest ?? null);
+}
+
 export interface RecordContext {
   operation: string;
   instance: string;

@@ -5,8 +5,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { mapLimit } from '../../core/concurrency';
 import {
-  appendMarks, appendRecords, newOperationId, pruneJournal, readJournal, readManifestsForJournal, recordsFor,
-  restoreEntries, storedManifestReader, type JournalEntry, type JournalRecord, type RestoreReport,
+  appendMarks, appendRecords, newOperationId, pruneJournal, readJournal, readStoredManifestsForJournal, recordsFor,
+  restoreEntries, type JournalEntry, type JournalRecord, type RestoreReport,
 } from '../../core/restore';
 import type { ManifestStore, RegistryClient } from '../../core/registry';
 import type { CommandContext } from '../commands/context';
@@ -82,7 +82,7 @@ export async function recordBeforeDeleting(
         }
       });
       const tags = [...digests].map(([tag, digest]) => ({ tag, digest }));
-      const got = await readManifestsForJournal(tags, storedManifestReader(store, client), 8, async (tag) => (await client.headManifest(tag))?.digest ?? null);
+      const got = await readStoredManifestsForJournal(tags, store, client, 8);
       const failed = new Map(got.unreadable.map((u) => [u.tag, u.reason]));
       for (const node of group) if (failed.has(node.tag.name)) unreadable.push({ node, reason: failed.get(node.tag.name) as string });
       const account = ctx.store.get(first.accountId);
