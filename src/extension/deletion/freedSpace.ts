@@ -2,7 +2,9 @@
 // tag details the tree has loaded, when it takes at most about two seconds (warm cache, few manifests);
 // otherwise the modal stays as it is and the completion notification says it if the figure is in by then.
 import * as vscode from 'vscode';
+import { mapLimit } from '../../core/concurrency';
 import { deletionFigure } from '../../core/repositoryStorage';
+import { concurrencySetting } from '../settings';
 import { formatSize } from '../tree/format';
 import type { CommandContext } from '../commands/context';
 import type { TagNode } from '../tree/nodes';
@@ -59,16 +61,18 @@ export async function freedByRepositoriesText(ctx: CommandContext, targets: { ac
 }
 
 async function repositoriesFreed(ctx: CommandContext, targets: { accountId: string; repository: Repository }[]): Promise<string | undefined> {
-  let total = 0;
-  for (const { accountId, repository } of targets) {
+  // The repositories side by side (the account's client and the manifest store bound what is in flight).
+  const { results } = await mapLimit(targets, concurrencySetting(), async ({ accountId, repository }) => {
     const listed = ctx.model.listedTags(accountId, repository.id);
     const details = listed?.map((t) => ctx.model.tagDetails(accountId, repository.id, t.name));
     const tags = details?.every((d) => d !== undefined) ? details.map((d) => ({ name: d!.name, digest: d!.digest })) : undefined;
     const fig = await ctx.model.sizes.compute(accountId, repository, undefined, tags);
-    if (!fig.available) {
-      ctx.log.info(`Space freed by deleting ${repository.location}: size not available (${fig.reason})`);
-      return undefined;
-    }
+    if (!fig.available) ctx.log.info(`Space freed by deleting ${repository.location}: size not available (${fig.reason})`);
+    return fig;
+  });
+  let total = 0;
+  for (const fig of results) {
+    if (!fig?.available) return undefined;
     total += fig.value.bytes;
   }
   return vscode.l10n.t('Frees up to {0} after garbage collection (layers other repositories of the namespace use stay).', formatSize(total) ?? '0 B');
